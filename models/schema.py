@@ -1,0 +1,102 @@
+"""JSON Schemas of what congvan publishes: the `parse --json` letter object
+and the exported task record. Written as pydantic models so the schema and
+the validator come from one definition (tests validate real output against
+them)."""
+from __future__ import annotations
+
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class SignerOut(_Out):
+    name: Optional[str]
+    title: Optional[str]
+    authority: Optional[str] = Field(description="Delegation line: KT./TM./TL./TUQ./Q. and the office")
+
+
+class DistributionOut(_Out):
+    name: str
+    purpose: Optional[str] = Field(description="b/c, để biết, để thực hiện ...")
+
+
+class ReferenceOut(_Out):
+    doc_type: Optional[str]
+    number: Optional[str] = Field(description="Digits (and a letter suffix), null when the citation has none")
+    symbol: Optional[str]
+    date: Optional[str] = Field(description="ISO date, YYYY-MM or YYYY")
+    issuer: Optional[str]
+    relation: Literal["implements", "legal_basis", "responds_to", "amends", "replaces", "repeals", "guides", "attachment", "mentions"]
+    text: str
+
+
+class DirectiveOut(_Out):
+    depth: int = Field(ge=1)
+    label: str
+    text: str
+
+
+class TaskOut(BaseModel):
+    """One action item as exported to trackers (JSON Lines)."""
+
+    model_config = ConfigDict(extra="allow")
+    id: str = Field(description="Stable id: the same letter ingested twice gives the same id")
+    letter_id: str
+    path: str = Field(description="Directive path, e.g. 3.a; empty for preamble or closing")
+    label: Optional[str]
+    unit: str
+    unit_key: str
+    role: Literal["lead", "support"]
+    collaborators: list[str]
+    text: str
+    deadline: Optional[str] = Field(description="ISO date, YYYY-MM or YYYY")
+    deadline_text: Optional[str]
+    recurrence: Optional[str]
+    rrule: Optional[str] = Field(description="RFC 5545 RRULE value")
+    urgency: Literal["urgent", "normal"]
+    report_to: Optional[str]
+    source: Optional[dict[str, Any]]
+
+
+class LetterOut(_Out):
+    """The object `congvan parse --json` prints for one letter."""
+
+    id: str
+    file: Optional[str]
+    format: str
+    number: Optional[str] = Field(description="Digits only; null when blank or unreadable")
+    symbol: Optional[str] = Field(description="Everything after the first '/', spaces removed, e.g. BCT-VP, 2020/NĐ-CP")
+    issued: Optional[str] = Field(description="YYYY-MM-DD, YYYY-MM or YYYY by the precision printed")
+    issued_precision: Optional[Literal["day", "month", "year"]]
+    place: Optional[str]
+    issuer: Optional[str]
+    parent_issuer: Optional[str]
+    doc_type: str
+    subject: Optional[str]
+    urgency: Optional[str]
+    recipients: list[str]
+    distribution: list[DistributionOut]
+    signer: SignerOut
+    references: list[ReferenceOut]
+    directives: list[DirectiveOut]
+    action_items: list[TaskOut]
+    confidence: dict[str, float]
+    warnings: list[str]
+    pages: list[dict[str, Any]]
+    provenance: dict[str, Any]
+
+
+def letter_schema() -> dict[str, Any]:
+    schema = LetterOut.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+def task_schema() -> dict[str, Any]:
+    schema = TaskOut.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema

@@ -1,0 +1,157 @@
+"""Who a letter goes to: the `Kính gửi` addressees (recipients) and the
+`Nơi nhận` distribution list with each entry's purpose.
+
+Both are lists of dash items in real letters, but also one-line forms
+(`Kính gửi: Các đơn vị thuộc Bộ`), entries that wrap, and, for a công điện,
+addressees after `THỦ TƯỚNG CHÍNH PHỦ điện:`.
+"""
+from __future__ import annotations
+
+import regex
+
+from congvan.models.records import DistributionEntry, Recipient, Source
+from congvan.parsers.fields.lines import TextLine, fold
+
+# Matched on folded text (OCR drops accents: `Kinh gui`, `Kinh gfri`).
+KINH_GUI = regex.compile(r"^(?:kinh\s*gui|kinh\s*gfri|kinh\s*goi)\s*[:;.]?\s*")
+DIEN = regex.compile(r"^(?P<who>.{3,80}?)\s+điện\s*:\s*(?P<rest>.*)$", regex.IGNORECASE)
+NOI_NHAN = regex.compile(r"^noi\s*nhan\s*[:;.]?")
+_ITEM = regex.compile(r"^(?:[-–+•·*]|\.(?=\s))\s*")
+_PURPOSE = regex.compile(r"\s*\((?P<p>[^()]{1,40})\)\s*[;.,]?\s*$")
+_LUU = regex.compile(r"^lưu\b", regex.IGNORECASE)
+_TRAIL = " ;.,:"
+
+# Folded head words that start a body's name: a comma list splits only when
+# every part starts with one of these (or an acronym), see gold/README.md.
+_BODY_HEADS = regex.compile(
+    r"^(?:bo|so|cuc|tong\s*cuc|vu|van\s*phong|ubnd|uy\s*ban|hdnd|hoi\s*dong|ban|trung\s*tam|thanh\s*tra|"
+    r"kho\s*bac|ngan\s*hang|cong\s*an|cong\s*thong\s*tin|cong\s*ty|thu\s*tuong|pho\s*thu\s*tuong|chinh\s*phu|"
+    r"quoc\s*hoi|toa\s*an|vien|dai|bao|tinh\s*uy|thanh\s*uy|chu\s*tich|pho\s*chu\s*tich|cac\s*bo|cac\s*so|"
+    r"cac\s*thu\s*truong|cac\s*pho|bo\s*truong|thu\s*truong|giam\s*doc|pho\s*giam\s*doc|mat\s*tran|doan|hoi|"
+    r"bao\s*hiem|lien\s*doan|cong\s*doan|truong|chi\s*cuc|phong|kiem\s*toan|hoc\s*vien)\b"
+)
+
+
+def _strip_item(text: str) -> str:
+    return _ITEM.sub("", text).strip()
+
+
+def _is_item(text: str) -> bool:
+    return bool(_ITEM.match(text))
+
+
+def _source(line: TextLine) -> Source:
+    return Source(start=line.start, end=line.end)
+
+
+def find_recipients(lines: list[TextLine], start: int, end: int) -> tuple[list[Recipient], int | None, int]:
+    """Recipients after `Kính gửi` (or `... điện:`) within lines[start:end].
+
+    Returns (recipients, index of the Kính gửi line or None, index after the list).
+    """
+    for i in range(start, min(end, len(lines))):
+        line = lines[i]
+        m = KINH_GUI.match(fold(line.text))
+        dien = None if m else DIEN.match(line.text)
+        if not m and not (dien and line.text.rstrip().endswith(":") or dien and dien["rest"]):
+            continue
+        if dien and len(dien["who"].split()) > 8:
+            continue
+        rest = line.text[m.end():] if m else dien["rest"]
+        items: list[tuple[str, TextLine]] = []
+        if rest.strip():
+            for part in regex.split(r"\s*;\s*(?=[-–]?\s*\p{Lu})", _strip_item(rest)):
+                if part.strip(_TRAIL):
+                    items.append((part, line))
+        j = i + 1
+        expect_more = not items or items[-1][0].rstrip().endswith((";", ","))
+        while j < end:
+            nxt = lines[j]
+            text = nxt.text
+            if _is_item(text) and (expect_more or _is_item(lines[j - 1].text) or j == i + 1):
+                items.append((_strip_item(text), nxt))
+            elif items and not items[-1][0].rstrip().endswith((";", ".", ":")) and text[:1].islower():
+                prev, pl = items[-1]
+                items[-1] = (f"{prev} {text}", pl)
+            elif expect_more and not _is_item(text) and len(text) < 160 and text[:1].isupper() and (
+                text.rstrip().endswith((";", ".", ",")) or not items
+            ) and not _starts_body(text):
+                items.append((text, nxt))
+            else:
+                break
+            expect_more = items[-1][0].rstrip().endswith((";", ","))
+            j += 1
+        recipients = [Recipient(name=_clean_name(t), source=_source(l)) for t, l in items if _clean_name(t)]
+        return recipients, i, j
+    return [], None, start
+
+
+_BODY_WORDS = regex.compile(r"^(?:thuc\s*hien|can\s*cu|theo|trien\s*khai|ngay\s|tra\s*loi|de\s|vua\s*qua|tiep\s*theo|phuc\s*dap)")
+
+
+def _starts_body(text: str) -> bool:
+    return bool(_BODY_WORDS.match(fold(text)))
+
+
+def _clean_name(text: str) -> str:
+    return " ".join(text.split()).strip(_TRAIL + "-")
+
+
+def find_distribution(lines: list[TextLine], start: int) -> tuple[list[DistributionEntry], int | None, set[int]]:
+    """The `Nơi nhận` list at or after lines[start]: (entries, index of the
+    Nơi nhận line, indices of the lines the list used)."""
+    at = None
+    for i in range(len(lines) - 1, start - 1, -1):
+        if NOI_NHAN.match(fold(lines[i].text)):
+            at = i
+            break
+    if at is None:
+        return [], None, set()
+    used = {at}
+    raw: list[tuple[str, TextLine]] = []
+    head = NOI_NHAN.match(fold(lines[at].text))
+    rest = lines[at].text[head.end():].strip()
+    rest = regex.sub(r"^\([^)]*\)\s*", "", rest)  # `Nơi nhận: (VBĐT)`
+    if rest:
+        raw.append((_strip_item(rest), lines[at]))
+    for j in range(at + 1, len(lines)):
+        text = lines[j].text
+        if _is_item(text):
+            raw.append((_strip_item(text), lines[j]))
+        elif raw and not raw[-1][0].rstrip().endswith((";", ".")) and (
+            text[:1].islower() or text[:1].isdigit() or _LUU.match(raw[-1][0]) and len(text) < 30 and not text.isupper()
+        ):
+            prev, pl = raw[-1]
+            raw[-1] = (f"{prev} {text}", pl)
+        elif _LUU.match(text) or (not raw and len(text) < 80):
+            raw.append((text, lines[j]))
+        else:
+            break
+        used.add(j)
+    entries: list[DistributionEntry] = []
+    for text, line in raw:
+        entries.extend(_entries(text, line))
+    return entries, at, used
+
+
+def _entries(text: str, line: TextLine) -> list[DistributionEntry]:
+    text = " ".join(text.split()).strip(" ;.")
+    if not text:
+        return []
+    src = _source(line)
+    if _LUU.match(text):
+        # `Lưu: VT, VP (B)`: the copy count or drafter after the codes is not a body.
+        name = regex.split(r"\s*\(", text, maxsplit=1)[0]
+        name = regex.sub(r"[,\s]+_+\s*$", "", name).strip(" ,;.")
+        return [DistributionEntry(name=name, purpose=None, source=src)]
+    purpose = None
+    m = _PURPOSE.search(text)
+    if m and not regex.fullmatch(r"[A-ZĐ]{2,6}", m["p"]):
+        purpose = m["p"].strip()
+        text = text[: m.start()].strip(" ;.,")
+    parts = [p.strip() for p in text.split(",")]
+    if ":" not in text and len(parts) > 1 and all(
+        p and p[:1].isupper() and (_BODY_HEADS.match(fold(p)) or regex.match(r"\p{Lu}{2,}\b", p)) for p in parts
+    ):
+        return [DistributionEntry(name=p, purpose=purpose, source=src) for p in parts]
+    return [DistributionEntry(name=text, purpose=purpose, source=src)]

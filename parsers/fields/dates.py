@@ -1,0 +1,81 @@
+"""Dates as letters write them, with their precision and their damage.
+
+`<Place>, ngày 04 tháng 5 năm 2023` (the issue line), `ngày 04/5/2023`,
+`04-5-2023`, `ngày 24 tháng 6 năm 2021` in running text. A blank day
+(`ngày  tháng 5 năm 2023`) gives a month-precision date. A garbled part
+(`ngày 0? tháng 2#`) is never guessed: the date keeps only the parts that
+are clean digits, and says so in a warning.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import regex
+
+from congvan.models.records import PartialDate
+
+# Field slots are loose on purpose: blanks, dots, OCR garbage all land in the
+# slot and are judged after matching, so a garbled day cannot shift the month.
+_SLOT = r"[^\s,]{0,6}?"
+LONG_DATE = regex.compile(
+    rf"ngày\s*[,.:]?\s*(?P<d>{_SLOT})\s*tháng\s*(?P<m>{_SLOT})\s*năm\s*(?P<y>[^\s,.;)]{{0,6}})",
+    regex.IGNORECASE,
+)
+SHORT_DATE = regex.compile(r"(?<![\d/])(?P<d>\d{1,2})\s?([/.-])\s?(?P<m>\d{1,2})\s?\2\s?(?P<y>\d{4})(?![\d/])")
+# The issue line: the place, a comma, then a long date.
+PLACE_DATE = regex.compile(
+    rf"(?P<place>[^\n,]{{2,80}}?)\s*,?\s*(?P<date>ngày\s*[,.:]?\s*{_SLOT}\s*tháng\s*{_SLOT}\s*năm\s*[^\s,.;)]{{0,6}})",
+    regex.IGNORECASE,
+)
+_DIGITS = regex.compile(r"\d{1,4}")
+_BLANK = regex.compile(r"[.…_\s]*")
+
+
+@dataclass(frozen=True)
+class DateReading:
+    date: PartialDate | None
+    confidence: float
+    warning: str | None = None
+
+
+def _part(text: str) -> tuple[int | None, bool]:
+    """(value, garbled) for one slot: blank -> (None, False)."""
+    text = text.strip()
+    if _BLANK.fullmatch(text):
+        return None, False
+    if _DIGITS.fullmatch(text):
+        return int(text), False
+    return None, True
+
+
+def build_date(d: str, m: str, y: str) -> DateReading:
+    """Judge the three slots of a date; keep only what is certain."""
+    day, bad_d = _part(d)
+    month, bad_m = _part(m)
+    year, bad_y = _part(y)
+    if bad_y or year is None or not 1900 <= year <= 2100:
+        return DateReading(None, 0.0, f"year {y!r} cannot be read" if y.strip() else None)
+    if bad_m or (month is not None and not 1 <= month <= 12):
+        return DateReading(PartialDate(year=year), 0.3, f"month {m!r} cannot be read: kept the year only")
+    if month is None:
+        return DateReading(PartialDate(year=year), 1.0)
+    if bad_d or (day is not None and not 1 <= day <= 31):
+        return DateReading(PartialDate(year=year, month=month), 0.3, f"day {d!r} cannot be read: kept the month")
+    if day is not None:
+        try:
+            dt.date(year, month, day)
+        except ValueError:
+            return DateReading(PartialDate(year=year, month=month), 0.3, f"{day}/{month}/{year} is no calendar date")
+    return DateReading(PartialDate(year=year, month=month, day=day), 1.0)
+
+
+def read_date(text: str) -> DateReading | None:
+    """The first date written in `text`, long or short form."""
+    m = LONG_DATE.search(text)
+    s = SHORT_DATE.search(text)
+    if m and (not s or m.start() <= s.start()):
+        return build_date(m["d"], m["m"], m["y"])
+    if s:
+        return build_date(s["d"], s["m"], s["y"])
+    return None

@@ -1,0 +1,278 @@
+"""The letter's header: issuing bodies, number and symbol, place and date,
+document type, subject, urgency marks; and where the header ends.
+
+Input is the list of `TextLine`s in reading order (left header column before
+the right one, as every reader emits). The header runs from the top to the
+first body line (`Kính gửi`, `Căn cứ`, `Thực hiện` ... or the first long
+paragraph). When the issuer block is missing (a pasted letter starting at
+its number line), the issuer comes from the symbol's issuer code.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from congvan.models.records import DocumentNumber, PartialDate
+from congvan.parsers.fields.codes import type_titles
+from congvan.parsers.fields.dates import PLACE_DATE, DateReading, build_date
+from congvan.parsers.fields.lines import TextLine, fold, is_upper, ordinary_case, upper_share
+from congvan.parsers.fields.numbers import NUMBER_LINE, parse_number, split_symbol
+from congvan.parsers.syllables import syllable_share
+
+# Folded (accent-free, lower-case) markers; OCR loses accents, so match folded.
+_MOTTO = regex.compile(r"c[o0]ng\s*h[o0]a\s*x[a4]\s*h[o0]i|doc\s*lap\s*-?\s*tu\s*do|tu\s*do\s*-?\s*h[a4]nh\s*phuc|hanh\s*phuc$|chu\s*nghia\s*viet\s*nam")
+_BODY_START = regex.compile(
+    r"^(?:kinh\s*gui|can\s*cu|thuc\s*hien|trien\s*khai|theo\s*(?:de\s*nghi|chi\s*dao|quy\s*dinh|bao\s*cao)|"
+    r"tra\s*loi|phuc\s*dap|ngay\s*\d|vua\s*qua|nham\s|de\s|dieu\s*1\b|chuong\s*[ivx1]|phan\s*(?:i|thu|1)\b|"
+    r"[a-z\s]{0,40}dien\s*:$)"
+)
+_ESIGN = regex.compile(r"^(?:ky\s*boi|thoi\s*gian\s*ky|dia\s*chi|email|co\s*quan\s*:|ngay\s*ky|to\s*chuc\s*:|ky\s*so)")
+_URGENT = regex.compile(r"^(?:hoa\s*toc|thuong\s*khan|khan|mat|tuyet\s*mat|toi\s*mat)(?:\s|$)")
+_VV = regex.compile(r"^\(?\s*(?:V/v|V\.v|v/v|Về\s+việc|VỀ\s+VIỆC)\s*[:.]?\s*", regex.IGNORECASE)
+_VE = regex.compile(r"^(?:Về|VỀ)\s+(?:việc\s+|VIỆC\s+)?")
+_SEPARATOR = regex.compile(r"^[\W_]+$")
+_OFFICE = regex.compile(
+    r"^(?:bo\s*truong|thu\s*tuong|chu\s*tich|uy\s*ban\s*nhan\s*dan|hoi\s*dong\s*nhan\s*dan|giam\s*doc|"
+    r"tong\s*cuc\s*truong|cuc\s*truong|chinh\s*phu|thong\s*doc|vien\s*truong|hieu\s*truong|truong\s*ban|"
+    r"chanh\s*van\s*phong|bo\s*truong,|ban\s*thuong\s*vu|uy\s*ban|quoc\s*hoi|chu\s*nhiem|tong\s*giam\s*doc)"
+)
+_LEVEL_START = regex.compile(r"^(?:tinh|thanh\s*pho|huyen|quan|xa|phuong|thi\s*xa|thi\s*tran|tp\.?)\s")
+_GENERIC_HEAD = regex.compile(r"^(?:uy\s*ban\s*nhan\s*dan|ubnd|hoi\s*dong\s*nhan\s*dan|hdnd|chu\s*tich(?:\s*uy\s*ban)?(?:\s*nhan\s*dan)?)$")
+_TITLES = sorted(((fold(t), t) for t in type_titles()), key=lambda p: -len(p[0]))
+
+
+@dataclass
+class Header:
+    number: DocumentNumber | None = None
+    issued: PartialDate | None = None
+    issued_reading: DateReading | None = None
+    place: str | None = None
+    issuer: str | None = None
+    parent_issuer: str | None = None
+    issuer_source: str | None = None
+    doc_type: str = "Công văn"
+    subject: str | None = None
+    urgency: str | None = None
+    body_start: int = 0  # index of the first body line
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+    confidence: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    used: set[int] = field(default_factory=set)  # header line indices that are not body
+
+
+def _cut_motto(line: TextLine) -> str:
+    """The part of a line before the national motto (merged OCR columns)."""
+    m = _MOTTO.search(fold(line.text))
+    return line.text[: m.start()].strip(" -") if m else line.text
+
+
+def _title_of(text: str) -> str | None:
+    """`QUYẾT ĐỊNH`, `CÔNG ĐIỆN`, legacy `quyết định của bộ trưởng ...` -> type name."""
+    f = fold(text)
+    words = text.split()
+    if not words:
+        return None
+    for ft, title in _TITLES:
+        if f == ft or (f.startswith(ft + " ") and f[len(ft) + 1:len(ft) + 5] in ("cua ", "lien", "(sua")):
+            head = " ".join(words[: ft.count(" ") + 1])
+            if is_upper(head) or text.islower():
+                return title
+    return None
+
+
+def find_body_start(lines: list[TextLine], limit: int = 80) -> int:
+    """Index of the first body line; the header is everything above it."""
+    seen_header = False
+    for i, line in enumerate(lines[:limit]):
+        f = fold(line.text)
+        if NUMBER_LINE.match(line.text) or PLACE_DATE.match(line.text) or _MOTTO.search(f):
+            seen_header = True
+            continue
+        if _BODY_START.match(f) and i > 0:
+            return i
+        if seen_header and len(line.text) > 160 and not _VV.match(line.text):
+            return i
+    return min(len(lines), limit) if not seen_header else min(len(lines), limit)
+
+
+def _join_bodies(org: list[str]) -> list[str]:
+    bodies: list[str] = []
+    for text in org:
+        f = fold(text)
+        if bodies and (
+            _LEVEL_START.match(f)
+            or _GENERIC_HEAD.match(fold(bodies[-1]))
+            or bodies[-1].endswith((",", "-", " và", " VÀ"))
+            or text[:1].islower() and not bodies[-1].islower()
+        ):
+            bodies[-1] = f"{bodies[-1]} {text}"
+        else:
+            bodies.append(text)
+    return bodies
+
+
+def parse_header(lines: list[TextLine]) -> Header:
+    h = Header()
+    body = find_body_start(lines)
+    h.body_start = body
+    zone = lines[:body]
+
+    # Number line.
+    num_idx = None
+    for i, line in enumerate(zone):
+        m = NUMBER_LINE.search(line.text)
+        if m and (m.start() == 0 or fold(line.text[: m.start()]).strip(" :|") == "" or
+                  upper_share(line.text[: m.start()]) > 0.6):
+            parsed = parse_number(m["num"], m["sym"])
+            h.number = DocumentNumber(
+                number=parsed.number, symbol=parsed.symbol, raw=m.group().strip(), confidence=parsed.confidence,
+            )
+            h.spans["number"] = (line.start + m.start(), line.start + m.end())
+            h.confidence["number"] = parsed.confidence
+            if parsed.warning:
+                h.warnings.append(parsed.warning)
+            num_idx = i
+            h.used.add(line.index)
+            break
+
+    # Place and date.
+    date_idx = None
+    for i, line in enumerate(zone):
+        m = PLACE_DATE.search(line.text)
+        if not m or fold(line.text).startswith(("can cu", "thuc hien", "v/v", "ve viec")) or _VV.match(line.text):
+            continue
+        reading = build_date(*_date_slots(m["date"]))
+        if reading.date is None and reading.warning is None:
+            continue
+        h.issued, h.issued_reading = reading.date, reading
+        h.confidence["issued"] = reading.confidence
+        if reading.warning:
+            h.warnings.append(f"issue date: {reading.warning}")
+        h.place = _clean_place(m["place"])
+        h.spans["issued"] = (line.start + m.start("date"), line.start + m.end("date"))
+        h.spans["place"] = (line.start + m.start("place"), line.start + m.end("place"))
+        date_idx = i
+        h.used.add(line.index)
+        break
+
+    # Type title and, for non-công văn, the title block as the subject.
+    title_idx = None
+    for i, line in enumerate(zone):
+        if i == num_idx or i == date_idx or _VV.match(line.text):
+            continue
+        title = _title_of(line.text)
+        if title:
+            h.doc_type, title_idx = title, i
+            h.spans["doc_type"] = (line.start, line.end)
+            h.used.add(line.index)
+            break
+
+    # Subject: the V/v lines, else the lines under the title.
+    subject_lines: list[TextLine] = []
+    for i, line in enumerate(zone):
+        if _VV.match(line.text) and not NUMBER_LINE.match(line.text):
+            subject_lines = [line]
+            for nxt in zone[i + 1:]:
+                if _stops_subject(nxt, num_idx, date_idx) or nxt.text[:1].isupper() and subject_lines[-1].text.endswith((".", ";")):
+                    break
+                subject_lines.append(nxt)
+            break
+    if not subject_lines and title_idx is not None:
+        for nxt in lines[title_idx + 1: title_idx + 12]:
+            if _stops_subject(nxt, num_idx, date_idx) or _title_of(nxt.text):
+                if subject_lines:
+                    break
+                continue
+            subject_lines.append(nxt)
+        if subject_lines and subject_lines[-1].index >= body:
+            h.body_start = subject_lines[-1].index + 1
+    if subject_lines:
+        text = " ".join(l.text for l in subject_lines)
+        text = _VV.sub("", text, count=1)
+        text = _VE.sub("", text, count=1).strip()
+        if text.startswith("(") is False and text.endswith(")") and "(" not in text:
+            text = text[:-1]
+        h.subject = text.strip(" .;:") or None
+        h.spans["subject"] = (subject_lines[0].start, subject_lines[-1].end)
+        h.used.update(l.index for l in subject_lines)
+
+    # Issuing bodies: left-column lines above the number (or title/date/body).
+    stop = min(x for x in (num_idx, title_idx, date_idx, len(zone)) if x is not None)
+    org: list[str] = []
+    org_lines: list[TextLine] = []
+    for line in zone[:stop]:
+        text = _cut_motto(line)
+        f = fold(text)
+        if not text or _SEPARATOR.match(text) or _ESIGN.match(f) or _VV.match(text) or PLACE_DATE.search(text):
+            continue
+        if _URGENT.match(f) and len(text) < 20:
+            h.urgency = ordinary_case(text)
+            continue
+        if syllable_share(text) < 0.6 or len(text) > 120:
+            continue
+        org.append(text.strip(" -_|"))
+        org_lines.append(line)
+    bodies = _join_bodies([o for o in org if o])
+    if bodies:
+        h.issuer = ordinary_case(bodies[-1])
+        h.parent_issuer = ordinary_case(bodies[-2]) if len(bodies) > 1 else None
+        h.issuer_source = "header"
+        h.spans["issuer"] = (org_lines[0].start, org_lines[-1].end)
+        h.used.update(l.index for l in org_lines)
+    elif h.number and h.number.symbol:
+        _, issuer = split_symbol(h.number.symbol)
+        if issuer:
+            h.issuer, h.issuer_source = issuer, "symbol"
+            h.confidence["issuer"] = 0.8
+    if h.doc_type == "Công văn" and title_idx is None and h.number and h.number.symbol and not any(
+        _VV.match(l.text) for l in zone
+    ):
+        implied, _ = split_symbol(h.number.symbol)
+        if implied:
+            h.doc_type = implied
+    for line in zone:
+        f = fold(line.text)
+        if _URGENT.match(f) and len(line.text) < 20 and h.urgency is None:
+            h.urgency = ordinary_case(line.text)
+    return h
+
+
+def _stops_subject(line: TextLine, num_idx: int | None, date_idx: int | None) -> bool:
+    f = fold(line.text)
+    return bool(
+        line.index in (num_idx, date_idx)
+        or NUMBER_LINE.match(line.text)
+        or PLACE_DATE.search(line.text)
+        or _MOTTO.search(f)
+        or _BODY_START.match(f)
+        or _SEPARATOR.match(line.text)
+        or (_OFFICE.match(f) and is_upper(line.text))
+        or (f.startswith(("bo ", "bo truong", "thu tuong")) and line.text.islower() and len(line.text) < 60)
+    )
+
+
+def _date_slots(text: str) -> tuple[str, str, str]:
+    m = regex.match(
+        r"ngày\s*[,.:]?\s*(?P<d>[^\s,]{0,6}?)\s*tháng\s*(?P<m>[^\s,]{0,6}?)\s*năm\s*(?P<y>[^\s,.;)]{0,6})",
+        text, regex.IGNORECASE,
+    )
+    return (m["d"], m["m"], m["y"]) if m else ("", "", "")
+
+
+def _clean_place(text: str) -> str | None:
+    text = NUMBER_LINE.sub("", text)
+    m = _MOTTO.search(fold(text))
+    if m:
+        text = text[m.end():]
+    text = regex.sub(r"^[\W\d_]+|[\W_]+$", "", text)
+    words = text.split()
+    if len(words) > 6 or (words and not words[0][:1].isupper()):
+        tail: list[str] = []
+        for w in reversed(words):
+            if w[:1].isupper() or (tail and fold(w) in ("pho", "xa")):
+                tail.insert(0, w)
+            else:
+                break
+        words = tail
+    return " ".join(words) or None

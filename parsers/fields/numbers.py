@@ -1,0 +1,103 @@
+"""Document numbers and symbols (`Số: 2536/BCT-VP`, `30/2020/NĐ-CP`).
+
+One grammar serves the letter's own `Số:` line and every cited document, so
+the two always agree on what a number is. Accepted deviations (DOMAIN.md §2):
+blank numbers (`Số: /SCT-VP`), OCR spaces inside the number (`25 3 6`),
+spaces around the separators (`4280 /SCT - CN`, `40/2000 /TT-BTC`), a
+missing hyphen (`15/CTUBND`), old slash forms (`144/2002/QĐ/BTC`), party
+numbering (`11-CT/TU`). A number with letters in it that is not a plain
+suffix (`2!8]`, `4ÄM†S`) is garbled: it yields no number and a warning.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from congvan.parsers.fields.codes import issuer_for_code, type_for_code
+
+# A symbol part: letters (any case, Đ), digits, & and dots, e.g. `BKHĐT`, `TT&HT`, `QĐ.BQL`.
+_PART = r"[\p{Lu}\p{Ll}\d&.]*\p{L}[\p{Lu}\p{Ll}\d&.]*"
+# Separators may carry OCR/typing spaces around them: `SCT - CN`, `2000 /TT`.
+_SEP = r"(?:\s?[-/]\s?|(?<=\.)\s(?=\p{Lu}{2,}\s?-))"
+SYMBOL = rf"(?:\d{{4}}{_SEP})?{_PART}(?:{_SEP}{_PART})*"
+
+# The letter's own number line. `Số` can be OCR'd `Sô`/`SỐ`/`So`.
+NUMBER_LINE = regex.compile(
+    r"(?<![\p{L}])(?:S[ốôoỐÔO]|SỐ)\s*(?:hiệu)?\s*[:;.]?\s*"
+    r"(?P<num>[^\s/]{0,12}(?:\s{1,3}[^\s/]{1,6}){0,3}?)?\s*[/|]\s*"
+    rf"(?P<sym>{SYMBOL})",
+)
+
+# A cited number inside running text: digits first, then a symbol with a letter.
+CITED = regex.compile(
+    rf"(?<![\p{{L}}\d/.-])(?P<num>\d{{1,6}}(?:[a-z])?(?:\s\d{{1,3}})?)"
+    # `11-CT/TU` (party) and `1141-TC/QĐ` (pre-2001) join number and symbol with a hyphen.
+    rf"(?:\s?/\s?|-(?=\p{{Lu}}{{1,5}}/))(?P<sym>{SYMBOL})",
+)
+
+_GOOD_NUMBER = regex.compile(r"\d+[a-zA-Z]?")
+_DIGITS_SPACED = regex.compile(r"\d[\d ]*[a-zA-Z]?")
+
+
+@dataclass(frozen=True)
+class ParsedNumber:
+    number: str | None
+    symbol: str | None
+    confidence: float
+    warning: str | None = None
+
+
+def clean_symbol(sym: str) -> str:
+    """Symbol as printed, spaces removed and a missing type/issuer hyphen restored."""
+    sym = regex.sub(r"V/v.*$", "", regex.sub(r"\s+", "", sym)).strip(".-/")
+    parts = sym.split("-")
+    if len(parts) == 1 and "/" not in sym:
+        # `CTUBND` -> `CT-UBND` when it splits into a known type code and a known issuer code.
+        for cut in range(1, len(sym)):
+            head, tail = sym[:cut], sym[cut:]
+            if type_for_code(head) and issuer_for_code(tail) and tail.upper() == tail:
+                return f"{head}-{tail}"
+    return sym
+
+
+def parse_number(raw_num: str | None, raw_sym: str) -> ParsedNumber:
+    """Parse the two halves of `<number>/<symbol>`."""
+    symbol = clean_symbol(raw_sym) or None
+    text = (raw_num or "").strip(" .:")
+    if not text or regex.fullmatch(r"[.…_\s]*", text):
+        return ParsedNumber(None, symbol, 1.0)
+    if _DIGITS_SPACED.fullmatch(text):
+        number = text.replace(" ", "")
+        if _GOOD_NUMBER.fullmatch(number):
+            conf = 1.0 if " " not in text else 0.9
+            return ParsedNumber(number.lstrip("0") or "0", symbol, conf)
+    return ParsedNumber(None, symbol, 0.2, f"number {text!r} is garbled: left blank rather than guessed")
+
+
+def canonical_key(number: str | None, symbol: str | None) -> str | None:
+    """Identity key that ignores how separators were typed (`TT/BTC` = `TT-BTC`,
+    `QD` = `QĐ`): for matching a citation to a letter, never for display."""
+    if not number or not symbol:
+        return None
+    sym = regex.sub(r"[\s./\-]+", "-", symbol.upper()).replace("Đ", "D").strip("-")
+    return f"{number.lstrip('0') or '0'}/{sym}"
+
+
+def split_symbol(symbol: str) -> tuple[str | None, str | None]:
+    """(type name, issuer name) the symbol implies, either may be None.
+
+    `QĐ-BCT` -> (Quyết định, Bộ Công Thương); `BCT-VP` (a công văn: issuer
+    code first) -> (None, Bộ Công Thương); `2020/NĐ-CP` -> (Nghị định, Chính phủ).
+    """
+    parts = [p for p in regex.split(r"[-/]", symbol) if p and not p.isdigit()]
+    if not parts:
+        return None, None
+    doc_type = type_for_code(parts[0])
+    second = issuer_for_code(parts[1]) if len(parts) > 1 else None
+    if doc_type and second:
+        return doc_type, second
+    own = issuer_for_code(parts[0])
+    if own:  # `CT-CS` is a công văn of Cục Thuế, not a Chỉ thị
+        return None, own
+    return doc_type, None

@@ -1,0 +1,296 @@
+"""References to other documents: find them, read their parts, merge repeats,
+and say how this letter relates to each.
+
+Split as eyecite does: `find` locates each mention (a numbered citation such
+as `Công văn số 4217/UBND-TH ngày 04/5/2023 của UBND tỉnh Khánh Hòa về việc
+...`, a short form `Công điện 280`, or an unnumbered `Công điện của Thủ tướng
+Chính phủ ...`); `resolve` merges mentions of one document and fills the
+issuer from the symbol or the letter's context; relations come from the
+clause a mention opens (`Thực hiện`, `Căn cứ`, `Theo đề nghị`, `kèm theo`,
+`sửa đổi, bổ sung`, `thay thế`, `bãi bỏ`). A citation inside another one's
+`về việc ...` description belongs to that description: it is an edge of the
+cited document, kept in `Reference.cites`, not a relation of this letter.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from congvan.models.records import PartialDate, Reference, Relation, Source
+from congvan.parsers.fields.codes import issuer_codes, type_titles
+from congvan.parsers.fields.dates import LONG_DATE, SHORT_DATE, build_date
+from congvan.parsers.fields.lines import fold
+from congvan.parsers.fields.numbers import CITED, canonical_key, clean_symbol, parse_number, split_symbol
+
+_TYPE_WORDS = sorted({*type_titles(), "Văn bản", "Công văn", "Thông tư liên tịch", "Luật", "Pháp lệnh", "Kết luận", "Hiến pháp"}, key=len, reverse=True)
+_TYPE_ALT = "|".join(regex.escape(t) for t in _TYPE_WORDS)
+# `Công văn số`, `văn bản số`, `Quyết định`, `QĐ số` right before a number.
+_TYPE_BEFORE = regex.compile(rf"(?i:(?P<type>{_TYPE_ALT}))(?:\s+(?:số|liên\s+tịch\s+số|hợp\s+nhất\s+số))?\s*[:.]?\s*$")
+_TYPE_UNNUMBERED = regex.compile(rf"(?<![\p{{L}}])(?P<type>{_TYPE_ALT})\s+của\s+(?=\p{{Lu}})")
+_SHORT_FORM = regex.compile(rf"(?<![\p{{L}}])(?P<type>{_TYPE_ALT})\s+(?:số\s+)?(?P<num>\d{{1,6}})(?![\d/])")
+
+# After a citation: `, ngày 19 tháng 4 năm 2023`, `của <issuer>`, `về việc <subject>`.
+_AFTER_DATE = regex.compile(
+    r"^\s*,?\s*(?:ban\s+hành\s+)?(?:ngày|ngay)\s*[:]?\s*"
+    r"(?P<date>\d{1,2}\s?[/.-]\s?\d{1,2}\s?[/.-]\s?\d{4}|\d{1,2}\s*tháng\s*\d{1,2}\s*năm\s*\d{4})"
+)
+_AFTER_ISSUER = regex.compile(
+    r"^\s*,?\s*của\s+(?P<issuer>.+?)(?=\s*(?:[,;:(\n]|\.(?:\s|$)|\s(?:về|ve|V/v|hướng\s+dẫn|quy\s+định|ban\s+hành|"
+    r"nhằm|kèm|gửi|đề\s+nghị|tại|đã|thì|và\s+(?:các|chỉ\s+đạo)|trong|ngày|để|theo|với|hỏi|đối\s+với|thông\s+báo|chỉ\s+đạo|"
+    r"phê\s+duyệt|sửa\s+đổi|bổ\s+sung|triển\s+khai|thực\s+hiện|có|là|được|cho|như)\b)|$)"
+)
+_AFTER_SUBJECT = regex.compile(r"^\s*,?\s*(?:về\s+việc|V/v|về)\s+(?P<subject>[^;\n]+?)(?=\s*(?:;|\(|\.(?:\s|$)|$|\n))")
+_BEFORE_DATE = regex.compile(r"(?:ngày|đề\s+ngày)\s*(?P<date>\d{1,2}\s*tháng\s*\d{1,2}\s*năm\s*\d{4}|\d{1,2}\s?/\s?\d{1,2}\s?/\s?\d{4})\s*(?:,\s*)?(?:số\s*)?$")
+
+# Clause openers, folded: what this letter does with the document it cites.
+_RELATIONS: list[tuple[regex.Pattern, Relation]] = [
+    (regex.compile(r"(?:^|[;.]\s*)(?:thuc\s*hien|trien\s*khai|thi\s*hanh)\b"), "implements"),
+    (regex.compile(r"(?:^|[;.]\s*)can\s*cu\b"), "legal_basis"),
+    (regex.compile(r"(?:theo\s*de\s*nghi|tra\s*loi|phuc\s*dap|nhan\s*duoc|da\s*nhan|nhan\s*(?:van\s*ban|cong\s*van)|tiep\s*nhan|xet\s*de\s*nghi|theo\s*(?:van\s*ban|cong\s*van)\s*(?:de\s*nghi|kien\s*nghi))"), "responds_to"),
+    (regex.compile(r"(?:sua\s*doi,?\s*bo\s*sung|bo\s*sung\s*va\s*sua\s*doi|sua\s*doi|dinh\s*chinh)(?:\s*(?:mot\s*so\s*(?:dieu|diem|noi\s*dung)|dieu\s*\d+|khoan\s*\d+)\s*(?:cua|tai))?\s*$"), "amends"),
+    (regex.compile(r"thay\s*the\s*$"), "replaces"),
+    (regex.compile(r"bai\s*bo\s*$"), "repeals"),
+    # Only the letter's own enclosure; `ban hành kèm theo Quyết định` is not one.
+    (regex.compile(r"(?:^|[(;.]\s*)(?:dinh\s*kem|(?:xin\s*)?gui\s*kem(?:\s*theo)?|kem\s*theo\s*(?:day|ban\s*sao))\s*$"), "attachment"),
+]
+_PRIORITY: dict[str, int] = {"mentions": 0, "attachment": 1, "repeals": 2, "replaces": 2, "amends": 2,
+                             "responds_to": 3, "legal_basis": 3, "implements": 4}
+_OFFICE_ISSUER = regex.compile(r"^(?:bo\s*truong|thu\s*truong|chu\s*tich|giam\s*doc|tong\s*cuc\s*truong|cuc\s*truong|chanh\s*van\s*phong|pho\s*thu\s*tuong)$")
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int  # end of the citation proper (number / issuer)
+    desc_end: int  # end of its `về việc ...` description
+    doc_type: str | None
+    number: str | None
+    symbol: str | None
+    date: PartialDate | None
+    issuer: str | None
+    subject: str | None
+    relation: Relation = "mentions"
+    snippet: str = ""
+    nested_in: int | None = None
+    cites: list[tuple[int, Relation]] = field(default_factory=list)
+
+
+def _clause_start(text: str, pos: int) -> int:
+    """Start of the clause holding `pos`: after the last `;`, sentence stop or line break."""
+    best = max(text.rfind("\n", 0, pos), text.rfind(";", 0, pos))
+    for m in regex.finditer(r"\.\s+(?=\p{Lu})", text[max(0, pos - 600):pos]):
+        best = max(best, max(0, pos - 600) + m.start())
+    return best + 1
+
+
+def _read_after(text: str, pos: int) -> tuple[PartialDate | None, str | None, str | None, int, int]:
+    """(date, issuer, subject, end of citation, end of description) after `pos`."""
+    rest = text[pos:pos + 600]
+    date = None
+    cur = 0
+    m = _AFTER_DATE.match(rest)
+    if m:
+        date = _date(m["date"])
+        cur = m.end()
+    issuer = None
+    m = _AFTER_ISSUER.match(rest[cur:])
+    if m:
+        issuer = " ".join(m["issuer"].split()).strip(" ,.")
+        cur += m.end()
+    if date is None:
+        m = _AFTER_DATE.match(rest[cur:])
+        if m:
+            date = _date(m["date"])
+            cur += m.end()
+    cite_end = pos + cur
+    subject = None
+    m = _AFTER_SUBJECT.match(rest[cur:])
+    desc_end = cite_end
+    if m:
+        subject = " ".join(m["subject"].split())
+        desc_end = pos + cur + m.end()
+    else:
+        stop = regex.search(r"[;\n]|\.(?:\s|$)", rest[cur:])
+        desc_end = pos + cur + (stop.start() if stop else len(rest) - cur)
+    return date, issuer, subject, cite_end, desc_end
+
+
+def _date(text: str) -> PartialDate | None:
+    m = LONG_DATE.search("ngày " + text) or SHORT_DATE.search(text)
+    if not m:
+        return None
+    return build_date(m["d"], m["m"], m["y"]).date
+
+
+def find_mentions(text: str, skip: list[tuple[int, int]]) -> list[Mention]:
+    """Every citation in `text`, outside the `skip` spans (the letter's own number)."""
+    mentions: list[Mention] = []
+    taken: list[tuple[int, int]] = list(skip)
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= s or a >= e for s, e in taken)
+
+    for m in CITED.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        raw_num, raw_sym = m["num"], m["sym"]
+        parsed = parse_number(raw_num, raw_sym)
+        if not parsed.symbol or not regex.search(r"\p{L}{2}", parsed.symbol):
+            continue
+        before = text[max(0, m.start() - 60):m.start()]
+        tb = _TYPE_BEFORE.search(before)
+        start = m.start() - (len(before) - tb.start()) if tb else m.start()
+        doc_type = _type_name(tb["type"]) if tb else None
+        implied_type, implied_issuer = split_symbol(parsed.symbol)
+        if doc_type in (None, "Văn bản") or (doc_type == "Công văn" and implied_type):
+            doc_type = implied_type or ("Công văn" if doc_type in ("Văn bản", "Công văn") or not tb else doc_type)
+        if not tb and not implied_type and not implied_issuer and not regex.search(r"\d{4}/", parsed.symbol):
+            # A bare `x/ABC` with no type word and no known code is too weak.
+            if not regex.search(r"(?i)số\s*$", before):
+                continue
+        date, issuer, subject, cite_end, desc_end = _read_after(text, m.end())
+        if date is None:
+            bd = _BEFORE_DATE.search(text[max(0, start - 60):start + (m.start() - start)])
+            if bd:
+                date = _date(bd["date"])
+        end = max(desc_end, m.end())
+        mentions.append(Mention(start, max(cite_end, m.end()), end, doc_type, parsed.number,
+                                parsed.symbol, date, issuer, subject, snippet=" ".join(text[start:end].split())))
+        taken.append((start, m.end()))
+    for m in _TYPE_UNNUMBERED.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        doc_type = _type_name(m["type"])
+        if doc_type in ("Văn bản", "Quy chế", "Quy định", "Hướng dẫn", "Chương trình", "Kế hoạch", "Báo cáo"):
+            continue
+        if not m["type"][0].isupper():
+            continue
+        date, issuer, subject, cite_end, desc_end = _read_after(text, m.end() - len("của ") - 1)
+        if not issuer:
+            continue
+        if subject is None:
+            tail = regex.match(r"\s*(?P<s>[^;\n(]+?)(?=\s*(?:;|\(|\.(?:\s|$)|$))", text[cite_end:cite_end + 400])
+            if tail and tail["s"][:1].islower():
+                subject = tail["s"].strip()
+                desc_end = cite_end + tail.end()
+        mentions.append(Mention(m.start(), cite_end, desc_end, doc_type, None, None, date, issuer, subject,
+                                snippet=" ".join(text[m.start():desc_end].split())))
+        taken.append((m.start(), cite_end))
+    mentions.sort(key=lambda x: x.start)
+    _nest(mentions)
+    for mention in mentions:
+        mention.relation = _relation(text, mention, mentions)
+    return mentions
+
+
+def _type_name(word: str) -> str:
+    for t in _TYPE_WORDS:
+        if fold(t) == fold(word):
+            return t
+    return word[:1].upper() + word[1:].lower()
+
+
+def _nest(mentions: list[Mention]) -> None:
+    """Mark citations that sit inside another's description, and record the
+    edge that description states (`về việc triển khai Công điện ...`)."""
+    for i, outer in enumerate(mentions):
+        for j in range(i + 1, len(mentions)):
+            inner = mentions[j]
+            if inner.start >= outer.desc_end:
+                break
+            if inner.start >= outer.end and inner.nested_in is None:
+                inner.nested_in = i
+
+
+def _relation(text: str, m: Mention, mentions: list[Mention]) -> Relation:
+    lead = fold(text[max(0, m.start - 80):m.start])
+    for pattern, relation in _RELATIONS[3:]:
+        if pattern.search(lead):
+            return relation
+    if m.nested_in is not None:
+        return "mentions"
+    clause = _clause_start(text, m.start)
+    opener = fold(text[clause:m.start]).strip()
+    # Only the first citation a clause opens takes the clause's verb, and only
+    # when nothing but connecting words stands between them.
+    if len(opener) <= 60:
+        for pattern, relation in _RELATIONS[:3]:
+            if pattern.match(opener) or (relation == "responds_to" and pattern.search(opener)):
+                return relation
+    return "mentions"
+
+
+def resolve(mentions: list[Mention], context_place: str | None, letter_issuer: str | None) -> list[Reference]:
+    """Merge mentions of one document into References (first mention kept,
+    strongest relation wins) and complete issuers from symbol and context."""
+    refs: list[Reference] = []
+    index_of: dict[object, int] = {}
+    mention_ref: dict[int, int] = {}
+    for k, m in enumerate(mentions):
+        issuer = _complete_issuer(m.issuer, m.symbol, context_place, letter_issuer)
+        key: object = canonical_key(m.number, m.symbol) or ("nonum", m.doc_type, fold(issuer or ""))
+        src = Source(start=m.start, end=m.end)
+        if key in index_of:
+            i = index_of[key]
+            old = refs[i]
+            relation = m.relation if _PRIORITY[m.relation] > _PRIORITY[old.relation] else old.relation
+            refs[i] = old.model_copy(update={
+                "relation": relation,
+                "date": old.date or m.date,
+                "issuer": old.issuer or issuer,
+                "subject": old.subject or m.subject,
+                "mentions": (*old.mentions, src),
+            })
+            mention_ref[k] = i
+            continue
+        index_of[key] = len(refs)
+        mention_ref[k] = len(refs)
+        refs.append(Reference(
+            doc_type=m.doc_type, number=m.number, symbol=m.symbol, date=m.date, issuer=issuer,
+            relation=m.relation, subject=m.subject, text=m.snippet, source=src, mentions=(src,),
+        ))
+    # Edges stated inside a citation's own description.
+    cites: dict[int, list[tuple[int, Relation]]] = {}
+    for k, m in enumerate(mentions):
+        if m.nested_in is None:
+            continue
+        outer = mentions[m.nested_in]
+        lead = fold((outer.subject or "")[:40])
+        rel: Relation = "implements" if regex.match(r"(?:trien\s*khai|thuc\s*hien|huong\s*dan\s*thi\s*hanh)", lead) else "mentions"
+        o, i = mention_ref[m.nested_in], mention_ref[k]
+        if o != i and (i, rel) not in cites.setdefault(o, []):
+            cites[o].append((i, rel))
+    for o, edges in cites.items():
+        refs[o] = refs[o].model_copy(update={"cites": tuple(edges)})
+    return refs
+
+
+_KNOWN_ISSUERS = sorted({*issuer_codes().values()} - {"UBND", "HĐND"}, key=len, reverse=True)
+_LOCAL_BODY = regex.compile(r"^(?:UBND|Ủy ban nhân dân|HĐND|Hội đồng nhân dân)\s+(?:tỉnh|thành phố|TP\.?)(?:\s+\p{Lu}\p{Ll}*)*")
+
+
+def _trim_issuer(issuer: str) -> str:
+    """Cut an issuer at the end of a body's name when the text runs on."""
+    for name in _KNOWN_ISSUERS:
+        if fold(issuer).startswith(fold(name)):
+            return issuer[: len(name)]
+    m = _LOCAL_BODY.match(issuer)
+    if m:
+        return m.group()
+    return issuer
+
+
+def _complete_issuer(issuer: str | None, symbol: str | None, place: str | None, letter_issuer: str | None) -> str | None:
+    implied = split_symbol(symbol)[1] if symbol else None
+    if issuer:
+        issuer = _trim_issuer(regex.sub(r"\s+", " ", issuer))
+        f = fold(issuer)
+        if _OFFICE_ISSUER.match(f) and implied:
+            return implied
+        if regex.fullmatch(r"(?:ubnd|uy\s*ban\s*nhan\s*dan|hdnd)\s*(?:tinh|thanh\s*pho|tp)", f) and place:
+            return f"{issuer} {place}"
+        return issuer
+    if implied in ("UBND", "HĐND") and place:
+        return f"{implied} tỉnh {place}" if place else implied
+    return implied

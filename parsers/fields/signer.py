@@ -1,0 +1,121 @@
+"""The signature block: authority prefix (`KT.`, `TM.`, `TL.`, `TUQ.`, `Q.`),
+the signer's own title, and the signer's name.
+
+Looks at the lines after the body that the distribution list did not take,
+from the bottom up: the name is the last line that reads as a person's name;
+above it, past signature marks (`(Đã ký)`), stands the title, and above that
+the delegation lines.
+"""
+from __future__ import annotations
+
+import regex
+
+from congvan.models.records import Signer, Source
+from congvan.parsers.fields.lines import TextLine, fold
+from congvan.parsers.syllables import is_syllable
+
+AUTHORITY = regex.compile(r"^(?P<p>KT|TM|TL|TUQ|Q|K/T|T/M|T/L)\s*[./]\s*(?P<rest>\S.*)$")
+_SIG_MARK = regex.compile(r"^[\[(]?\s*(?:đã\s*ký|ký|ky|đóng\s*dấu|chữ\s*ký|daky|signed|ký\s*tên)[^\n]{0,30}[\])]?$", regex.IGNORECASE)
+_NOT_NAME = regex.compile(r"^(?:nhu\s*tren|noi\s*nhan|luu\b|kinh\s*gui|cong\s*hoa|doc\s*lap)")
+
+
+def office_case(text: str) -> str:
+    """`PHÓ GIÁM ĐỐC` -> `Phó Giám đốc`; `BỘ TRƯỞNG, CHỦ NHIỆM` -> `Bộ trưởng, Chủ nhiệm`."""
+    text = " ".join(text.split()).strip(" ,;")
+    if not text.isupper():
+        return text
+    parts = []
+    for part in text.split(","):
+        words = part.strip().lower().split()
+        if not words:
+            continue
+        if words[0] in ("phó", "thứ", "q.", "quyền") and len(words) > 1:
+            words[1] = words[1].capitalize()
+        words[0] = words[0].capitalize()
+        # A body named inside the office (`Bộ trưởng Bộ Tài chính`) keeps its head capital.
+        for k in range(2, len(words)):
+            if words[k] in ("bộ", "sở", "cục", "tổng", "ủy", "ban", "văn") and k > 1:
+                words[k] = words[k].capitalize()
+                if k + 1 < len(words) and words[k] in ("bộ", "sở", "cục"):
+                    words[k + 1] = words[k + 1].capitalize()
+                break
+        parts.append(" ".join(words))
+    return ", ".join(parts)
+
+
+def looks_like_name(text: str) -> bool:
+    words = text.strip(" .,").split()
+    if not 2 <= len(words) <= 6 or _NOT_NAME.match(fold(text)):
+        return False
+    if not all(is_syllable(w) for w in words):
+        return False
+    titled = all(w[:1].isupper() and (w[1:].islower() or not w[1:]) for w in words)
+    return titled or text.isupper() and len(words) <= 5
+
+
+def find_signer(lines: list[TextLine], start: int, skip: set[int]) -> tuple[Signer | None, int | None]:
+    """(signer, index of the first signature-block line) in lines[start:]."""
+    candidates = [l for l in lines[start:] if l.index not in skip]
+    if not candidates:
+        return None, None
+    name_at = None
+    for k in range(len(candidates) - 1, -1, -1):
+        text = candidates[k].text
+        if _SIG_MARK.match(text):
+            continue
+        if looks_like_name(text) and not AUTHORITY.match(text):
+            name_at = k
+            break
+        if len(candidates) - k > 6:
+            break
+    auth_lines: list[TextLine] = []
+    title_lines: list[TextLine] = []
+    top = name_at if name_at is not None else len(candidates)
+    k = top - 1
+    block: list[TextLine] = []
+    while k >= 0 and top - k <= 6:
+        line = candidates[k]
+        if _SIG_MARK.match(line.text):
+            k -= 1
+            continue
+        if not (line.text.isupper() or AUTHORITY.match(line.text) or line.text.endswith(",")) or len(line.text) > 80:
+            break
+        block.insert(0, line)
+        k -= 1
+    # Delegation lines are the prefixed ones and their comma continuations.
+    i = 0
+    while i < len(block):
+        if AUTHORITY.match(block[i].text) or (auth_lines and auth_lines[-1].text.rstrip().endswith(",")):
+            auth_lines.append(block[i])
+            i += 1
+        elif not auth_lines:
+            # Lines above the first prefix are not part of the signature.
+            if any(AUTHORITY.match(b.text) for b in block[i + 1:]):
+                i += 1
+                continue
+            title_lines.append(block[i])
+            i += 1
+        else:
+            title_lines.append(block[i])
+            i += 1
+    authority = None
+    if auth_lines:
+        parts = []
+        for line in auth_lines:
+            m = AUTHORITY.match(line.text)
+            if m:
+                prefix = {"K/T": "KT", "T/M": "TM", "T/L": "TL"}.get(m["p"], m["p"])
+                parts.append(f"{prefix}. {office_case(m['rest'])}")
+            else:
+                parts[-1] = f"{parts[-1]}, {office_case(line.text)}"
+        authority = " ".join(parts)
+    title = office_case(" ".join(l.text for l in title_lines[-1:])) if title_lines else None
+    name = " ".join(candidates[name_at].text.split()).strip(" .,") if name_at is not None else None
+    if name and name.isupper():
+        name = " ".join(w.capitalize() for w in name.split())
+    if not (name or authority or title):
+        return None, None
+    used = ([candidates[name_at]] if name_at is not None else []) + auth_lines + title_lines
+    first = min(l.index for l in used)
+    src = Source(start=min(l.start for l in used), end=max(l.end for l in used))
+    return Signer(name=name, title=title, authority=authority, source=src), first

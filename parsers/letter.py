@@ -1,0 +1,140 @@
+"""Text with layout -> a Letter record: the field parsers, run in page order.
+
+Flow: `ReadResult` (any reader) -> `normalize()` -> lines -> header (top),
+recipients, distribution and signature (bottom), then the body between them
+for directives and references. Every span found in the normalised text is
+traced back through the normalisation map to the reader's line, so each
+value keeps its page, bounding box or Word location.
+"""
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import regex
+from pydantic import BaseModel
+
+from congvan.models.records import Letter, Source
+from congvan.parsers.fields.addressees import find_distribution, find_recipients
+from congvan.parsers.fields.directives import parse_directives
+from congvan.parsers.fields.header import parse_header
+from congvan.parsers.fields.lines import split_lines
+from congvan.parsers.fields.references import find_mentions, resolve
+from congvan.parsers.fields.signer import find_signer
+from congvan.parsers.normalize import NormText, normalize
+from congvan.parsers.readers.base import ReadResult
+
+_PROVINCE = regex.compile(r"(?:tỉnh|thành phố|TP\.?)\s+(?P<name>[\p{Lu}][\p{L} ]+)$")
+_CLOSING = regex.compile(r"\./\.\s*$|\.\s*/\s*\.\s*$")
+
+
+def letter_id(content: bytes | str) -> str:
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+class _Locator:
+    """Maps a span of the normalised text to page / bbox / Word location."""
+
+    def __init__(self, read: ReadResult, norm: NormText):
+        self.read = read
+        self.norm = norm
+        _, self.starts = read.joined()
+
+    def __call__(self, src: Source) -> Source:
+        start = min(max(src.start, 0), len(self.norm.offsets) - 1)
+        orig = self.norm.offsets[start]
+        line = self.read.line_at(self.starts, orig)
+        if line is None:
+            return src
+        return src.model_copy(update={"page": line.page, "bbox": line.bbox, "where": line.where})
+
+
+def _locate_all(value: Any, locate: _Locator) -> Any:
+    if isinstance(value, Source):
+        return locate(value)
+    if isinstance(value, BaseModel):
+        updates = {}
+        for name in type(value).model_fields:
+            v = getattr(value, name)
+            nv = _locate_all(v, locate)
+            if nv is not v:
+                updates[name] = nv
+        return value.model_copy(update=updates) if updates else value
+    if isinstance(value, tuple):
+        new = tuple(_locate_all(v, locate) for v in value)
+        return new if any(a is not b for a, b in zip(new, value)) else value
+    return value
+
+
+def _province(*names: str | None) -> str | None:
+    for name in names:
+        if name:
+            m = _PROVINCE.search(name)
+            if m:
+                return m["name"].strip()
+    return None
+
+
+def parse_read_result(read: ReadResult, *, file: str | None = None, content_hash: str | None = None) -> Letter:
+    raw, _ = read.joined()
+    norm = normalize(raw)
+    text = norm.text
+    lines = split_lines(text)
+    warnings = list(read.warnings)
+
+    header = parse_header(lines)
+    warnings += header.warnings
+    recipients, kg_at, after_kg = find_recipients(lines, header.body_start, min(len(lines), header.body_start + 40))
+    body_start = after_kg if kg_at is not None else header.body_start
+    distribution, nn_at, nn_used = find_distribution(lines, body_start)
+    footer_from = nn_at if nn_at is not None else len(lines)
+    signer, sig_at = find_signer(lines, body_start, nn_used)
+    body_end = min(x for x in (footer_from, sig_at, len(lines)) if x is not None and x >= body_start)
+    # A signature block above `Nơi nhận` ends the body there too.
+    directives = parse_directives(lines, body_start, body_end)
+
+    skip = [header.spans["number"]] if "number" in header.spans else []
+    mentions = find_mentions(text, skip)
+    province = _province(header.parent_issuer, header.issuer) or header.place
+    references = resolve(mentions, province, header.issuer)
+
+    sources = {k: Source(start=a, end=b) for k, (a, b) in header.spans.items()}
+    if signer and signer.source:
+        sources["signer"] = signer.source
+    locate = _Locator(read, norm)
+    sources = {k: locate(v) for k, v in sources.items()}
+    number = header.number
+    if number is not None and "number" in sources:
+        number = number.model_copy(update={"source": sources["number"]})
+    issued = header.issued
+    if issued is not None and "issued" in sources:
+        issued = issued.model_copy(update={"source": sources["issued"]})
+
+    letter = Letter(
+        id=letter_id(content_hash or text),
+        file=file,
+        content_hash=content_hash,
+        format=read.format,
+        encoding=read.encoding,
+        number=number,
+        issued=issued,
+        place=header.place,
+        issuer=header.issuer,
+        parent_issuer=header.parent_issuer,
+        issuer_source=header.issuer_source,  # type: ignore[arg-type]
+        doc_type=header.doc_type,
+        subject=header.subject,
+        urgency=header.urgency,
+        recipients=tuple(recipients),
+        distribution=tuple(distribution),
+        signer=signer,
+        references=tuple(references),
+        directives=tuple(directives),
+        pages=read.pages,
+        sources=sources,
+        confidence=header.confidence,
+        warnings=tuple(warnings),
+        text=text,
+    )
+    return _locate_all(letter, locate)

@@ -1,0 +1,4 @@
+"""`python -m congvan` runs the command line."""
+from congvan.pipeline.cli import main
+
+main()

@@ -100,6 +100,11 @@ def parse_read_result(read: ReadResult, *, file: str | None = None, content_hash
     references = resolve(mentions, province, header.issuer)
 
     sources = {k: Source(start=a, end=b) for k, (a, b) in header.spans.items()}
+    if body_start < body_end:
+        # The body (preamble, items, closing): what the task stage reads.
+        sources["body"] = Source(start=lines[body_start].start, end=lines[body_end - 1].end)
+    if kg_at is not None:
+        sources["recipients"] = Source(start=lines[kg_at].start, end=lines[max(after_kg - 1, kg_at)].end)
     if signer and signer.source:
         sources["signer"] = signer.source
     locate = _Locator(read, norm)

@@ -96,8 +96,11 @@ def _read_after(text: str, pos: int) -> tuple[PartialDate | None, str | None, st
     issuer = None
     m = _AFTER_ISSUER.match(rest[cur:])
     if m:
-        issuer = " ".join(m["issuer"].split()).strip(" ,.")
-        cur += m.end()
+        raw = m["issuer"]
+        trimmed = _trim_issuer(raw)
+        # A body's name that runs on into the sentence ends where the name does.
+        cur += m.start("issuer") + len(trimmed) if trimmed != raw else m.end()
+        issuer = " ".join(trimmed.split()).strip(" ,.")
     if date is None:
         m = _AFTER_DATE.match(rest[cur:])
         if m:

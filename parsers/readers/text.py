@@ -61,8 +61,10 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             return data.decode(order), order.replace("-le", "").replace("-be", "")
         except UnicodeDecodeError as exc:
             raise ReadError("unknown_encoding", f"looks like UTF-16 but does not decode: {exc}") from exc
-    if data.count(0) > len(data) // 100:
-        raise ReadError("not_text", "the file holds NUL bytes: binary data, not text")
+    sample = data[:65536]
+    controls = sum(1 for b in sample if b < 0x20 and b not in (9, 10, 12, 13))
+    if sample.count(0) or controls > len(sample) // 50:
+        raise ReadError("not_text", "the file holds control bytes: binary data, not text")
     candidates: list[tuple[float, str, str]] = []
     latin = data.decode("latin-1")
     legacy = _legacy(latin)

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Set up congvan on a fresh Debian/Ubuntu machine: the Debian tools the PDF,
+# OCR and Word readers call, then a virtualenv in .venv with congvan installed
+# (editable). `--dev` adds the test, notebook and Dask extras.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+extras=""
+[ "${1:-}" = "--dev" ] && extras="[dev]"
+
+missing=0
+for tool in tesseract pdftoppm antiword soffice; do
+  command -v "$tool" >/dev/null 2>&1 || missing=1
+done
+if command -v tesseract >/dev/null 2>&1 && ! tesseract --list-langs 2>/dev/null | grep -qx vie; then
+  missing=1
+fi
+if [ "$missing" = 1 ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    sudo=""
+    [ "$(id -u)" != 0 ] && sudo="sudo"
+    echo "setup: installing Debian packages (tesseract-ocr-vie, poppler-utils, antiword, libreoffice-writer-nogui)"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+      tesseract-ocr tesseract-ocr-vie poppler-utils antiword libreoffice-writer-nogui >/dev/null
+  else
+    echo "setup: warning: install tesseract-ocr, tesseract-ocr-vie, poppler-utils, antiword and" \
+         "libreoffice-writer-nogui yourself; scanned PDFs and .doc files need them" >&2
+  fi
+fi
+
+python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e ".${extras}"
+echo "setup: ready ($(.venv/bin/congvan --help >/dev/null && echo 'congvan installed in .venv'))"

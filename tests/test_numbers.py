@@ -1,0 +1,83 @@
+"""The number-and-symbol grammar on the real forms it was written for
+(DOMAIN.md §2 and the corpus README)."""
+from __future__ import annotations
+
+import pytest
+
+from congvan.parsers.fields.numbers import CITED, NUMBER_LINE, canonical_key, parse_number, split_symbol
+from congvan.parsers.normalize import normalize
+
+
+@pytest.mark.parametrize(
+    ("line", "number", "symbol"),
+    [
+        ("Số: /SCT-VP", None, "SCT-VP"),  # seed 000, an unnumbered copy
+        ("Số: 25 3 6 /BCT-VP", "2536", "BCT-VP"),  # seed 001, OCR spaces
+        ("Số: 4280 /SCT - CN", "4280", "SCT-CN"),  # corpus 049
+        ("SỐ:  120 /2002/TT-BTC", "120", "2002/TT-BTC"),  # corpus 022
+        ("Số: 144 /2002/QĐ/BTC --------------------------------", "144", "2002/QĐ/BTC"),  # corpus 021
+        ("Số :          /QĐ. BQL–VP", None, "QĐ.BQL-VP"),  # corpus 030, dot, space and en dash
+        ("Số:      /KH-UBND", None, "KH-UBND"),
+        ("Số: 597/HC-QLHCV/v cấp Giấy phép", "597", "HC-QLHC"),  # corpus 060 flattened
+        ("Số: 11306/VPCP-NN", "11306", "VPCP-NN"),
+    ],
+)
+def test_own_number_line(line: str, number: str | None, symbol: str) -> None:
+    m = NUMBER_LINE.search(normalize(line).text)
+    assert m is not None
+    parsed = parse_number(m["num"], m["sym"])
+    assert (parsed.number, parsed.symbol) == (number, symbol)
+    assert parsed.warning is None
+
+
+@pytest.mark.parametrize("line", ["Số: 2!8] /CT-CS", "Số:À394Ù /CTHN-TTHT ˆ Hà Nội, ngày", "Số: 4ÄM†S/CT-TT&HT"])
+def test_garbled_number_is_not_guessed(line: str) -> None:
+    m = NUMBER_LINE.search(line)
+    assert m is not None
+    parsed = parse_number(m["num"], m["sym"])
+    assert parsed.number is None
+    assert parsed.confidence < 0.5 and parsed.warning
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "symbol"),
+    [
+        ("Chỉ thị số 15/CTUBND ngày 09/8/2022", "15", "CT-UBND"),  # seed 000, hyphen missing
+        ("Thông tư số 40/2000 /TT-BTC ngày 15/5/2000", "40", "2000/TT-BTC"),  # corpus 036
+        ("Chỉ thị 11-CT/TU ngày 04/01/2026", "11", "CT/TU"),  # corpus 063, party numbering
+        ("Luật số 59/2020/QH14", "59", "2020/QH14"),
+        ("Công điện số 280/CĐ-TTg, ngày 19 tháng 4", "280", "CĐ-TTg"),
+    ],
+)
+def test_cited_numbers(text: str, number: str, symbol: str) -> None:
+    m = CITED.search(text)
+    assert m is not None
+    parsed = parse_number(m["num"], m["sym"])
+    assert (parsed.number, parsed.symbol) == (number, symbol)
+
+
+@pytest.mark.parametrize("text", ["ngày 04/5/2023 của", "tỷ lệ 1/2 số", "V/v triển khai"])
+def test_dates_and_fractions_are_not_numbers(text: str) -> None:
+    assert CITED.search(text) is None
+
+
+def test_one_document_two_spellings_share_a_key() -> None:
+    # corpus 036 cites `40/2000 /TT-BTC`; the header of 035 reads `40 /2000/TT/BTC`.
+    a = parse_number("40", "2000 /TT-BTC")
+    b = parse_number("40 ", "2000/TT/BTC")
+    assert canonical_key(a.number, a.symbol) == canonical_key(b.number, b.symbol)
+    assert canonical_key("280", "CĐ-TTg") == canonical_key("280", "CD-TTg")
+
+
+@pytest.mark.parametrize(
+    ("symbol", "doc_type", "issuer"),
+    [
+        ("QĐ-BCT", "Quyết định", "Bộ Công Thương"),
+        ("BCT-VP", None, "Bộ Công Thương"),  # a công văn: issuer code first
+        ("2020/NĐ-CP", "Nghị định", "Chính phủ"),
+        ("CĐ-TTg", "Công điện", "Thủ tướng Chính phủ"),
+        ("CT-CS", None, "Cục Thuế"),  # a Cục Thuế letter, not a Chỉ thị
+    ],
+)
+def test_symbol_implies_type_and_issuer(symbol: str, doc_type: str | None, issuer: str) -> None:
+    assert split_symbol(symbol) == (doc_type, issuer)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import regex
 
 from congvan.models.records import DistributionEntry, Recipient, Source
-from congvan.parsers.fields.lines import TextLine, fold
+from congvan.parsers.fields.lines import TextLine, fold, is_upper
 
 # Matched on folded text (OCR drops accents: `Kinh gui`, `Kinh gfri`).
 KINH_GUI = regex.compile(r"^(?:kinh\s*gui|kinh\s*gfri|kinh\s*goi)\s*[:;.]?\s*")
@@ -18,6 +18,7 @@ DIEN = regex.compile(r"^(?P<who>.{3,80}?)\s+điện\s*:\s*(?P<rest>.*)$", regex.
 NOI_NHAN = regex.compile(r"^noi\s*nhan\s*[:;.]?")
 _ITEM = regex.compile(r"^(?:[-–+•·*]|\.(?=\s))\s*")
 _PURPOSE = regex.compile(r"\s*\((?P<p>[^()]{1,40})\)\s*[;.,]?\s*$")
+_SIGNATURE_START = regex.compile(r"^(?:KT|TM|TL|TUQ|Q|K/T|T/M|T/L)\s*[./]\s*\S")
 _LUU = regex.compile(r"^lưu\b", regex.IGNORECASE)
 _TRAIL = " ;.,:"
 
@@ -119,7 +120,8 @@ def find_distribution(lines: list[TextLine], start: int) -> tuple[list[Distribut
         if _is_item(text):
             raw.append((_strip_item(text), lines[j]))
         elif raw and not raw[-1][0].rstrip().endswith((";", ".")) and (
-            text[:1].islower() or text[:1].isdigit() or _LUU.match(raw[-1][0]) and len(text) < 30 and not text.isupper()
+            text[:1].islower() or text[:1].isdigit()
+            or _LUU.match(raw[-1][0]) and len(text) < 30 and not is_upper(text) and not _SIGNATURE_START.match(text)
         ):
             prev, pl = raw[-1]
             raw[-1] = (f"{prev} {text}", pl)

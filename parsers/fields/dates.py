@@ -17,7 +17,7 @@ from congvan.models.records import PartialDate
 
 # Field slots are loose on purpose: blanks, dots, OCR garbage all land in the
 # slot and are judged after matching, so a garbled day cannot shift the month.
-_SLOT = r"[^\s,]{0,6}?"
+_SLOT = r"(?:[^\s,](?:[^,\n]{0,4}?[^\s,])?)?"
 LONG_DATE = regex.compile(
     rf"ngày\s*[,.:]?\s*(?P<d>{_SLOT})\s*tháng\s*(?P<m>{_SLOT})\s*năm\s*(?P<y>[^\s,.;)]{{0,6}})",
     regex.IGNORECASE,
@@ -46,6 +46,8 @@ def _part(text: str) -> tuple[int | None, bool]:
         return None, False
     if _DIGITS.fullmatch(text):
         return int(text), False
+    if regex.fullmatch(r"\d \d", text):  # OCR space inside a day or month: `1 5`
+        return int(text.replace(" ", "")), False
     return None, True
 
 

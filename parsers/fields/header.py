@@ -14,14 +14,18 @@ from dataclasses import dataclass, field
 import regex
 
 from congvan.models.records import DocumentNumber, PartialDate
-from congvan.parsers.fields.codes import type_titles
-from congvan.parsers.fields.dates import PLACE_DATE, DateReading, build_date
+from congvan.parsers.fields.codes import issuer_codes, type_titles
+from congvan.parsers.fields.dates import LONG_DATE, PLACE_DATE, DateReading, build_date
 from congvan.parsers.fields.lines import TextLine, fold, is_upper, ordinary_case, upper_share
 from congvan.parsers.fields.numbers import NUMBER_LINE, parse_number, split_symbol
 from congvan.parsers.syllables import syllable_share
 
 # Folded (accent-free, lower-case) markers; OCR loses accents, so match folded.
-_MOTTO = regex.compile(r"c[o0]ng\s*h[o0]a\s*x[a4]\s*h[o0]i|doc\s*lap\s*-?\s*tu\s*do|tu\s*do\s*-?\s*h[a4]nh\s*phuc|hanh\s*phuc$|chu\s*nghia\s*viet\s*nam")
+# OCR bends the motto (`Ty do - Hanh phức`, `lự do`), so its pieces are matched loosely.
+_MOTTO = regex.compile(
+    r"c[o0]ng\s*h[o0]a\s*x[a4]\s*h[o0]i|doc\s*lap\s*-|doc\s*lap\s*tu\s*do|(?<![a-z])[tl][uy]\s*do\s*-?\s*h[a4]nh|"
+    r"h[a4]nh\s*phuc$|chu\s*nghia\s*viet\s*nam|(?<![a-z])[tl][uy]\s*do\s*-?\s*$"
+)
 _BODY_START = regex.compile(
     r"^(?:kinh\s*gui|can\s*cu|thuc\s*hien|trien\s*khai|theo\s*(?:de\s*nghi|chi\s*dao|quy\s*dinh|bao\s*cao)|"
     r"tra\s*loi|phuc\s*dap|ngay\s*\d|vua\s*qua|nham\s|de\s|dieu\s*1\b|chuong\s*[ivx1]|phan\s*(?:i|thu|1)\b|"
@@ -39,6 +43,26 @@ _OFFICE = regex.compile(
 )
 _LEVEL_START = regex.compile(r"^(?:tinh|thanh\s*pho|huyen|quan|xa|phuong|thi\s*xa|thi\s*tran|tp\.?)\s")
 _GENERIC_HEAD = regex.compile(r"^(?:uy\s*ban\s*nhan\s*dan|ubnd|hoi\s*dong\s*nhan\s*dan|hdnd|chu\s*tich(?:\s*uy\s*ban)?(?:\s*nhan\s*dan)?)$")
+_ORG_HEAD = regex.compile(
+    r"^(?:uy\s*ban|ubnd|hdnd|hoi\s*dong|bo|so|cuc|tong\s*cuc|chi\s*cuc|vu|van\s*phong|ban|trung\s*tam|thanh\s*tra|"
+    r"truong|dai\s*hoc|vien|cong\s*doan|tong\s*lien\s*doan|bao\s*hiem|kho\s*bac|ngan\s*hang|doan|hoi|tinh\s*uy|"
+    r"thanh\s*uy|quoc\s*hoi|chinh\s*phu|thu\s*tuong|chu\s*tich|phong|khoa|cong\s*ty|tap\s*doan|tong\s*cong\s*ty|"
+    r"hiep\s*hoi|lien\s*doan|mat\s*tran|to\s*cong\s*tac|tinh|thanh\s*pho|huyen|quan|xa|phuong)\b"
+)
+_KNOWN = sorted({fold(v): v for v in issuer_codes().values() if len(v) > 5}.items(), key=lambda kv: -len(kv[0]))
+
+
+def known_body(name: str) -> str:
+    """A body whose name OCR stripped of accents or trailed with noise, put
+    back to its known spelling when that is certain (`Tong cuc Hai quan`,
+    `Bo Tai chinh ot`); anything else unchanged."""
+    f = fold(name).strip(" .,-")
+    for key, value in _KNOWN:
+        if f == key or (f.startswith(key + " ") and len(regex.sub(r"[^a-z]", "", f[len(key):])) <= 3):
+            return value
+    return name
+
+
 _TITLES = sorted(((fold(t), t) for t in type_titles()), key=lambda p: -len(p[0]))
 
 
@@ -112,11 +136,46 @@ def _join_bodies(org: list[str]) -> list[str]:
     return bodies
 
 
+def _split_at(line: TextLine, at: int) -> tuple[TextLine, TextLine]:
+    left = line.text[:at].rstrip(" -|")
+    right = line.text[at:].lstrip(" -|")
+    cut = line.start + len(line.text) - len(line.text[at:].lstrip(" -|"))
+    return (TextLine(left, line.start, line.start + len(left), line.index),
+            TextLine(right, cut, line.end, line.index))
+
+
+def unmerge_columns(zone: list[TextLine]) -> list[TextLine]:
+    """Split header lines in which OCR or a flattened table merged the two
+    columns (`BỘ TÀI CHÍNH CỘNG HÒA XÃ HỘI ...`, `Số: 3630 /TCT-CS Hà Nội,
+    ngày ...`): left pieces in order, then right pieces, as a reader would."""
+    left: list[TextLine] = []
+    right: list[TextLine] = []
+    for line in zone:
+        f = fold(line.text)
+        cut = None
+        m = _MOTTO.search(f)
+        if m and m.start() > 0 and f[: m.start()].strip(" -|"):
+            cut = m.start()
+        d = PLACE_DATE.search(line.text)
+        if d and d.start("date") > 0:
+            place = _clean_place(d["place"]) or ""
+            at = line.text.rfind(place, 0, d.start("date")) if place else d.start("date")
+            if at > 0 and line.text[:at].strip(" -|,") and (cut is None or at < cut):
+                cut = at
+        if cut is None:
+            (right if m or (d and d.start() == 0) else left).append(line)
+            continue
+        a, b = _split_at(line, cut)
+        left.append(a)
+        right.append(b)
+    return left + right
+
+
 def parse_header(lines: list[TextLine]) -> Header:
     h = Header()
     body = find_body_start(lines)
     h.body_start = body
-    zone = lines[:body]
+    zone = unmerge_columns(lines[:body])
 
     # Number line.
     num_idx = None
@@ -169,23 +228,26 @@ def parse_header(lines: list[TextLine]) -> Header:
             break
 
     # Subject: the V/v lines, else the lines under the title.
+    taken = {id(zone[i]) for i in (num_idx, date_idx) if i is not None}
     subject_lines: list[TextLine] = []
     for i, line in enumerate(zone):
         if _VV.match(line.text) and not NUMBER_LINE.match(line.text):
             subject_lines = [line]
             for nxt in zone[i + 1:]:
-                if _stops_subject(nxt, num_idx, date_idx) or nxt.text[:1].isupper() and subject_lines[-1].text.endswith((".", ";")):
+                if _stops_subject(nxt, taken) or nxt.text[:1].isupper() and subject_lines[-1].text.endswith((".", ";")):
                     break
                 subject_lines.append(nxt)
             break
     if not subject_lines and title_idx is not None:
-        for nxt in lines[title_idx + 1: title_idx + 12]:
-            if _stops_subject(nxt, num_idx, date_idx) or _title_of(nxt.text):
+        # The title block may run past where the body seemed to start.
+        following = zone[title_idx + 1:] + lines[body:]
+        for nxt in following[:12]:
+            if _stops_subject(nxt, taken) or _title_of(nxt.text):
                 if subject_lines:
                     break
                 continue
             subject_lines.append(nxt)
-        if subject_lines and subject_lines[-1].index >= body:
+        if subject_lines and subject_lines[-1].index >= h.body_start:
             h.body_start = subject_lines[-1].index + 1
     if subject_lines:
         text = " ".join(l.text for l in subject_lines)
@@ -209,14 +271,15 @@ def parse_header(lines: list[TextLine]) -> Header:
         if _URGENT.match(f) and len(text) < 20:
             h.urgency = ordinary_case(text)
             continue
-        if syllable_share(text) < 0.6 or len(text) > 120:
+        quality = syllable_share(text)
+        if quality < 0.6 or len(text) > 120 or (quality < 0.95 and not _ORG_HEAD.match(f) and not known_body(text) != text):
             continue
         org.append(text.strip(" -_|"))
         org_lines.append(line)
     bodies = _join_bodies([o for o in org if o])
     if bodies:
-        h.issuer = ordinary_case(bodies[-1])
-        h.parent_issuer = ordinary_case(bodies[-2]) if len(bodies) > 1 else None
+        h.issuer = known_body(ordinary_case(bodies[-1]))
+        h.parent_issuer = known_body(ordinary_case(bodies[-2])) if len(bodies) > 1 else None
         h.issuer_source = "header"
         h.spans["issuer"] = (org_lines[0].start, org_lines[-1].end)
         h.used.update(l.index for l in org_lines)
@@ -238,10 +301,10 @@ def parse_header(lines: list[TextLine]) -> Header:
     return h
 
 
-def _stops_subject(line: TextLine, num_idx: int | None, date_idx: int | None) -> bool:
+def _stops_subject(line: TextLine, taken: set[int]) -> bool:
     f = fold(line.text)
     return bool(
-        line.index in (num_idx, date_idx)
+        id(line) in taken
         or NUMBER_LINE.match(line.text)
         or PLACE_DATE.search(line.text)
         or _MOTTO.search(f)
@@ -253,10 +316,7 @@ def _stops_subject(line: TextLine, num_idx: int | None, date_idx: int | None) ->
 
 
 def _date_slots(text: str) -> tuple[str, str, str]:
-    m = regex.match(
-        r"ngày\s*[,.:]?\s*(?P<d>[^\s,]{0,6}?)\s*tháng\s*(?P<m>[^\s,]{0,6}?)\s*năm\s*(?P<y>[^\s,.;)]{0,6})",
-        text, regex.IGNORECASE,
-    )
+    m = LONG_DATE.match(text)
     return (m["d"], m["m"], m["y"]) if m else ("", "", "")
 
 

@@ -60,7 +60,12 @@ def upper_share(text: str) -> float:
 
 
 def is_upper(text: str) -> bool:
-    return upper_share(text) >= 0.8
+    """Printed in capitals. Judged on the plain Latin letters and Đ, because
+    TCVN3 text has no accented capitals (`KT. GIáM ĐốC` is a capitals line)."""
+    plain = [c for c in text if c.isascii() and c.isalpha() or c in "đĐ"]
+    if not plain:
+        return upper_share(text) >= 0.8
+    return sum(c.isupper() for c in plain) / len(plain) >= 0.8
 
 
 # Head nouns of Vietnamese bodies and offices, in folded form, longest first.

@@ -71,7 +71,7 @@ def parse_number(raw_num: str | None, raw_sym: str) -> ParsedNumber:
         number = text.replace(" ", "")
         if _GOOD_NUMBER.fullmatch(number):
             conf = 1.0 if " " not in text else 0.9
-            return ParsedNumber(number.lstrip("0") or "0", symbol, conf)
+            return ParsedNumber(number, symbol, conf)  # as printed: `04/1998/QH10` keeps its 0
     return ParsedNumber(None, symbol, 0.2, f"number {text!r} is garbled: left blank rather than guessed")
 
 
@@ -100,4 +100,7 @@ def split_symbol(symbol: str) -> tuple[str | None, str | None]:
     own = issuer_for_code(parts[0])
     if own:  # `CT-CS` is a công văn of Cục Thuế, not a Chỉ thị
         return None, own
+    legislature = regex.fullmatch(r"(QH|UBTVQH)\d*", parts[0])
+    if legislature:  # `59/2020/QH14`: a law (or an ordinance of the Standing Committee)
+        return ("Luật" if legislature[1] == "QH" else "Pháp lệnh"), issuer_for_code(legislature[1])
     return doc_type, None

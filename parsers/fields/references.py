@@ -38,7 +38,8 @@ _AFTER_DATE = regex.compile(
 _AFTER_ISSUER = regex.compile(
     r"^\s*,?\s*của\s+(?P<issuer>.+?)(?=\s*(?:[,;:(\n]|\.(?:\s|$)|\s(?:về|ve|V/v|hướng\s+dẫn|quy\s+định|ban\s+hành|"
     r"nhằm|kèm|gửi|đề\s+nghị|tại|đã|thì|và\s+(?:các|chỉ\s+đạo)|trong|ngày|để|theo|với|hỏi|đối\s+với|thông\s+báo|chỉ\s+đạo|"
-    r"phê\s+duyệt|sửa\s+đổi|bổ\s+sung|triển\s+khai|thực\s+hiện|có|là|được|cho|như)\b)|$)"
+    r"phê\s+duyệt|sửa\s+đổi|bổ\s+sung|triển\s+khai|thực\s+hiện|có|là|được|cho|như|kiến\s+nghị|xin|hỏi|báo\s+cáo|"
+    r"phản\s+ánh|trình|yêu\s+cầu|giao|lần)\b)|$)"
 )
 _AFTER_SUBJECT = regex.compile(r"^\s*,?\s*(?:về\s+việc|V/v|về)\s+(?P<subject>[^;\n]+?)(?=\s*(?:;|\(|\.(?:\s|$)|$|\n))")
 _BEFORE_DATE = regex.compile(r"(?:ngày|đề\s+ngày)\s*(?P<date>\d{1,2}\s*tháng\s*\d{1,2}\s*năm\s*\d{4}|\d{1,2}\s?/\s?\d{1,2}\s?/\s?\d{4})\s*(?:,\s*)?(?:số\s*)?$")

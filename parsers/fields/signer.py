@@ -11,7 +11,7 @@ from __future__ import annotations
 import regex
 
 from congvan.models.records import Signer, Source
-from congvan.parsers.fields.lines import TextLine, fold
+from congvan.parsers.fields.lines import TextLine, fold, is_upper
 from congvan.parsers.syllables import is_syllable
 
 AUTHORITY = regex.compile(r"^(?P<p>KT|TM|TL|TUQ|Q|K/T|T/M|T/L)\s*[./]\s*(?P<rest>\S.*)$")
@@ -22,14 +22,14 @@ _NOT_NAME = regex.compile(r"^(?:nhu\s*tren|noi\s*nhan|luu\b|kinh\s*gui|cong\s*ho
 def office_case(text: str) -> str:
     """`PHÓ GIÁM ĐỐC` -> `Phó Giám đốc`; `BỘ TRƯỞNG, CHỦ NHIỆM` -> `Bộ trưởng, Chủ nhiệm`."""
     text = " ".join(text.split()).strip(" ,;")
-    if not text.isupper():
+    if not is_upper(text):
         return text
     parts = []
     for part in text.split(","):
         words = part.strip().lower().split()
         if not words:
             continue
-        if words[0] in ("phó", "thứ", "q.", "quyền") and len(words) > 1:
+        if words[0] in ("phó", "q.", "quyền") and len(words) > 1:
             words[1] = words[1].capitalize()
         words[0] = words[0].capitalize()
         # A body named inside the office (`Bộ trưởng Bộ Tài chính`) keeps its head capital.
@@ -50,7 +50,7 @@ def looks_like_name(text: str) -> bool:
     if not all(is_syllable(w) for w in words):
         return False
     titled = all(w[:1].isupper() and (w[1:].islower() or not w[1:]) for w in words)
-    return titled or text.isupper() and len(words) <= 5
+    return titled or is_upper(text) and len(words) <= 5
 
 
 def find_signer(lines: list[TextLine], start: int, skip: set[int]) -> tuple[Signer | None, int | None]:
@@ -78,7 +78,7 @@ def find_signer(lines: list[TextLine], start: int, skip: set[int]) -> tuple[Sign
         if _SIG_MARK.match(line.text):
             k -= 1
             continue
-        if not (line.text.isupper() or AUTHORITY.match(line.text) or line.text.endswith(",")) or len(line.text) > 80:
+        if not (is_upper(line.text) or AUTHORITY.match(line.text) or line.text.endswith(",")) or len(line.text) > 80:
             break
         block.insert(0, line)
         k -= 1
@@ -111,7 +111,7 @@ def find_signer(lines: list[TextLine], start: int, skip: set[int]) -> tuple[Sign
         authority = " ".join(parts)
     title = office_case(" ".join(l.text for l in title_lines[-1:])) if title_lines else None
     name = " ".join(candidates[name_at].text.split()).strip(" .,") if name_at is not None else None
-    if name and name.isupper():
+    if name and is_upper(name):
         name = " ".join(w.capitalize() for w in name.split())
     if not (name or authority or title):
         return None, None

@@ -69,6 +69,9 @@ _DIGITS = regex.compile(r"\d+")
 _HYPHEN_END = regex.compile(r"[\p{L}\d][-‐]$")
 
 
+_SLIM = ("text", "x0", "x1", "top", "bottom", "size")
+
+
 @dataclass
 class _Row:
     """One visual line of words on a page (possibly two columns' worth)."""
@@ -176,7 +179,9 @@ def _rows_from_words(words: list[dict[str, Any]], page: int) -> list[_Row]:
         else:
             bands.append((w["top"], w["bottom"]))
             groups.append([w])
-    rows = [_Row(g, page) for g in groups]
+    # Keep only what layout needs: the chars lists are large and a long file
+    # would hold every page's in memory.
+    rows = [_Row([{k: w[k] for k in _SLIM if k in w} for w in g], page) for g in groups]
     rows.sort(key=lambda r: r.top)
     return rows
 
@@ -285,8 +290,9 @@ def _accept_zone(rows: list[_Row], zone: _Zone, height: float) -> bool:
             left_text.append(" ".join(w["text"] for w in left))
         if right:
             right_text.append(" ".join(w["text"] for w in right))
-    # One row alone is a justified body line with a wide space, not columns.
-    if not two_sided or not left_text or not right_text or zone.end == zone.start:
+    # A justified body line with one wide space looks two-sided by itself:
+    # real column blocks put at least two rows side by side.
+    if two_sided < 2 or zone.end == zone.start:
         return False
     if rows[zone.start].top < 0.3 * height:
         return True
@@ -586,7 +592,9 @@ def _read_page(page: Any, number: int, warnings: list[str], glyphs: pdf_repair.G
     text = _page_text(words)
     letters = sum(c.isalpha() for c in text)
     img = _image_share(page) if letters < 4000 else 0.0
-    if not words and not page.images:
+    if letters < MIN_LETTERS and img < 0.3:
+        # Nothing drawn but a few characters (a page number): a blank page.
+        out.rows = _rows_from_words(words, number) if words else []
         out.info = PageInfo(page=number, path="text", quality=None, note="blank page")
         return out
     scan = letters < MIN_LETTERS or (img >= SCAN_IMAGE_SHARE and _text_share(words, page) < SCAN_TEXT_SHARE)

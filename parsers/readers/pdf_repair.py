@@ -99,7 +99,7 @@ def _tcvn3_words(words: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
 def _standard_order() -> tuple[str | None, ...]:
     """Unicode text of each glyph id in the standard Macintosh order (0..257)."""
     from fontTools.agl import toUnicode
-    from fontTools.ttLib import standardGlyphOrder
+    from fontTools.ttLib.standardGlyphOrder import standardGlyphOrder
 
     out: list[str | None] = []
     for name in standardGlyphOrder:
@@ -185,47 +185,61 @@ class GlyphMap:
     def learn(self, words: list[dict[str, Any]], ocr_lines: Iterable[Any]) -> int:
         """Vote for unknown glyphs by matching each garbled word, with its
         unknown glyphs as one-letter wildcards, in the OCR line at the same
-        place on the page. Returns the number of votes cast."""
-        lines = [ln for ln in ocr_lines if getattr(ln, "bbox", None)]
+        place on the page. Passes repeat while new glyphs become trusted (a
+        word with two unknowns can vote once one of them is known); each word
+        votes once. Returns the number of votes cast."""
+        lines = [(ln.bbox, unicodedata.normalize("NFC", ln.text)) for ln in ocr_lines if getattr(ln, "bbox", None)]
+        voted: set[int] = set()
         cast = 0
-        for w in words:
-            if "(cid:" not in w["text"]:
-                continue
-            parts: list[str] = []
-            unknown: list[tuple[str, int]] = []
-            chars = w.get("chars") or [{"text": w["text"], "fontname": w.get("fontname", "")}]
-            for c in chars:
-                font = base_font(c.get("fontname", ""))
-                pos = 0
-                for m in _CID.finditer(c["text"]):
-                    parts.append(regex.escape(c["text"][pos:m.start()]))
-                    gid = int(m.group(1))
-                    ch = self.char(font, gid)
-                    if ch is None:
-                        parts.append(r"(\p{L})")
-                        unknown.append((font, gid))
-                    else:
-                        parts.append(regex.escape(ch))
-                    pos = m.end()
-                parts.append(regex.escape(c["text"][pos:]))
-            if not unknown:
-                continue
-            pattern = regex.compile(r"(?<![\p{L}\d])" + "".join(parts) + r"(?![\p{L}\d])")
-            readings: set[tuple[str, ...]] = set()
-            for ln in lines:
-                x0, top, x1, bottom = ln.bbox
-                mid = (w["top"] + w["bottom"]) / 2
-                if not (top - 2 <= mid <= bottom + 2 and x0 - 5 <= w["x0"] and w["x1"] <= x1 + 5):
+        while True:
+            known = {k for k in self.votes if self.char(*k) is not None}
+            new = 0
+            for i, w in enumerate(words):
+                if i in voted or "(cid:" not in w["text"]:
                     continue
-                for m in pattern.finditer(unicodedata.normalize("NFC", ln.text)):
-                    readings.add(m.groups())
-            # Two different words of the line fit: the reading is ambiguous.
-            if len(readings) != 1:
+                got = self._reading(w, lines)
+                if got is None:
+                    continue
+                voted.add(i)
+                for key, ch in got:
+                    self.votes[key][ch] += 1
+                    new += 1
+            cast += new
+            if not new or {k for k in self.votes if self.char(*k) is not None} == known:
+                return cast
+
+    def _reading(self, w: dict[str, Any], lines: list[tuple[Any, str]]) -> list[tuple[tuple[str, int], str]] | None:
+        parts: list[str] = []
+        unknown: list[tuple[str, int]] = []
+        chars = w.get("chars") or [{"text": w["text"], "fontname": w.get("fontname", "")}]
+        for c in chars:
+            font = base_font(c.get("fontname", ""))
+            pos = 0
+            for m in _CID.finditer(c["text"]):
+                parts.append(regex.escape(c["text"][pos:m.start()]))
+                gid = int(m.group(1))
+                ch = self.char(font, gid)
+                if ch is None:
+                    parts.append(r"(\p{L})")
+                    unknown.append((font, gid))
+                else:
+                    parts.append(regex.escape(ch))
+                pos = m.end()
+            parts.append(regex.escape(c["text"][pos:]))
+        if not unknown:
+            return None
+        pattern = regex.compile(r"(?<![\p{L}\d])" + "".join(parts) + r"(?![\p{L}\d])")
+        mid = (w["top"] + w["bottom"]) / 2
+        readings: set[tuple[str, ...]] = set()
+        for (x0, top, x1, bottom), text in lines:
+            if not (top - 2 <= mid <= bottom + 2 and x0 - 5 <= w["x0"] and w["x1"] <= x1 + 5):
                 continue
-            for key, ch in zip(unknown, next(iter(readings))):
-                self.votes[key][ch] += 1
-                cast += 1
-        return cast
+            for m in pattern.finditer(text):
+                readings.add(m.groups())
+        # Two different words of the line fit: the reading is ambiguous.
+        if len(readings) != 1:
+            return None
+        return list(zip(unknown, next(iter(readings))))
 
 
 # --------------------------------------------------------------------------- choosing
@@ -252,6 +266,6 @@ def diagnose(words: list[dict[str, Any]], quality: tuple[float, float, int]) -> 
         return f"broken glyph map: {cids} glyphs without Unicode, not all decodable with certainty"
     if any(_VN_FONT.match(f) for w in words for f in _fonts(w)):
         return f"TCVN3 fonts but the conversion does not read as Vietnamese (syllable share {syl:.2f})"
-    if syl >= 0.5 and dia < 0.15:
+    if dia < 0.05:
         return f"text layer without Vietnamese marks (diacritic share {dia:.2f}; OCR made without Vietnamese?)"
     return f"text layer does not read as Vietnamese (syllable share {syl:.2f}, diacritic share {dia:.2f})"

@@ -19,6 +19,7 @@ from congvan.parsers.fields.addressees import find_distribution, find_recipients
 from congvan.parsers.fields.directives import parse_directives
 from congvan.parsers.fields.header import parse_header
 from congvan.parsers.fields.lines import split_lines
+from congvan.parsers.fields.numbers import canonical_key
 from congvan.parsers.fields.references import find_mentions, resolve
 from congvan.parsers.fields.signer import find_signer
 from congvan.parsers.normalize import NormText, normalize
@@ -95,7 +96,8 @@ def parse_read_result(read: ReadResult, *, file: str | None = None, content_hash
     directives = parse_directives(lines, body_start, body_end)
 
     skip = [header.spans["number"]] if "number" in header.spans else []
-    mentions = find_mentions(text, skip)
+    own = header.number
+    mentions = find_mentions(text, skip, canonical_key(own.number, own.symbol) if own else None)
     province = _province(header.parent_issuer, header.issuer) or header.place
     references = resolve(mentions, province, header.issuer)
 

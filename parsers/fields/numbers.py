@@ -17,21 +17,25 @@ import regex
 from congvan.parsers.fields.codes import issuer_for_code, type_for_code
 
 # A symbol part: letters (any case, Đ), digits, & and dots, e.g. `BKHĐT`, `TT&HT`, `QĐ.BQL`.
-_PART = r"[\p{Lu}\p{Ll}\d&.]*\p{L}[\p{Lu}\p{Ll}\d&.]*"
+_PART = r"[\p{Lu}\p{Ll}\d&.]*\p{L}(?:[\p{Lu}\p{Ll}\d&.]*[\p{Lu}\p{Ll}\d&])?"
+# Later parts start with a capital or digit: `NĐ-CP.-chủ` stops before `chủ`.
+_PART_N = r"[\p{Lu}\d](?:[\p{Lu}\p{Ll}\d&.]*[\p{Lu}\p{Ll}\d&])?"
 # Separators may carry OCR/typing spaces around them: `SCT - CN`, `2000 /TT`.
-_SEP = r"(?:\s?[-/]\s?|(?<=\.)\s(?=\p{Lu}{2,}\s?-))"
-SYMBOL = rf"(?:\d{{4}}{_SEP})?{_PART}(?:{_SEP}{_PART})*"
+_SEP = r"(?:\s?[-/]\s?|\.\s(?=\p{Lu}{2,}\s?-))"
+# A draft may leave the type code blank too: `866/-TTg`.
+SYMBOL = rf"(?:\d{{4}}{_SEP})?-?{_PART}(?:{_SEP}{_PART_N})*"
 
 # The letter's own number line. `Số` can be OCR'd `Sô`/`SỐ`/`So`.
 NUMBER_LINE = regex.compile(
     r"(?<![\p{L}])(?:S[ốôoỐÔO]|SỐ)\s*(?:hiệu)?\s*[:;.]?\s*"
     r"(?P<num>[^\s/]{0,12}(?:\s{1,3}[^\s/]{1,6}){0,3}?)?\s*[/|]\s*"
-    rf"(?P<sym>{SYMBOL})",
+    # `597/HC-QLHCV/v cấp ...` (a flattened cell): the V belongs to `V/v`.
+    rf"(?P<sym>{SYMBOL})(?!(?<=V)/v)",
 )
 
 # A cited number inside running text: digits first, then a symbol with a letter.
 CITED = regex.compile(
-    rf"(?<![\p{{L}}\d/.-])(?P<num>\d{{1,6}}(?:[a-z])?(?:\s\d{{1,3}})?)"
+    rf"(?<![\p{{L}}\d/.:-])(?P<num>\d{{1,6}}(?:[a-z])?(?:\s\d{{1,3}})?)"
     # `11-CT/TU` (party) and `1141-TC/QĐ` (pre-2001) join number and symbol with a hyphen.
     rf"(?:\s?/\s?|-(?=\p{{Lu}}{{1,5}}/))(?P<sym>{SYMBOL})",
 )
@@ -50,15 +54,17 @@ class ParsedNumber:
 
 def clean_symbol(sym: str) -> str:
     """Symbol as printed, spaces removed and a missing type/issuer hyphen restored."""
-    sym = regex.sub(r"V/v.*$", "", regex.sub(r"\s+", "", sym)).strip(".-/")
-    parts = sym.split("-")
-    if len(parts) == 1 and "/" not in sym:
-        # `CTUBND` -> `CT-UBND` when it splits into a known type code and a known issuer code.
-        for cut in range(1, len(sym)):
-            head, tail = sym[:cut], sym[cut:]
-            if type_for_code(head) and issuer_for_code(tail) and tail.upper() == tail:
-                return f"{head}-{tail}"
-    return sym
+    sym = regex.sub(r"V/v.*$", "", regex.sub(r"\s+", "", sym)).strip("./").rstrip("-")
+    segments = sym.split("/")
+    last = segments[-1]
+    if "-" not in last:
+        # `CTUBND` -> `CT-UBND`, `2024/NĐCP` -> `2024/NĐ-CP`: a known type code glued to a known issuer code.
+        for cut in range(1, len(last)):
+            head, tail = last[:cut], last[cut:]
+            if type_for_code(head) and issuer_for_code(tail) and tail.upper() == tail and (len(segments) > 1 or len(tail) > 1):
+                segments[-1] = f"{head}-{tail}"
+                break
+    return "/".join(segments)
 
 
 def parse_number(raw_num: str | None, raw_sym: str) -> ParsedNumber:

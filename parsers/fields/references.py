@@ -127,8 +127,9 @@ def _date(text: str) -> PartialDate | None:
     return build_date(m["d"], m["m"], m["y"]).date
 
 
-def find_mentions(text: str, skip: list[tuple[int, int]]) -> list[Mention]:
-    """Every citation in `text`, outside the `skip` spans (the letter's own number)."""
+def find_mentions(text: str, skip: list[tuple[int, int]], own_key: str | None = None) -> list[Mention]:
+    """Every citation in `text`, outside the `skip` spans (the letter's own
+    number line) and never the letter itself (`own_key`)."""
     mentions: list[Mention] = []
     taken: list[tuple[int, int]] = list(skip)
 
@@ -142,6 +143,10 @@ def find_mentions(text: str, skip: list[tuple[int, int]]) -> list[Mention]:
         parsed = parse_number(raw_num, raw_sym)
         if not parsed.symbol or not regex.search(r"\p{L}{2}", parsed.symbol):
             continue
+        if own_key and canonical_key(parsed.number, parsed.symbol) == own_key:
+            continue
+        if regex.search(r"(?:QCVN|TCVN|ISO)\s*$", text[max(0, m.start() - 8):m.start()]):
+            continue  # technical standards (`QCVN 41:2019/BGTVT`) are not documents cited
         before = text[max(0, m.start() - 60):m.start()]
         tb = _TYPE_BEFORE.search(before)
         start = m.start() - (len(before) - tb.start()) if tb else m.start()

@@ -40,7 +40,7 @@ _HEADS = (
     r"|Tổng\s+cục|Chi\s+cục|Cục|Vụ|Sở|Bộ|Ban|Văn\s+phòng|Thanh\s+tra|Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân|UBND"
     r"|Hội\s+đồng\s+nhân\s+dân|HĐND|Ủy\s+ban|Uỷ\s+ban|Công\s+an|Trung\s+tâm|Hợp\s+tác\s+xã|Phòng|Viện|Trường|Kho\s+bạc"
     r"|Ngân\s+hàng|Thuế|Hải\s+quan|Bảo\s+hiểm|Đài|Báo|Hội|Hiệp\s+hội|Liên\s+đoàn|Tòa\s+án|Toà\s+án|Quỹ|Chủ\s+đầu\s+tư"
-    r"|Nhà\s+thầu|Cơ\s+quan|Đơn\s+vị|Doanh\s+nghiệp|Tổ\s+chức|Đội|Tổ\s+công\s+tác|Đảng\s+ủy|Thường\s+trực|Cổng\s+thông\s+tin"
+    r"|chủ\s+đầu\s+tư|Nhà\s+thầu|Cơ\s+quan|Đơn\s+vị|Doanh\s+nghiệp|Tổ\s+chức|Đội|Tổ\s+công\s+tác|Đảng\s+ủy|Thường\s+trực|Cổng\s+thông\s+tin"
 )
 PROPER_HEAD = regex.compile(rf"^(?:(?:các|Các)\s+)?(?:{_HEADS})(?=\s|$|[,;:.)/])")
 # Lower-case heads only open a collective with `các` (`các phòng, đơn vị`,
@@ -61,14 +61,17 @@ PREDICATE = regex.compile(
     r"|khắc\s+phục|hỗ\s+trợ|yêu\s+cầu|đề\s+nghị|giao|trân\s+trọng|kính|xin|tích\s+cực|khẩn|ngay|không|cử|tiến\s+hành|rút"
     r"|thống\s+nhất|trao\s+đổi|lấy\s+ý\s+kiến|tiếp\s+nhận|cấp|thu|nộp|đăng|công\s+bố|công\s+khai|đánh\s+giá|thẩm\s+tra"
     r"|dừng|tạm\s+dừng|nâng\s+cao|đảm\s+bảo|bảo\s+đảm|sửa\s+đổi|thành\s+lập|khảo\s+sát|quản\s+lý|tổng\s+kết|vận\s+hành"
-    r"|trực\s+tiếp|nắm|là|với|để|tại|theo|trong|về|đối\s+với|khi|nếu|thì|mà|do|cho|từ|trên|đến|vào|sau|trước)\b"
+    r"|trực\s+tiếp|nắm|liên\s+hệ|đang|vừa|chỉ|cho\s+biết|là|với|để|tại|theo|trong|về|đối\s+với|khi|nếu|thì|mà|do|cho|từ|trên|đến|vào|sau|trước)\b"
 )
 # Units named only as related are not units (gold README): `các cơ quan, đơn
 # vị có liên quan`, `chính quyền địa phương`, `các cơ quan chức năng`.
 _VAGUE_WORDS = {"các", "cơ", "quan", "đơn", "vị", "địa", "phương", "chính", "quyền", "lực", "lượng", "cá", "nhân",
-                "bộ", "phận", "ngành", "có", "liên", "chức", "năng", "và", "tổ", "chức", "cấp", "những", "khác",
-                "nghiệp", "vụ", "trực", "thuộc", "được", "lấy", "ý", "kiến", "mình", "công", "an", "dân", "cư",
-                "cộng", "đồng", "sở", "tại", "doanh"}
+                "phận", "ngành", "có", "liên", "chức", "năng", "và", "tổ", "cấp", "những", "khác",
+                "nghiệp", "vụ", "được", "lấy", "ý", "kiến", "mình", "công", "an", "dân", "cư",
+                "cộng", "đồng", "tại", "doanh"}
+# After an office, a lower-case kind names the unit: `Thủ trưởng cơ quan
+# ngang bộ` is Cơ quan ngang bộ.
+_LOWER_HEAD = regex.compile(r"^(?:cơ\s+quan|đơn\s+vị|bộ|sở|ban|ngành|phòng)\b")
 _GENERIC_START = regex.compile(r"^(?:các\s+|những\s+)?(?:cơ\s+quan|đơn\s+vị|chính\s+quyền|lực\s+lượng|cá\s+nhân|bộ\s+phận"
                                 r"|địa\s+phương|cộng\s+đồng|tổ\s+chức|người|ngành)\b")
 _VAGUE_MARK = regex.compile(r"liên\s+quan|chức\s+năng|\bkhác\b|địa\s+phương|cấp\s+dưới|\bmình\b|trực\s+thuộc$|nghiệp\s+vụ")
@@ -133,7 +136,7 @@ def office_to_unit(name: str) -> str:
         if not m:
             break
         rest = name[m.end():]
-        if not (PROPER_HEAD.match(rest) or COLLECTIVE_HEAD.match(rest) or rest[:1].isupper()):
+        if not (PROPER_HEAD.match(rest) or COLLECTIVE_HEAD.match(rest) or _LOWER_HEAD.match(rest) or rest[:1].isupper()):
             break
         name = rest
     name = HEAD_OFFICE.sub(lambda m: m.group(1), name)
@@ -150,6 +153,8 @@ def _take_name(text: str, pos: int, *, generic: bool) -> int | None:
     if m and not head and HEAD_OFFICE.match(rest):
         head = HEAD_OFFICE.match(rest)
         body_at = pos
+    if not head and m:
+        head = _LOWER_HEAD.match(head_text)
     if not head:
         if m and rest[m.end():m.end() + 1].isupper():
             head = regex.match(r"\S+", head_text)
@@ -169,8 +174,11 @@ def _take_name(text: str, pos: int, *, generic: bool) -> int | None:
         if _END_PUNCT.match(token) or PREDICATE.match(after):
             break
         if token in ("và", "hoặc", "cùng"):
+            # `Bộ Nông nghiệp và Môi trường` goes on; `Sở Ngoại vụ và chính
+            # quyền địa phương`, `... và các Cục trưởng` start something else.
             nxt = text[i + w.end():].lstrip()
-            if OFFICE.match(nxt) or PROPER_HEAD.match(nxt) or COLLECTIVE_HEAD.match(nxt) or HEAD_OFFICE.match(nxt):
+            if (OFFICE.match(nxt) or PROPER_HEAD.match(nxt) or COLLECTIVE_HEAD.match(nxt) or HEAD_OFFICE.match(nxt)
+                    or not (nxt[:1].isupper() or regex.match(r"(?:trực\s+)?thuộc\b", nxt))):
                 break
         if w.group(1):
             # `, ` continues the name only into a capitalised word or a

@@ -15,7 +15,7 @@ import pytest
 
 from congvan.parsers.normalize import normalize
 from congvan.parsers.readers import pdf as pdf_reader
-from congvan.parsers.readers import pdf_repair
+from congvan.parsers.readers import pdf_repair, pdf_stamps
 from congvan.parsers.readers.base import ReadError
 from congvan.parsers.readers.pdf import read_pdf
 
@@ -46,13 +46,13 @@ def test_header_left_column_comes_before_right_column():
     r = _read("044")
     texts = [normalize(l.text).text for l in r.lines]
     issuer = _index(r.lines, "TỈNH LÀO CAI")
-    number = _index(r.lines, "Số: /UBND-XD")
+    number = _index(r.lines, "Số: 7432 /UBND-XD")
     subject = _index(r.lines, "V/v triển khai thực hiện Quyết định số")
     motto = _index(r.lines, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
     assert issuer < number < subject < motto
     # The right column is not interleaved with the left one.
     assert texts[motto] == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-    assert "Lào Cai, ngày tháng 7 năm 2026" in texts
+    assert "Lào Cai, ngày 21 tháng 7 năm 2026" in texts
     # The V/v subject keeps all its visual lines in the left block.
     assert texts[motto - 1] == "đảm yêu cầu về phòng cháy và chữa cháy"
     assert r.lines[0].page == 1 and r.lines[0].bbox is not None
@@ -121,6 +121,57 @@ def test_long_multi_page_decree_reads_with_structure():
     first5 = [l for l in r.lines if l.page <= 5]
     assert len(first5) < 0.6 * rows
     assert any("xây dựng, thử nghiệm sản phẩm" in normalize(l.text).text and l.page == 4 for l in r.lines)
+
+
+# --------------------------------------------------------------------------- signature stamps
+
+
+@pytest.mark.parametrize("prefix,number,date", [
+    ("050", "Số: 193 /UBND-KT", "Lào Cai, ngày 10 tháng 01 năm 2026"),  # day and month stamped
+    ("045", "Số: 3686 /UBND-XD", "Lào Cai, ngày 11 tháng 5 năm 2026"),
+    ("048", "Số: 6791 /SNNMT-KHTC", "Lào Cai, ngày 17 tháng 7 năm 2026"),
+    ("046", "Số: 2496 /UBND-KT", "Lào Cai, ngày 06 tháng 4 năm 2026"),
+])
+def test_number_and_day_stamped_by_signature_widgets_are_merged(prefix, number, date):
+    # The page content says `Số: /UBND-KT` and `ngày tháng năm 2026`; the
+    # digits are drawn by signature widgets' appearance streams.
+    r = _read(prefix)
+    by_text = {normalize(l.text).text: l for l in r.lines}
+    assert by_text[number].where == pdf_reader.STAMP
+    assert by_text[date].where == pdf_reader.STAMP
+    # The stamped words sit on their visual line, in the header columns.
+    texts = list(by_text)
+    assert texts.index(number) < texts.index("Độc lập - Tự do - Hạnh phúc") < texts.index(date)
+    # Lines with no stamped word keep no stamp provenance.
+    assert by_text["Độc lập - Tự do - Hạnh phúc"].where is None
+    assert sum(l.where == pdf_reader.STAMP for l in r.lines) == 2
+
+
+def test_stamped_number_and_date_reach_the_record():
+    from congvan.parsers.letter import parse_read_result  # noqa: PLC0415
+
+    path = _file("050")
+    rec = parse_read_result(read_pdf(path.read_bytes(), path.name)).model_dump(mode="json")
+    assert rec["number"]["number"] == "193" and rec["issued"]["iso"] == "2026-01-10"
+    assert rec["number"]["source"]["where"] == rec["issued"]["source"]["where"] == pdf_reader.STAMP
+
+
+def test_signer_label_boxes_go_to_metadata_not_lines():
+    # 012's widget draws "Ký bởi: CỤC THUẾ / Địa chỉ: ... / Thời gian ký: ...":
+    # the signature's label, not the letter's text.
+    with pdfplumber.open(_file("012")) as pdf:
+        stamps = pdf_stamps.page_stamps(pdf.pages[0])
+    assert stamps.words == [] and len(stamps.signer_boxes) == 1
+    assert pdf_stamps.signer_metadata(stamps.signer_boxes) == {"signed_by": "CỤC THUẾ", "signed_at": "2026-04-08 17:35"}
+
+
+def test_annotations_that_make_pdfplumber_recurse_are_read():
+    with pdfplumber.open(_file("001")) as pdf:
+        page = pdf.pages[0]
+        with pytest.raises(Exception):
+            page.annots  # noqa: B018 - pdfplumber resolves /Parent loops forever
+        stamps = pdf_stamps.page_stamps(page)
+    assert pdf_stamps.signer_metadata(stamps.signer_boxes)["signed_at"] == "2024-09-13 16:49:11"
 
 
 # --------------------------------------------------------------------------- repairs

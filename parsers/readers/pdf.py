@@ -9,6 +9,11 @@ word of any row crosses; their left column comes out whole before the right
 one. Body rows are joined into one Line per paragraph, running page headers
 and page numbers are dropped, and a paragraph cut by a page break is joined.
 
+Text drawn by annotations (the number and day an e-office signature stamps
+over the blanks of `Số:` and `ngày ... tháng`) comes from `pdf_stamps` and
+joins the page's words before rows are built; Lines holding such words say
+`where="stamp"`, and the signature's own label box goes to the metadata.
+
 Each page's text layer is judged first (empty, a scan with an invisible
 layer, mojibake): a certain repair from `pdf_repair` ("repaired"), else OCR
 of the page through `ocr.ocr_page` ("ocr"), else the text with a warning.
@@ -26,7 +31,7 @@ import regex
 
 from congvan.models.records import PageInfo
 from congvan.parsers.normalize import normalize
-from congvan.parsers.readers import pdf_repair
+from congvan.parsers.readers import pdf_repair, pdf_stamps
 from congvan.parsers.readers.base import Line, ReadError, ReadResult
 from congvan.parsers.syllables import diacritic_share, syllable_share
 
@@ -69,7 +74,8 @@ _DIGITS = regex.compile(r"\d+")
 _HYPHEN_END = regex.compile(r"[\p{L}\d][-‐]$")
 
 
-_SLIM = ("text", "x0", "x1", "top", "bottom", "size")
+_SLIM = ("text", "x0", "x1", "top", "bottom", "size", "stamp")
+STAMP = "stamp"  # Line.where of text drawn by a signature widget (pdf_stamps)
 
 
 @dataclass
@@ -103,6 +109,10 @@ class _Row:
     def bbox(self) -> tuple[float, float, float, float]:
         return (round(self.x0, 1), round(self.top, 1), round(self.x1, 1), round(self.bottom, 1))
 
+    @property
+    def where(self) -> str | None:
+        return _where(self.words)
+
 
 @dataclass
 class _Page:
@@ -114,6 +124,7 @@ class _Page:
     rows: list[_Row] = field(default_factory=list)
     lines: list[Line] | None = None  # set when OCR gave the page's lines
     info: PageInfo | None = None
+    signer_boxes: list[list[str]] = field(default_factory=list)  # e-signature labels, for metadata
 
 
 # --------------------------------------------------------------------------- open
@@ -420,10 +431,11 @@ class _Builder:
     def close(self) -> None:
         self.open_row = None
 
-    def add_line(self, text: str, page: int, bbox: tuple[float, float, float, float] | None) -> None:
+    def add_line(self, text: str, page: int, bbox: tuple[float, float, float, float] | None,
+                 where: str | None = None) -> None:
         self.close()
         if text.strip():
-            self.lines.append(Line(text, page=page, bbox=bbox))
+            self.lines.append(Line(text, page=page, bbox=bbox, where=where))
 
     def add_body(self, row: _Row, m: _Margins | None) -> None:
         prev = self.open_row
@@ -432,14 +444,19 @@ class _Builder:
             # A paragraph running over a page break keeps its first page and
             # that page's box: a bbox cannot span pages.
             bbox = _union(last.bbox, row.bbox) if last.bbox and last.page == row.page else last.bbox
-            self.lines[-1] = Line(_join(last.text, row.text), page=last.page, bbox=bbox)
+            self.lines[-1] = Line(_join(last.text, row.text), page=last.page, bbox=bbox, where=last.where or row.where)
         else:
-            self.lines.append(Line(row.text, page=row.page, bbox=row.bbox))
+            self.lines.append(Line(row.text, page=row.page, bbox=row.bbox, where=row.where))
         self.open_row = row
 
 
 def _words_text(words: list[dict[str, Any]]) -> str:
     return " ".join(w["text"] for w in sorted(words, key=lambda w: w["x0"]))
+
+
+def _where(words: list[dict[str, Any]]) -> str | None:
+    # Provenance: a value read from this line may come from a signature stamp.
+    return STAMP if any(w.get("stamp") for w in words) else None
 
 
 def _words_bbox(words: list[dict[str, Any]]) -> tuple[float, float, float, float]:
@@ -460,22 +477,22 @@ def _emit_zone(b: _Builder, rows: list[_Row], zone: _Zone, page: int) -> None:
             rights.append(right)
     footer = any(_NOI_NHAN.match(_words_text(ws)) for ws in lefts)
     b.close()
-    entry: tuple[str, tuple[float, float, float, float]] | None = None
+    entry: tuple[str, tuple[float, float, float, float], str | None] | None = None
     for ws in lefts:
         text, bbox = _words_text(ws), _words_bbox(ws)
         # `Nơi nhận` entries wrap: a line that starts no new `- ...;` entry
         # continues the one before.
         if footer and entry is not None and not _ENTRY_START.match(text) and not _NOI_NHAN.match(text) \
                 and not entry[0].rstrip().endswith((";", ".", ":")):
-            entry = (_join(entry[0], text), _union(entry[1], bbox))
+            entry = (_join(entry[0], text), _union(entry[1], bbox), entry[2] or _where(ws))
             continue
         if entry is not None:
-            b.add_line(entry[0], page, entry[1])
-        entry = (text, bbox)
+            b.add_line(entry[0], page, entry[1], entry[2])
+        entry = (text, bbox, _where(ws))
     if entry is not None:
-        b.add_line(entry[0], page, entry[1])
+        b.add_line(entry[0], page, entry[1], entry[2])
     for ws in rights:
-        b.add_line(_words_text(ws), page, _words_bbox(ws))
+        b.add_line(_words_text(ws), page, _words_bbox(ws), _where(ws))
     b.close()
 
 
@@ -589,12 +606,22 @@ def _extract_words(page: Any) -> list[dict[str, Any]]:
 def _read_page(page: Any, number: int, warnings: list[str], glyphs: pdf_repair.GlyphMap) -> _Page:
     out = _Page(number, float(page.width), float(page.height))
     words = _extract_words(page)
+    # Number and day stamped by a signature widget are not in the page's
+    # words; they join the rows wherever the text layer is used (an OCR'd
+    # page sees them in the rendered image).
+    stamps = pdf_stamps.page_stamps(page)
+    out.signer_boxes = stamps.signer_boxes
+
+    def rows(ws: list[dict[str, Any]]) -> list[_Row]:
+        ws = ws + stamps.words
+        return _rows_from_words(ws, number) if ws else []
+
     text = _page_text(words)
     letters = sum(c.isalpha() for c in text)
     img = _image_share(page) if letters < 4000 else 0.0
     if letters < MIN_LETTERS and img < 0.3:
         # Nothing drawn but a few characters (a page number): a blank page.
-        out.rows = _rows_from_words(words, number) if words else []
+        out.rows = rows(words)
         out.info = PageInfo(page=number, path="text", quality=None, note="blank page")
         return out
     scan = letters < MIN_LETTERS or (img >= SCAN_IMAGE_SHARE and _text_share(words, page) < SCAN_TEXT_SHARE)
@@ -604,13 +631,13 @@ def _read_page(page: Any, number: int, warnings: list[str], glyphs: pdf_repair.G
         if got is not None:
             out.lines, out.info = got
             return out
-        out.rows = _rows_from_words(words, number) if words else []
+        out.rows = rows(words)
         out.info = PageInfo(page=number, path="text", quality=_quality(text)[0] if words else 0.0, note=why + "; no OCR")
         return out
 
     q = _quality(text)
     if _good(q) and "(cid:" not in text:
-        out.rows = _rows_from_words(words, number)
+        out.rows = rows(words)
         out.info = PageInfo(page=number, path="text", quality=round(q[0], 3), note=None)
         return out
 
@@ -621,7 +648,7 @@ def _read_page(page: Any, number: int, warnings: list[str], glyphs: pdf_repair.G
         if _good(fq) and (best is None or fq[0] > best[0][0]):
             best = (fq, fixed_words, name)
     if best is not None:
-        out.rows = _rows_from_words(best[1], number)
+        out.rows = rows(best[1])
         out.info = PageInfo(page=number, path="repaired", quality=round(best[0][0], 3),
                             note=f"text layer repaired: {best[2]} (syllable share {q[0]:.2f} -> {best[0][0]:.2f})")
         return out
@@ -636,13 +663,13 @@ def _read_page(page: Any, number: int, warnings: list[str], glyphs: pdf_repair.G
             fixed = glyphs.repair(words)
             fq = _quality(_page_text(fixed)) if fixed is not None else None
             if fixed is not None and fq is not None and _good(fq):
-                out.rows = _rows_from_words(fixed, number)
+                out.rows = rows(fixed)
                 out.info = PageInfo(page=number, path="repaired", quality=round(fq[0], 3), ocr_confidence=info.ocr_confidence,
                                     note=f"{reason}; glyphs learned from OCR of this page decode the whole layer")
                 return out
         out.lines, out.info = ocr_lines, info
         return out
-    out.rows = _rows_from_words(words, number)
+    out.rows = rows(words)
     out.info = PageInfo(page=number, path="text", quality=round(q[0], 3), note=f"{reason}; kept unrepaired")
     return out
 
@@ -683,6 +710,7 @@ def read_pdf(data: bytes, name: str = "<pdf>") -> ReadResult:
                 # Bounded memory on long files: drop the page's parsed objects.
                 page.close()
         metadata = _metadata(pdf)
+        metadata.update(pdf_stamps.signer_metadata([box for p in pages for box in p.signer_boxes]))
     finally:
         pdf.close()
     lines = _layout(pages)

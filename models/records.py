@@ -125,7 +125,7 @@ class Directive(Record):
     index: int
     depth: int
     label: str
-    kind: Literal["part", "chapter", "section", "article", "clause", "point", "number", "letter", "dash", "plus", "roman"]
+    kind: Literal["part", "chapter", "section", "article", "clause", "point", "number", "letter", "dash", "plus", "roman", "proman"]
     text: str
     path: str
     parent: int | None = None

@@ -15,7 +15,8 @@ import regex
 from pydantic import BaseModel
 
 from congvan.models.records import Letter, Source
-from congvan.parsers.fields.addressees import find_distribution, find_recipients
+from congvan.parsers.fields.addressees import find_distribution, find_recipients, last_noi_nhan
+from congvan.parsers.fields.footer import unmerge_footer
 from congvan.parsers.fields.directives import parse_directives
 from congvan.parsers.fields.header import parse_header
 from congvan.parsers.fields.lines import split_lines
@@ -88,6 +89,9 @@ def parse_read_result(read: ReadResult, *, file: str | None = None, content_hash
     warnings += header.warnings
     recipients, kg_at, after_kg = find_recipients(lines, header.body_start, min(len(lines), header.body_start + 40))
     body_start = after_kg if kg_at is not None else header.body_start
+    noi_nhan = last_noi_nhan(lines, body_start)
+    if noi_nhan is not None:
+        lines = unmerge_footer(lines, noi_nhan)
     distribution, nn_at, nn_used = find_distribution(lines, body_start)
     footer_from = nn_at if nn_at is not None else len(lines)
     signer, sig_at = find_signer(lines, body_start, nn_used)

@@ -16,7 +16,7 @@ from congvan.parsers.fields.lines import TextLine, fold, is_upper
 KINH_GUI = regex.compile(r"^(?:kinh\s*gui|kinh\s*gfri|kinh\s*goi)\s*[:;.]?\s*")
 DIEN = regex.compile(r"^(?P<who>.{3,80}?)\s+điện\s*:\s*(?P<rest>.*)$", regex.IGNORECASE)
 NOI_NHAN = regex.compile(r"^noi\s*nhan\s*[:;.]?")
-_ITEM = regex.compile(r"^(?:[-–+•·*]|\.(?=\s))\s*")
+_ITEM = regex.compile(r"^(?:[-–+•·*~]|\.(?=\s))\s*")  # `~` is an OCR dash
 _PURPOSE = regex.compile(r"\s*\((?P<p>[^()]{1,40})\)\s*[;.,]?\s*$")
 _SIGNATURE_START = regex.compile(r"^(?:KT|TM|TL|TUQ|Q|K/T|T/M|T/L)\s*[./]\s*\S")
 _LUU = regex.compile(r"^lưu\b", regex.IGNORECASE)
@@ -29,7 +29,8 @@ _BODY_HEADS = regex.compile(
     r"kho\s*bac|ngan\s*hang|cong\s*an|cong\s*thong\s*tin|cong\s*ty|thu\s*tuong|pho\s*thu\s*tuong|chinh\s*phu|"
     r"quoc\s*hoi|toa\s*an|vien|dai|bao|tinh\s*uy|thanh\s*uy|chu\s*tich|pho\s*chu\s*tich|cac\s*bo|cac\s*so|"
     r"cac\s*thu\s*truong|cac\s*pho|bo\s*truong|thu\s*truong|giam\s*doc|pho\s*giam\s*doc|mat\s*tran|doan|hoi|"
-    r"bao\s*hiem|lien\s*doan|cong\s*doan|truong|chi\s*cuc|phong|kiem\s*toan|hoc\s*vien)\b"
+    r"bao\s*hiem|lien\s*doan|cong\s*doan|truong|chi\s*cuc|phong|kiem\s*toan|hoc\s*vien|co\s*quan|vien\s*kiem\s*sat|"
+    r"cac\s+(?:pho\s*)?(?:bo|so|cuc|tong\s*cuc|vu|ban|co\s*quan|thu\s*tuong|thu\s*truong|tinh|don\s*vi)|vp|lanh\s*dao)\b"
 )
 
 
@@ -98,14 +99,18 @@ def _clean_name(text: str) -> str:
     return " ".join(text.split()).strip(_TRAIL + "-")
 
 
+def last_noi_nhan(lines: list[TextLine], start: int) -> int | None:
+    """Index of the last `Nơi nhận` line at or after `start`."""
+    for i in range(len(lines) - 1, start - 1, -1):
+        if NOI_NHAN.match(fold(lines[i].text)):
+            return i
+    return None
+
+
 def find_distribution(lines: list[TextLine], start: int) -> tuple[list[DistributionEntry], int | None, set[int]]:
     """The `Nơi nhận` list at or after lines[start]: (entries, index of the
     Nơi nhận line, indices of the lines the list used)."""
-    at = None
-    for i in range(len(lines) - 1, start - 1, -1):
-        if NOI_NHAN.match(fold(lines[i].text)):
-            at = i
-            break
+    at = last_noi_nhan(lines, start)
     if at is None:
         return [], None, set()
     used = {at}
@@ -121,7 +126,8 @@ def find_distribution(lines: list[TextLine], start: int) -> tuple[list[Distribut
             raw.append((_strip_item(text), lines[j]))
         elif raw and not raw[-1][0].rstrip().endswith((";", ".")) and (
             text[:1].islower() or text[:1].isdigit()
-            or _LUU.match(raw[-1][0]) and len(text) < 30 and not is_upper(text) and not _SIGNATURE_START.match(text)
+            or _LUU.match(raw[-1][0]) and len(text) < 30 and not _SIGNATURE_START.match(text)
+            and (not is_upper(text) or regex.search(r"[(,\d]", text))
         ):
             prev, pl = raw[-1]
             raw[-1] = (f"{prev} {text}", pl)
@@ -136,24 +142,40 @@ def find_distribution(lines: list[TextLine], start: int) -> tuple[list[Distribut
     return entries, at, used
 
 
+_COPY_COUNT = regex.compile(r"\s*\((?:\d+|[\p{L}.]{1,8})\).*$")
+_JUNK_TAIL = regex.compile(r"[\s;.,_\-~|'\"]+$")
+_JUNK_HEAD = regex.compile(r"^[\s;.,_\-~|'\"]+")
+
+
 def _entries(text: str, line: TextLine) -> list[DistributionEntry]:
-    text = " ".join(text.split()).strip(" ;.")
+    text = _JUNK_HEAD.sub("", _JUNK_TAIL.sub("", " ".join(text.split())))
     if not text:
         return []
     src = _source(line)
     if _LUU.match(text):
-        # `Lưu: VT, VP (B)`: the copy count or drafter after the codes is not a body.
-        name = regex.split(r"\s*\(", text, maxsplit=1)[0]
-        name = regex.sub(r"[,\s]+_+\s*$", "", name).strip(" ,;.")
+        # `Lưu: VT, VP (B)`, `Lưu: VT, NN (2), Loan`: the copy count or the
+        # drafter after the codes is not a body; `VP (HC, TH) TCT (HC, NV3)` are.
+        name = _COPY_COUNT.sub("", text)
+        words = name.split()
+        # OCR debris after the codes (`TXNK 3) 4#`): tokens with no letter or a stray bracket.
+        while len(words) > 2 and (not regex.search(r"\p{L}", words[-1]) or words[-1].count(")") > words[-1].count("(")):
+            words.pop()
+        name = regex.sub(r"[,\s]+_+\s*$", "", " ".join(words)).strip(" ,;.")
         return [DistributionEntry(name=name, purpose=None, source=src)]
+    if ";" in text:  # `TCT; Vụ PC`: two entries the OCR put on one line
+        pieces = [p for p in text.split(";") if p.strip()]
+        if len(pieces) > 1 and all(p.strip()[:1].isupper() for p in pieces):
+            return [e for p in pieces for e in _entries(p, line)]
     purpose = None
     m = _PURPOSE.search(text)
-    if m and not regex.fullmatch(r"[A-ZĐ]{2,6}", m["p"]):
+    # A purpose reads `b/c`, `để biết`, `thay trả lời`; `(BTC)`, `(Tú, Bích)` or
+    # `(H.V.Thuân)` name a ministry or the people meant, and stay in the name.
+    if m and (m["p"][:1].islower() or fold(m["p"]).startswith("de ")):
         purpose = m["p"].strip()
         text = text[: m.start()].strip(" ;.,")
+    if "(" in text or ":" in text:
+        return [DistributionEntry(name=text, purpose=purpose, source=src)]
     parts = [p.strip() for p in text.split(",")]
-    if ":" not in text and len(parts) > 1 and all(
-        p and p[:1].isupper() and (_BODY_HEADS.match(fold(p)) or regex.match(r"\p{Lu}{2,}\b", p)) for p in parts
-    ):
+    if len(parts) > 1 and all(p and (_BODY_HEADS.match(fold(p)) or regex.match(r"\p{Lu}{2,}\b", p)) for p in parts):
         return [DistributionEntry(name=p, purpose=purpose, source=src) for p in parts]
     return [DistributionEntry(name=text, purpose=purpose, source=src)]

@@ -25,6 +25,7 @@ LABEL = regex.compile(
       | (?P<article>(?:Điều|ĐIỀU)\s+\d+[a-z]?)(?:\s*[.:\-]\s*|\s+|$)
       | (?P<roman>{_ROMAN})\s*[.):\-/]\s*(?=\S)
       | (?P<number>\d{{1,2}}(?:\.\d{{1,2}}){{0,3}})(?:\.\)?|\)|\s?-(?!\d)|/)\s*(?=\S)
+      | \((?P<proman>[ivx]{{1,4}})\)\.?\s*(?=\S)
       | (?P<letter>[a-zđ])\s?\)\s*(?=\S)
       | (?P<letterdot>[a-hk-nq-vxyđ])\.\s+(?=\p{{L}})
       | (?P<dash>[-–•])\s*(?=\S)
@@ -34,7 +35,7 @@ LABEL = regex.compile(
 )
 # Higher kinds rank lower numbers; a kind may only nest under a lower rank.
 _RANK = {"part": 0, "chapter": 1, "section": 2, "roman": 3, "article": 4, "number": 5,
-         "letter": 7, "dash": 8, "plus": 9}
+         "letter": 7, "proman": 7.5, "dash": 8, "plus": 9}
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class _Open:
 
 
 def _kind_of(m: regex.Match) -> tuple[str, str]:
-    for kind in ("part", "chapter", "section", "article", "roman", "number", "letter", "letterdot", "dash", "plus"):
+    for kind in ("part", "chapter", "section", "article", "roman", "number", "proman", "letter", "letterdot", "dash", "plus"):
         if m[kind]:
             label = m[kind]
             if kind == "letterdot":
@@ -80,9 +81,15 @@ def parse_directives(lines: list[TextLine], start: int, end: int) -> list[Direct
         if kind == "roman" and label in ("I", "V", "X") and not _plausible_roman(items, label):
             continue
         rank = _rank(kind)
-        while stack and (stack[-1].kind != kind and _rank(stack[-1].kind) >= rank):
+        # An item that ends with a colon announces its own sub-items, whatever
+        # their kind (`- ... cụ thể:` then `1-`); parts and articles never nest so.
+        opens = (
+            bool(items) and bool(stack) and rank >= _RANK["number"] and all(o.kind != kind for o in stack)
+            and stack[-1].index == len(items) - 1 and items[-1].text.endswith(":")
+        )
+        while stack and not opens and (stack[-1].kind != kind and _rank(stack[-1].kind) >= rank):
             stack.pop()
-        if stack and stack[-1].kind == kind:
+        if stack and stack[-1].kind == kind and not opens:
             stack.pop()
         parent = stack[-1].index if stack else None
         depth = len(stack) + 1

@@ -141,7 +141,7 @@ def find_mentions(text: str, skip: list[tuple[int, int]], own_key: str | None = 
             continue
         raw_num, raw_sym = m["num"], m["sym"]
         parsed = parse_number(raw_num, raw_sym)
-        if not parsed.symbol or not regex.search(r"\p{L}{2}", parsed.symbol):
+        if not parsed.symbol or len(regex.findall(r"\p{L}", parsed.symbol)) < 2:
             continue
         if own_key and canonical_key(parsed.number, parsed.symbol) == own_key:
             continue

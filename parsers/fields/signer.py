@@ -16,12 +16,27 @@ from congvan.parsers.syllables import is_syllable
 
 AUTHORITY = regex.compile(r"^(?P<p>KT|TM|TL|TUQ|Q|K/T|T/M|T/L)\s*[./]\s*(?P<rest>\S.*)$")
 _SIG_MARK = regex.compile(r"^[\[(]?\s*(?:đã\s*ký|ký|ky|đóng\s*dấu|chữ\s*ký|daky|signed|ký\s*tên)[^\n]{0,30}[\])]?$", regex.IGNORECASE)
-_NOT_NAME = regex.compile(r"^(?:nhu\s*tren|noi\s*nhan|luu\b|kinh\s*gui|cong\s*hoa|doc\s*lap)")
+_NOT_NAME = regex.compile(
+    r"^(?:nhu\s*tren|noi\s*nhan|luu\b|kinh\s*gui|cong\s*hoa|doc\s*lap)|"
+    r"(?:truong|doc|tich|nhiem|tuong|thu\s*ky|chanh|uy\s*vien|can\s*bo)$"
+)
+
+
+_OFFICES = [
+    "Thủ tướng", "Bộ trưởng", "Thứ trưởng", "Chủ nhiệm", "Tổng cục trưởng", "Cục trưởng", "Vụ trưởng",
+    "Giám đốc", "Tổng Giám đốc", "Chủ tịch", "Chánh Văn phòng", "Chánh Thanh tra", "Viện trưởng",
+    "Hiệu trưởng", "Trưởng ban", "Trưởng phòng", "Thống đốc", "Tổng Kiểm toán nhà nước", "Chi cục trưởng",
+    "Trưởng đoàn", "Tổng Thư ký", "Chánh án", "Viện trưởng", "Bí thư",
+]
+_KNOWN_OFFICES = {fold(o): o for o in _OFFICES} | {fold("Phó " + o): "Phó " + o for o in _OFFICES}
 
 
 def office_case(text: str) -> str:
     """`PHÓ GIÁM ĐỐC` -> `Phó Giám đốc`; `BỘ TRƯỞNG, CHỦ NHIỆM` -> `Bộ trưởng, Chủ nhiệm`."""
     text = " ".join(text.split()).strip(" ,;")
+    known = [_KNOWN_OFFICES.get(fold(p.strip())) for p in text.split(",")]
+    if all(known):  # an office OCR stripped of its accents is still that office
+        return ", ".join(known)  # type: ignore[arg-type]
     if not is_upper(text):
         return text
     parts = []
@@ -45,7 +60,7 @@ def office_case(text: str) -> str:
 
 def looks_like_name(text: str) -> bool:
     words = text.strip(" .,").split()
-    if not 2 <= len(words) <= 6 or _NOT_NAME.match(fold(text)):
+    if not 2 <= len(words) <= 6 or _NOT_NAME.search(fold(text)):
         return False
     if not all(is_syllable(w) for w in words):
         return False

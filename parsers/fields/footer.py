@@ -1,0 +1,72 @@
+"""Un-merge a footer whose two columns were flattened into one, line by line.
+
+Text converted from Word tables, legacy .doc files and OCR often reads
+`Nơi nhận: KT. BỘ TRƯỞNG` / `- Như trên; THỨ TRƯỞNG` / `- Công báo Vũ Văn
+Ninh`: the distribution list on the left, the signature block on the right.
+Readers that see positions never produce this; for the rest, this step
+splits such lines so the `Nơi nhận` entries come first and the signature
+lines after them, as the field parsers expect.
+"""
+from __future__ import annotations
+
+import regex
+
+from congvan.parsers.fields.lines import TextLine, fold, is_upper
+from congvan.parsers.fields.signer import AUTHORITY, looks_like_name
+
+# A right-column piece at the end of a line: a delegation, an office in
+# capitals, or a signature mark.
+_AUTH_INSIDE = regex.compile(r"\s(?P<right>(?:KT|TM|TL|TUQ|K/T|T/M|T/L)\s*[./]\s*\S.*)$")
+_OFFICE_WORDS = regex.compile(
+    r"(?:THỨ TRƯỞNG|BỘ TRƯỞNG|GIÁM ĐỐC|CHỦ TỊCH|CỤC TRƯỞNG|CHÁNH VĂN PHÒNG|CHÁNH THANH TRA|TRƯỞNG BAN|"
+    r"CHỦ NHIỆM|THỦ TƯỚNG|VIỆN TRƯỞNG|HIỆU TRƯỞNG|TRƯỞNG PHÒNG|TỔNG GIÁM ĐỐC|THỐNG ĐỐC|TỔNG THƯ KÝ|CHÁNH ÁN)$"
+)
+_TRAILING_CAPS = regex.compile(r"\s(?P<right>(?:\p{Lu}+\s){0,5}\p{Lu}+)$")
+_SIG_MARK = regex.compile(r"\s*\((?:ĐÃ KÝ|Đã ký|đã ký|KÝ|Ký)[^)]{0,20}\)\s*")
+_NAME_TAIL = regex.compile(r"\s(?P<right>(?:\p{Lu}\p{Ll}+\s){1,4}\p{Lu}\p{Ll}+)$")
+_NOI_NHAN = regex.compile(r"^noi\s*nhan")
+
+
+def _piece(line: TextLine, a: int, b: int) -> TextLine:
+    text = line.text[a:b]
+    lead = len(text) - len(text.lstrip())
+    text = text.strip()
+    return TextLine(text, line.start + a + lead, line.start + a + lead + len(text), line.index)
+
+
+def unmerge_footer(lines: list[TextLine], start: int) -> list[TextLine]:
+    """Lines with the footer from the `Nơi nhận` line at `start` split into
+    its left column first and its right column after; other lines untouched."""
+    left: list[TextLine] = []
+    right: list[TextLine] = []
+    interleaved = False
+    for line in lines[start:]:
+        text = _SIG_MARK.sub(" ", line.text)
+        if text != line.text:
+            line = TextLine(" ".join(text.split()), line.start, line.end, line.index)
+            interleaved = True
+        cut = None
+        if interleaved and looks_like_name(line.text):
+            right.append(line)
+            continue
+        m = _AUTH_INSIDE.search(line.text)
+        if m and not AUTHORITY.match(line.text):
+            cut = m.start("right")
+        else:
+            m = _TRAILING_CAPS.search(line.text)
+            if m and _OFFICE_WORDS.search(m["right"]) and not is_upper(line.text[: m.start()]):
+                cut = m.start("right")
+            elif interleaved and not _NOI_NHAN.match(fold(line.text)) and not any(looks_like_name(r.text) for r in right):
+                n = _NAME_TAIL.search(line.text)
+                if n and looks_like_name(n["right"]) and line.text[: n.start()].strip():
+                    cut = n.start("right")
+        if cut is None:
+            left.append(line)
+            continue
+        interleaved = True
+        left.append(_piece(line, 0, cut))
+        right.append(_piece(line, cut, len(line.text)))
+    if not interleaved:
+        return lines
+    merged = lines[:start] + [l for l in left if l.text] + right
+    return [TextLine(l.text, l.start, l.end, i) for i, l in enumerate(merged)]

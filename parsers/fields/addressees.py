@@ -124,10 +124,9 @@ def find_distribution(lines: list[TextLine], start: int) -> tuple[list[Distribut
         text = lines[j].text
         if _is_item(text):
             raw.append((_strip_item(text), lines[j]))
-        elif raw and not raw[-1][0].rstrip().endswith((";", ".")) and (
-            text[:1].islower() or text[:1].isdigit()
-            or _LUU.match(raw[-1][0]) and len(text) < 30 and not _SIGNATURE_START.match(text)
-            and (not is_upper(text) or regex.search(r"[(,\d]", text))
+        elif raw and (
+            not raw[-1][0].rstrip().endswith((";", ".")) and (text[:1].islower() or text[:1].isdigit())
+            or _LUU.match(raw[-1][0]) and _is_filing_codes(text)
         ):
             prev, pl = raw[-1]
             raw[-1] = (f"{prev} {text}", pl)
@@ -147,6 +146,13 @@ _JUNK_TAIL = regex.compile(r"[\s;.,_\-~|'\"]+$")
 _JUNK_HEAD = regex.compile(r"^[\s;.,_\-~|'\"]+")
 
 
+def _is_filing_codes(text: str) -> bool:
+    """A second line of a `Lưu:` entry: office codes (`TCT(HC, NV3)`), not a signature line."""
+    return len(text) < 30 and not _SIGNATURE_START.match(text) and (
+        not is_upper(text) and not text[:1].isupper() or bool(regex.search(r"[(,\d]", text))
+    )
+
+
 def _entries(text: str, line: TextLine) -> list[DistributionEntry]:
     text = _JUNK_HEAD.sub("", _JUNK_TAIL.sub("", " ".join(text.split())))
     if not text:
@@ -158,7 +164,10 @@ def _entries(text: str, line: TextLine) -> list[DistributionEntry]:
         name = _COPY_COUNT.sub("", text)
         words = name.split()
         # OCR debris after the codes (`TXNK 3) 4#`): tokens with no letter or a stray bracket.
-        while len(words) > 2 and (not regex.search(r"\p{L}", words[-1]) or words[-1].count(")") > words[-1].count("(")):
+        while len(words) > 2 and (
+            not regex.search(r"\p{L}", words[-1])
+            or ")" in words[-1] and " ".join(words).count(")") > " ".join(words).count("(")
+        ):
             words.pop()
         name = regex.sub(r"[,\s]+_+\s*$", "", " ".join(words)).strip(" ,;.")
         return [DistributionEntry(name=name, purpose=None, source=src)]

@@ -113,11 +113,12 @@ def find_body_start(lines: list[TextLine], limit: int = 80) -> int:
         if NUMBER_LINE.match(line.text) or PLACE_DATE.match(line.text) or _MOTTO.search(f):
             seen_header = True
             continue
-        if _BODY_START.match(f) and i > 0:
+        if _BODY_START.match(f):
             return i
         if seen_header and len(line.text) > 160 and not _VV.match(line.text):
             return i
-    return min(len(lines), limit) if not seen_header else min(len(lines), limit)
+    # No header at all (a pasted body): everything is body.
+    return min(len(lines), limit) if seen_header else 0
 
 
 def _join_bodies(org: list[str]) -> list[str]:

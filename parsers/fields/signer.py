@@ -49,10 +49,10 @@ def office_case(text: str) -> str:
         words[0] = words[0].capitalize()
         # A body named inside the office (`Bộ trưởng Bộ Tài chính`) keeps its head capital.
         for k in range(2, len(words)):
-            if words[k] in ("bộ", "sở", "cục", "tổng", "ủy", "ban", "văn") and k > 1:
-                words[k] = words[k].capitalize()
+            if words[k] in ("bộ", "sở", "cục", "tổng", "ủy", "ban", "văn"):
                 if k + 1 < len(words) and words[k] in ("bộ", "sở", "cục"):
                     words[k + 1] = words[k + 1].capitalize()
+                words[k] = words[k].capitalize()
                 break
         parts.append(" ".join(words))
     return ", ".join(parts)

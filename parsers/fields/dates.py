@@ -14,20 +14,31 @@ from dataclasses import dataclass
 import regex
 
 from congvan.models.records import PartialDate
+from congvan.parsers.fields.lines import fold
 
+# Patterns run on folded text (`fold()`: lower case, no accents, one
+# character per character), so OCR that drops accents (`ngay 22 thang 8`)
+# or bends letters (`ngàj`, `kháng`) still matches; spans and slot values
+# are then read from the original text at the same positions.
 # Field slots are loose on purpose: blanks, dots, OCR garbage all land in the
 # slot and are judged after matching, so a garbled day cannot shift the month.
 _SLOT = r"(?:[^\s,](?:[^,\n]{0,4}?[^\s,])?)?"
-LONG_DATE = regex.compile(
-    rf"ngày\s*[,.:]?\s*(?P<d>{_SLOT})\s*tháng\s*(?P<m>{_SLOT})\s*năm\s*(?P<y>[^\s,.;)]{{0,6}})",
-    regex.IGNORECASE,
-)
+_DATE = rf"nga[yj]\s*[,.:;]?\s*(?P<d>{_SLOT})\s*[tk]han[gq]\s*(?P<m>{_SLOT})\s*nam\s*(?P<y>[^\s,.;)]{{0,6}})"
+LONG_DATE = regex.compile(_DATE)
 SHORT_DATE = regex.compile(r"(?<![\d/])(?P<d>\d{1,2})\s?([/.-])\s?(?P<m>\d{1,2})\s?\2\s?(?P<y>\d{4})(?![\d/])")
 # The issue line: the place, a comma, then a long date.
-PLACE_DATE = regex.compile(
-    rf"(?P<place>[^\n,]{{2,80}}?)\s*,?\s*(?P<date>ngày\s*[,.:]?\s*{_SLOT}\s*tháng\s*{_SLOT}\s*năm\s*[^\s,.;)]{{0,6}})",
-    regex.IGNORECASE,
-)
+PLACE_DATE = regex.compile(rf"(?P<place>[^\n,]{{2,80}}?)\s*,?\s*(?P<date>{_DATE})")
+
+
+def search_long(text: str, pattern: regex.Pattern = LONG_DATE) -> regex.Match | None:
+    """Search a date pattern in folded `text`; read groups from `text` by span."""
+    return pattern.search(fold(text))
+
+
+def group(text: str, m: regex.Match, name: str) -> str:
+    return text[m.start(name):m.end(name)] if m.start(name) >= 0 else ""
+
+
 _DIGITS = regex.compile(r"\d{1,4}")
 _BLANK = regex.compile(r"[.…_\s]*")
 
@@ -74,10 +85,10 @@ def build_date(d: str, m: str, y: str) -> DateReading:
 
 def read_date(text: str) -> DateReading | None:
     """The first date written in `text`, long or short form."""
-    m = LONG_DATE.search(text)
+    m = search_long(text)
     s = SHORT_DATE.search(text)
     if m and (not s or m.start() <= s.start()):
-        return build_date(m["d"], m["m"], m["y"])
+        return build_date(group(text, m, "d"), group(text, m, "m"), group(text, m, "y"))
     if s:
         return build_date(s["d"], s["m"], s["y"])
     return None

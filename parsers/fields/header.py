@@ -15,9 +15,9 @@ import regex
 
 from congvan.models.records import DocumentNumber, PartialDate
 from congvan.parsers.fields.codes import issuer_codes, type_titles
-from congvan.parsers.fields.dates import LONG_DATE, PLACE_DATE, DateReading, build_date
+from congvan.parsers.fields.dates import PLACE_DATE, DateReading, build_date, group, search_long
 from congvan.parsers.fields.lines import TextLine, fold, is_upper, ordinary_case, upper_share
-from congvan.parsers.fields.numbers import NUMBER_LINE, parse_number, split_symbol
+from congvan.parsers.fields.numbers import NUMBER_LINE, SYMBOL, parse_number, split_symbol
 from congvan.parsers.syllables import syllable_share
 
 # Folded (accent-free, lower-case) markers; OCR loses accents, so match folded.
@@ -63,6 +63,8 @@ def known_body(name: str) -> str:
     return name
 
 
+_GARBLED_NUMBER = regex.compile(r"^S[ốôoỐÔO6][\s:;.,]")
+_LAST_SYMBOL = regex.compile(rf"/\s?(?P<sym>{SYMBOL})\s*$")
 _TITLES = sorted(((fold(t), t) for t in type_titles()), key=lambda p: -len(p[0]))
 
 
@@ -110,7 +112,7 @@ def find_body_start(lines: list[TextLine], limit: int = 80) -> int:
     seen_header = False
     for i, line in enumerate(lines[:limit]):
         f = fold(line.text)
-        if NUMBER_LINE.match(line.text) or PLACE_DATE.match(line.text) or _MOTTO.search(f):
+        if NUMBER_LINE.match(line.text) or PLACE_DATE.match(f) or _MOTTO.search(f):
             seen_header = True
             continue
         if _BODY_START.match(f):
@@ -127,6 +129,7 @@ def _join_bodies(org: list[str]) -> list[str]:
         f = fold(text)
         if bodies and (
             _LEVEL_START.match(f)
+            or (" " not in text.strip() and not regex.fullmatch(r"\p{Lu}{2,6}", text.strip()))  # `PHỦ` wrapped off its line
             or _GENERIC_HEAD.match(fold(bodies[-1]))
             or bodies[-1].endswith((",", "-", " và", " VÀ"))
             or text[:1].islower() and not bodies[-1].islower()
@@ -157,9 +160,9 @@ def unmerge_columns(zone: list[TextLine]) -> list[TextLine]:
         m = _MOTTO.search(f)
         if m and m.start() > 0 and f[: m.start()].strip(" -|"):
             cut = m.start()
-        d = PLACE_DATE.search(line.text)
+        d = PLACE_DATE.search(f)
         if d and d.start("date") > 0:
-            place = _clean_place(d["place"]) or ""
+            place = _clean_place(group(line.text, d, "place")) or ""
             at = line.text.rfind(place, 0, d.start("date")) if place else d.start("date")
             if at > 0 and line.text[:at].strip(" -|,") and (cut is None or at < cut):
                 cut = at
@@ -195,21 +198,38 @@ def parse_header(lines: list[TextLine]) -> Header:
             num_idx = i
             h.used.add(line.index)
             break
+    if num_idx is None:
+        # A `Số:` line the grammar cannot read (`Số: 21/24 /TCHQ-TXNK`, `Số;/?!/ /CI-TTHT`):
+        # keep the symbol if one stands at its end, never guess the number.
+        for i, line in enumerate(zone):
+            lead = _GARBLED_NUMBER.match(line.text)
+            if not lead:
+                continue
+            tail = _LAST_SYMBOL.search(line.text)
+            symbol = parse_number(None, tail["sym"]).symbol if tail else None
+            raw = line.text[lead.end(): tail.start() if tail else len(line.text)].strip()
+            h.number = DocumentNumber(number=None, symbol=symbol, raw=line.text, confidence=0.2)
+            h.confidence["number"] = 0.2
+            h.warnings.append(f"number {raw!r} is garbled: left blank rather than guessed")
+            h.spans["number"] = (line.start, line.end)
+            num_idx = i
+            h.used.add(line.index)
+            break
 
     # Place and date.
     date_idx = None
     for i, line in enumerate(zone):
-        m = PLACE_DATE.search(line.text)
+        m = search_long(line.text, PLACE_DATE)
         if not m or fold(line.text).startswith(("can cu", "thuc hien", "v/v", "ve viec")) or _VV.match(line.text):
             continue
-        reading = build_date(*_date_slots(m["date"]))
+        reading = build_date(group(line.text, m, "d"), group(line.text, m, "m"), group(line.text, m, "y"))
         if reading.date is None and reading.warning is None:
             continue
         h.issued, h.issued_reading = reading.date, reading
         h.confidence["issued"] = reading.confidence
         if reading.warning:
             h.warnings.append(f"issue date: {reading.warning}")
-        h.place = _clean_place(m["place"])
+        h.place = _clean_place(group(line.text, m, "place"))
         h.spans["issued"] = (line.start + m.start("date"), line.start + m.end("date"))
         h.spans["place"] = (line.start + m.start("place"), line.start + m.end("place"))
         date_idx = i
@@ -267,7 +287,7 @@ def parse_header(lines: list[TextLine]) -> Header:
     for line in zone[:stop]:
         text = _cut_motto(line)
         f = fold(text)
-        if not text or _SEPARATOR.match(text) or _ESIGN.match(f) or _VV.match(text) or PLACE_DATE.search(text):
+        if not text or _SEPARATOR.match(text) or _ESIGN.match(f) or _VV.match(text) or PLACE_DATE.search(fold(text)):
             continue
         if _URGENT.match(f) and len(text) < 20:
             h.urgency = ordinary_case(text)
@@ -307,18 +327,13 @@ def _stops_subject(line: TextLine, taken: set[int]) -> bool:
     return bool(
         id(line) in taken
         or NUMBER_LINE.match(line.text)
-        or PLACE_DATE.search(line.text)
+        or PLACE_DATE.search(f)
         or _MOTTO.search(f)
         or _BODY_START.match(f)
         or _SEPARATOR.match(line.text)
         or (_OFFICE.match(f) and is_upper(line.text))
         or (f.startswith(("bo ", "bo truong", "thu tuong")) and line.text.islower() and len(line.text) < 60)
     )
-
-
-def _date_slots(text: str) -> tuple[str, str, str]:
-    m = LONG_DATE.match(text)
-    return (m["d"], m["m"], m["y"]) if m else ("", "", "")
 
 
 def _clean_place(text: str) -> str | None:

@@ -19,7 +19,7 @@ import regex
 
 from congvan.models.records import PartialDate, Reference, Relation, Source
 from congvan.parsers.fields.codes import issuer_codes, type_titles
-from congvan.parsers.fields.dates import LONG_DATE, SHORT_DATE, build_date
+from congvan.parsers.fields.dates import SHORT_DATE, build_date, group, search_long
 from congvan.parsers.fields.lines import fold
 from congvan.parsers.fields.numbers import CITED, canonical_key, clean_symbol, parse_number, split_symbol
 
@@ -121,10 +121,11 @@ def _read_after(text: str, pos: int) -> tuple[PartialDate | None, str | None, st
 
 
 def _date(text: str) -> PartialDate | None:
-    m = LONG_DATE.search("ngày " + text) or SHORT_DATE.search(text)
+    text = "ngày " + text
+    m = search_long(text) or SHORT_DATE.search(text)
     if not m:
         return None
-    return build_date(m["d"], m["m"], m["y"]).date
+    return build_date(group(text, m, "d"), group(text, m, "m"), group(text, m, "y")).date
 
 
 def find_mentions(text: str, skip: list[tuple[int, int]], own_key: str | None = None) -> list[Mention]:

@@ -58,9 +58,9 @@ def office_case(text: str) -> str:
     return ", ".join(parts)
 
 
-def looks_like_name(text: str) -> bool:
+def looks_like_name(text: str, min_words: int = 2) -> bool:
     words = text.strip(" .,").split()
-    if not 2 <= len(words) <= 6 or _NOT_NAME.search(fold(text)):
+    if not min_words <= len(words) <= 6 or _NOT_NAME.search(fold(text)):
         return False
     if not all(is_syllable(w) for w in words):
         return False
@@ -78,7 +78,10 @@ def find_signer(lines: list[TextLine], start: int, skip: set[int]) -> tuple[Sign
         text = candidates[k].text
         if _SIG_MARK.match(text):
             continue
-        if looks_like_name(text) and not AUTHORITY.match(text):
+        # Two-word names (`Lê Lợi`) only under a title line: alone they are too
+        # often a place or a fragment (`Hà Nội`, `Bộ Tài`).
+        under_title = k > 0 and (is_upper(candidates[k - 1].text) or _SIG_MARK.match(candidates[k - 1].text))
+        if looks_like_name(text, 2 if under_title else 3) and not AUTHORITY.match(text):
             name_at = k
             break
         if len(candidates) - k > 6:

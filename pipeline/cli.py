@@ -56,6 +56,44 @@ def schema(
     typer.echo(json.dumps(task_schema() if tasks else letter_schema(), ensure_ascii=False, indent=1))
 
 
+@app.command()
+def tasks(
+    target: Path = typer.Argument(..., help="A letter file, a folder of letters, or a .duckdb store."),
+    unit: Optional[str] = typer.Option(None, "--unit", help="Only the tasks of units whose name contains this."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table (per unit), jsonl, csv or ics."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+) -> None:
+    """Action items: who must do what, by when, per unit."""
+    from congvan.pipeline.task_export import ExportError, filter_unit, load_items, to_csv, to_ics, to_jsonl, to_table
+
+    fmt = fmt.lower()
+    if fmt not in ("table", "jsonl", "csv", "ics"):
+        _fail(f"unknown format {fmt!r}: use table, jsonl, csv or ics")
+    if not target.exists():
+        _fail(f"{target}: no such file or folder")
+    try:
+        items, letters, problems = load_items(target)
+    except ExportError as exc:
+        _fail(str(exc))
+    for problem in problems:
+        typer.echo(f"congvan: warning: {problem}", err=True)
+    if unit:
+        items = filter_unit(items, unit)
+    if fmt == "table":
+        data: bytes = (to_table(items, letters) + "\n").encode("utf-8")
+    elif fmt == "jsonl":
+        data = to_jsonl(items).encode("utf-8")
+    elif fmt == "csv":
+        data = to_csv(items)
+    else:
+        data = to_ics(items, letters)
+    if output:
+        output.write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+
+
 def main() -> None:
     try:
         app()

@@ -18,7 +18,7 @@ from congvan.parsers.fields.codes import issuer_codes, type_titles
 from congvan.parsers.fields.dates import PLACE_DATE, DateReading, build_date, group, search_long
 from congvan.parsers.fields.lines import TextLine, fold, is_upper, ordinary_case, upper_share
 from congvan.parsers.fields.numbers import NUMBER_LINE, SYMBOL, parse_number, split_symbol
-from congvan.parsers.syllables import syllable_share
+from congvan.parsers.syllables import is_syllable, syllable_share
 
 # Folded (accent-free, lower-case) markers; OCR loses accents, so match folded.
 # OCR bends the motto (`Ty do - Hanh phức`, `lự do`), so its pieces are matched loosely.
@@ -112,7 +112,7 @@ def find_body_start(lines: list[TextLine], limit: int = 80) -> int:
     seen_header = False
     for i, line in enumerate(lines[:limit]):
         f = fold(line.text)
-        if NUMBER_LINE.match(line.text) or PLACE_DATE.match(f) or _MOTTO.search(f):
+        if NUMBER_LINE.match(line.text) or PLACE_DATE.match(f) or _MOTTO.search(f) or _title_of(line.text):
             seen_header = True
             continue
         if _BODY_START.match(f):
@@ -129,7 +129,7 @@ def _join_bodies(org: list[str]) -> list[str]:
         f = fold(text)
         if bodies and (
             _LEVEL_START.match(f)
-            or (" " not in text.strip() and not regex.fullmatch(r"\p{Lu}{2,6}", text.strip()))  # `PHỦ` wrapped off its line
+            or (" " not in text.strip() and is_syllable(text.strip()))  # `PHỦ` wrapped off its line; not `UBND`
             or _GENERIC_HEAD.match(fold(bodies[-1]))
             or bodies[-1].endswith((",", "-", " và", " VÀ"))
             or text[:1].islower() and not bodies[-1].islower()

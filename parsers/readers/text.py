@@ -14,6 +14,7 @@ import unicodedata
 
 import viparse
 
+from congvan.parsers.readers import webpage
 from congvan.parsers.readers.base import ReadError, ReadResult, lines_from_text
 from congvan.parsers.syllables import syllable_share
 
@@ -93,5 +94,11 @@ def read_text(data: bytes) -> ReadResult:
 
 
 def read_text_file(data: bytes, name: str = "<text>") -> ReadResult:
-    """Reader entry point used by `read_file` (the name is for messages)."""
-    return read_text(data)
+    """Reader entry point used by `read_file` (the name is for messages).
+    A web-page scrape (markdown with a site's metadata table or table cells)
+    goes to the web-page reader, told by content alone."""
+    result = read_text(data)
+    text = "\n".join(line.text for line in result.lines)
+    if webpage.is_web_page(text):
+        return webpage.read_web_page(text, result.encoding)
+    return result

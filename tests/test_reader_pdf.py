@@ -53,8 +53,14 @@ def test_header_left_column_comes_before_right_column():
     # The right column is not interleaved with the left one.
     assert texts[motto] == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     assert "Lào Cai, ngày 21 tháng 7 năm 2026" in texts
-    # The V/v subject keeps all its visual lines in the left block.
-    assert texts[motto - 1] == "đảm yêu cầu về phòng cháy và chữa cháy"
+    # The V/v subject's six visual lines are one Line, in the left block.
+    assert subject == motto - 1
+    assert texts[subject] == (
+        "V/v triển khai thực hiện Quyết định số 1074/QĐ-BXD ngày 29/6/2026 của Bộ Xây dựng ban hành các "
+        "giải pháp kỹ thuật nâng cao an toàn phòng cháy, chữa cháy đối với các cơ sở, công trình không bảo "
+        "đảm yêu cầu về phòng cháy và chữa cháy")
+    x0, top, x1, bottom = r.lines[subject].bbox
+    assert x1 < r.lines[motto].bbox[0] and bottom - top > 70
     assert r.lines[0].page == 1 and r.lines[0].bbox is not None
 
 
@@ -81,6 +87,66 @@ def test_footer_distribution_before_signature_block():
     assert noi_nhan < texts.index("- Lưu: VT, TH, XD (Đông) .") < kt
     assert texts[kt + 1] == "PHÓ CHỦ TỊCH"
     assert texts[-1] == "Phan Trung Bá"
+
+
+GENERATED = Path(__file__).resolve().parents[1] / "data" / "samples" / "generated"
+
+
+def _generated(prefix: str):
+    path = next(GENERATED.glob(f"{prefix}_*[0-9a-f].pdf"))
+    return read_pdf(path.read_bytes(), path.name)
+
+
+def test_kinh_gui_under_the_subject_is_not_pulled_into_the_header_column():
+    # LibreOffice PDF of a DOCX: `Kính gửi:` sits under the V/v lines at the
+    # left column's x, a paragraph gap lower, followed by a dash list.
+    r = _generated("000")
+    texts = [normalize(l.text).text for l in r.lines]
+    date = texts.index("Khánh Hòa, ngày tháng 5 năm 2023")
+    kg = texts.index("Kính gửi:")
+    assert texts.index("Số: /SCT-VP") < texts.index("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") < date < kg
+    assert texts[kg + 1: kg + 3] == ["- Trung tâm Khuyến công và Xúc tiến thương mại;", "- Các phòng, đơn vị thuộc Sở."]
+    assert texts[date - 3].startswith("V/v chấn chỉnh, tăng cường trách nhiệm trong xử lý công việc")
+
+
+def test_kinh_gui_with_a_tab_is_not_a_header_row():
+    # 046: `Kính gửi:<tab>Sở Công Thương.` has a gap the header's gutter runs through.
+    r = _read("046")
+    texts = [normalize(l.text).text for l in r.lines]
+    assert texts.index("Lào Cai, ngày 06 tháng 4 năm 2026") + 1 == texts.index("Kính gửi: Sở Công Thương.")
+    assert texts[3] == "V/v triển khai thực hiện thủ tục cấp Giấy phép vận chuyển hàng hóa nguy hiểm loại 1,2,3,4,9"
+
+
+def test_header_with_one_two_sided_row_and_wrapped_subject():
+    # Generated seed 001 has no issuer or motto: only the date faces the
+    # first V/v line, and a wrapped line starts `ngày 19/4/2023`.
+    r = _generated("001")
+    texts = [normalize(l.text).text for l in r.lines]
+    subject = next(i for i, t in enumerate(texts) if t.startswith("V/v"))
+    assert texts[subject] == ("V/v triển khai Công điện số 280/CĐ-TTg ngày 19/4/2023 của Thủ tướng Chính phủ về việc "
+                              "chấn chỉnh, tăng cường trách nhiệm trong xử lý công việc của các Bộ, cơ quan, địa phương")
+    assert texts[subject + 1] == "Hà Nội, ngày 27 tháng 4 năm 2023"
+    assert texts[subject + 2] == "Kính gửi: Các đơn vị thuộc Bộ"
+
+
+def test_footer_with_only_a_signer_name_keeps_name_out_of_noi_nhan():
+    # The name's row overlaps a wrapped `Nơi nhận` entry; no title or
+    # authority line stands above it.
+    r = _generated("001")
+    texts = [normalize(l.text).text for l in r.lines]
+    nn = texts.index("Nơi nhận:")
+    assert texts[nn + 3] == "- Văn phòng Chính phủ, Bộ Nội vụ (để biết);"
+    assert texts[-2:] == ["- Lưu: VT, VP (TKTH).", "Nguyễn Hồng Diên"]
+
+
+def test_justified_last_body_line_does_not_open_the_footer():
+    # 049's last paragraph: one justified line whose widest space (0.5 em)
+    # lines up with nothing but looked like a gutter.
+    r = _read("049")
+    texts = [normalize(l.text).text for l in r.lines]
+    last = "Sở Công Thương Lào Cai thông báo để Doanh nghiệp tư nhân Thành Hương Nghĩa Lộ biết và thực hiện./."
+    assert texts.index(last) + 1 == texts.index("Nơi nhận:")
+    assert texts[texts.index("KT. GIÁM ĐỐC") - 1] == "- Lưu: VT, BP1C, CN (Khôi)."
 
 
 def test_wrapped_kinh_gui_entries_are_joined():

@@ -49,6 +49,11 @@ SCAN_TEXT_SHARE = 0.02
 MIN_LETTERS = 20
 
 MIN_GUTTER = 6.0  # points; a space is ~0.25 em (3-4 pt), header gutters 8-60 pt
+# In ems: narrower gaps are spaces (justification stretches them to ~0.5 em).
+MIN_GUTTER_EM = 0.6
+# In ems: a gap this wide is a column gutter even on a single row; justified
+# text stretches a space to about 1 em at worst.
+WIDE_GUTTER = 2.0
 GUTTER_BAND = (0.2, 0.8)  # where a column gutter may sit, as page-width shares
 EDGE_BAND = 0.12  # top/bottom share of the page where running headers live
 
@@ -68,8 +73,13 @@ _PAGE_NUMBER = regex.compile(
     regex.IGNORECASE,
 )
 _NOI_NHAN = regex.compile(r"^\s*Nơi\s*nhận", regex.IGNORECASE)
+_BODY_START = regex.compile(r"^\s*(?:Kính\s*gửi|Căn\s*cứ)\b", regex.IGNORECASE)
 _AUTHORITY = regex.compile(r"^\s*(?:KT|TM|TL|TUQ|Q)\s*[./]", regex.IGNORECASE)
 _ENTRY_START = regex.compile(r"^\s*[-+•*–—]")
+_SUBJECT = regex.compile(r"^\s*\(?\s*(?:V/v|V\.v|Về\s+việc)\b", regex.IGNORECASE)
+# What may stand under the subject in the left header column and is not
+# part of it: urgency and secrecy marks, a rule line.
+_NOT_SUBJECT = regex.compile(r"^\s*(?:HỎA\s+TỐC|THƯỢNG\s+KHẨN|KHẨN|MẬT|TUYỆT\s+MẬT|TỐI\s+MẬT|Số\s*:)|^[\W_]+$")
 _DIGITS = regex.compile(r"\d+")
 _HYPHEN_END = regex.compile(r"[\p{L}\d][-‐]$")
 
@@ -243,16 +253,25 @@ def _find_zones(rows: list[_Row], width: float, height: float) -> list[_Zone]:
     row that has words on both sides, placed where a letter has them (top of
     a page, or holding `Nơi nhận` / a signature authority line)."""
     lo, hi = GUTTER_BAND[0] * width, GUTTER_BAND[1] * width
+
+    def row_free(k: int) -> list[tuple[float, float]]:
+        # A space stretched by justification (up to ~0.5 em) is no gutter:
+        # it would narrow a footer's gutter onto the body's last full line.
+        least = max(MIN_GUTTER, MIN_GUTTER_EM * rows[k].size)
+        return [g for g in _intersect(_free(rows[k], lo, hi), [(lo, hi)]) if g[1] - g[0] >= least]
+
     zones: list[_Zone] = []
     i = 0
     while i < len(rows):
-        free = _intersect(_free(rows[i], lo, hi), [(lo, hi)])
+        free = row_free(i)
         if not free:
             i += 1
             continue
         j = i
         while j + 1 < len(rows):
-            nxt = _intersect(free, _free(rows[j + 1], lo, hi))
+            if _BODY_START.match(rows[j + 1].text):
+                break  # `Kính gửi` / `Căn cứ` open the body: no header column runs on
+            nxt = _intersect(free, row_free(j + 1))
             if not nxt:
                 break
             free, j = nxt, j + 1
@@ -274,18 +293,36 @@ def _trim_zone(rows: list[_Row], i: int, j: int, gutter: tuple[float, float]) ->
     first = has_right.index(True)
     last = len(has_right) - 1 - has_right[::-1].index(True)
     # Rows before the first right-column row are the tail of a body paragraph
-    # (short last line before the footer): they stay in the body.
+    # (short last line before the footer): they stay in the body. Unless the
+    # footer's `Nơi nhận:` heading is among them: its column starts there,
+    # above a signature block that begins lower down.
     start = i + first
+    for k in range(i, i + first):
+        if _NOI_NHAN.match(rows[k].text):
+            start = k
+            break
     # Left-only rows after the last right-column row belong to the zone while
     # they follow at the column's own line pitch (a long `V/v` subject); a
     # wider gap means the body has started (`Kính gửi:`).
     end = i + last
-    pitches = [rows[k + 1].top - rows[k].top for k in range(start, end) if rows[k + 1].top > rows[k].top]
-    pitch = statistics.median(pitches) if pitches else rows[end].bottom - rows[end].top
+    steps = [rows[k + 1].top - rows[k].top for k in range(start, end) if rows[k + 1].top > rows[k].top]
+    # Steps under a line's height are two baselines of one visual row split
+    # apart (columns set in different sizes), not a line pitch.
+    steps = [st for st in steps if st >= 0.8 * (rows[start].bottom - rows[start].top)] or steps
+    pitch = statistics.median(steps) if steps else rows[end].bottom - rows[end].top
+    own: float | None = None  # pitch of the left-only run itself
     for k in range(end + 1, j + 1):
+        if _BODY_START.match(rows[k].text):
+            break  # `Kính gửi` / `Căn cứ` open the body, never a header column
         step = rows[k].top - rows[k - 1].top
-        if step > 1.6 * max(pitch, rows[k].bottom - rows[k].top):
+        height = rows[k].bottom - rows[k].top
+        if step > 1.6 * max(pitch, height):
             break
+        # Once the run has a pitch of its own (a subject wrapping at single
+        # spacing), a step well beyond it is a paragraph gap.
+        if own is not None and step > 1.4 * max(own, height):
+            break
+        own = step if own is None else min(own, step)
         end = k
     return _Zone(start, end, gutter)
 
@@ -294,20 +331,30 @@ def _accept_zone(rows: list[_Row], zone: _Zone, height: float) -> bool:
     two_sided = 0
     left_text: list[str] = []
     right_text: list[str] = []
+    wide = False
     for k in range(zone.start, zone.end + 1):
         left, right = _sides(rows[k], _zone_gutter(zone))
-        two_sided += bool(left) and bool(right)
+        if left and right:
+            two_sided += 1
+            gap = right[0]["x0"] - max(w["x1"] for w in left)
+            wide = wide or gap >= WIDE_GUTTER * max(rows[k].size, 1.0)
         if left:
             left_text.append(" ".join(w["text"] for w in left))
         if right:
             right_text.append(" ".join(w["text"] for w in right))
+    if zone.end == zone.start:
+        return False
+    footer = any(_NOI_NHAN.match(t) for t in left_text) or any(_AUTHORITY.match(t) for t in right_text)
     # A justified body line with one wide space looks two-sided by itself:
-    # real column blocks put at least two rows side by side.
-    if two_sided < 2 or zone.end == zone.start:
+    # real column blocks put at least two rows side by side. A block with
+    # one such row still is one when the gap is far wider than any stretched
+    # space and more column rows follow (a header whose date faces the
+    # first `V/v` line; a footer whose signature is just a name).
+    if two_sided < 2 and not (two_sided == 1 and wide and (footer or zone.end - zone.start >= 2)):
         return False
     if rows[zone.start].top < 0.3 * height:
         return True
-    if any(_NOI_NHAN.match(t) for t in left_text) or any(_AUTHORITY.match(t) for t in right_text):
+    if footer:
         return True
     upper = [t for t in right_text if sum(c.isupper() for c in t) > 0.6 * sum(c.isalpha() for c in t) > 0]
     return len(upper) >= 1 and zone.end - zone.start >= 1
@@ -484,6 +531,12 @@ def _emit_zone(b: _Builder, rows: list[_Row], zone: _Zone, page: int) -> None:
         # continues the one before.
         if footer and entry is not None and not _ENTRY_START.match(text) and not _NOI_NHAN.match(text) \
                 and not entry[0].rstrip().endswith((";", ".", ":")):
+            entry = (_join(entry[0], text), _union(entry[1], bbox), entry[2] or _where(ws))
+            continue
+        # The `V/v` subject is one paragraph wrapped in a narrow column: one
+        # Line, as the Word and text readers give it (a wrapped line such as
+        # `ngày 19/4/2023 của ...` must not read as the body's first line).
+        if not footer and entry is not None and _SUBJECT.match(entry[0]) and not _NOT_SUBJECT.match(text):
             entry = (_join(entry[0], text), _union(entry[1], bbox), entry[2] or _where(ws))
             continue
         if entry is not None:

@@ -57,6 +57,123 @@ def schema(
 
 
 @app.command()
+def ingest(
+    dirs: list[Path] = typer.Argument(..., help="Folders (walked recursively) or files to ingest."),
+    db: Path = typer.Option(..., "--db", help="The DuckDB store (one file; created on first use)."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-j", help="Parse processes (default: all cores; Dask: workers of the local cluster)."),
+    engine: str = typer.Option("local", "--engine", help="local (process pool) or dask (Dask distributed)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address; omitted: a LocalCluster of 2 workers."),
+    timeout: float = typer.Option(300.0, "--timeout", help="Seconds one file may take before it is failed."),
+    memory_mb: int = typer.Option(4096, "--memory-mb", help="Address-space limit of a parse worker, in MiB (0: none)."),
+    retry_failed: bool = typer.Option(False, "--retry-failed", help="Parse again the files that failed before."),
+) -> None:
+    """Parse every file under DIRS into the store, in parallel; resumable; then resolve the citation graph."""
+    from congvan.pipeline.ingest import ingest as run_ingest
+    from congvan.pipeline.ingest import summary_lines
+
+    missing = [str(d) for d in dirs if not d.exists()]
+    if missing:
+        _fail(f"no such file or folder: {', '.join(missing)}")
+    if engine not in ("local", "dask"):
+        _fail(f"unknown engine {engine!r}: use local or dask")
+    if engine == "dask":
+        try:
+            import dask.distributed  # noqa: F401
+        except ImportError:
+            _fail("the dask engine needs dask[distributed]: pip install 'congvan[dask]'")
+    try:
+        report = run_ingest(dirs, db, workers=workers, engine=engine, scheduler=scheduler, timeout=timeout,
+                            memory_mb=memory_mb or None, retry_failed=retry_failed)
+    except OSError as exc:
+        _fail(f"{db}: {exc}")
+    except Exception as exc:  # noqa: BLE001 - the edge: a clear message, not a traceback
+        if type(exc).__module__.startswith("duckdb"):
+            _fail(f"{db}: {exc}")
+        raise
+    done = len(report.files) - report.parsed_now - report.reused - report.skipped_by_name
+    typer.echo(f"ingest: {report.parsed_now} parsed now, {report.reused} same bytes as a stored file, "
+               f"{report.skipped_by_name} skipped by name, {done} already in the store; "
+               f"{report.seconds:.1f} s (graph {report.graph_seconds:.2f} s)", err=True)
+    for line in summary_lines(db, report.files):
+        typer.echo(line)
+
+
+@app.command()
+def export(
+    db: Path = typer.Option(..., "--db", help="The DuckDB store written by `congvan ingest`."),
+    parquet: Path = typer.Option(..., "--parquet", help="Folder to write one <table>.parquet per table into."),
+) -> None:
+    """Write every table of the store as Parquet."""
+    from congvan.pipeline.export import export_parquet
+
+    if not db.exists():
+        _fail(f"{db}: no such database")
+    try:
+        written = export_parquet(db, parquet)
+    except OSError as exc:
+        _fail(str(exc))
+    for name, path in written.items():
+        typer.echo(f"{name}\t{path}")
+
+
+@app.command()
+def graph(
+    db: Path = typer.Option(..., "--db", help="The DuckDB store written by `congvan ingest`."),
+    start: Optional[str] = typer.Option(None, "--from", help="A node: letter id (or prefix), node id, or number/symbol like 280/CĐ-TTg."),
+    descendants: bool = typer.Option(False, "--descendants", help="Documents derived from --from: those that cite it, directly or through others."),
+    ancestors: bool = typer.Option(False, "--ancestors", help="Documents --from rests on: what it cites, directly or through others."),
+    fmt: str = typer.Option("table", "--format", help="table, graphml, gexf or json."),
+) -> None:
+    """Print the citation graph (edges point from the citing document to the cited one)."""
+    import networkx as nx
+
+    from congvan.pipeline.graph import find_nodes, load_graph
+
+    if not db.exists():
+        _fail(f"{db}: no such database")
+    if fmt not in ("table", "graphml", "gexf", "json"):
+        _fail(f"unknown format {fmt!r}: use table, graphml, gexf or json")
+    if descendants and ancestors:
+        _fail("choose one of --descendants and --ancestors")
+    g = load_graph(db)
+    if start is not None:
+        hits = find_nodes(g, start)
+        if not hits:
+            _fail(f"no node matches {start!r}")
+        if len(hits) > 1:
+            _fail(f"{start!r} names {len(hits)} documents (the same number in several places or years): "
+                  + ", ".join(hits[:10]) + " - pass one node id")
+        root = hits[0]
+        if descendants:
+            keep = nx.ancestors(g, root)      # edges point citing -> cited
+        elif ancestors:
+            keep = nx.descendants(g, root)
+        else:
+            keep = nx.node_connected_component(g.to_undirected(as_view=True), root)
+        g = g.subgraph(keep | {root}).copy()
+    elif descendants or ancestors:
+        _fail("--descendants and --ancestors need --from")
+    if fmt == "table":
+        for src, dst, data in sorted(g.edges(data=True)):
+            typer.echo(f"{g.nodes[src].get('label')} [{src}] --{data.get('relation')} "
+                       f"({data.get('confidence'):.2f})--> {g.nodes[dst].get('label')} [{dst}]")
+        typer.echo(f"{g.number_of_nodes()} nodes, {g.number_of_edges()} edges", err=True)
+        return
+    if fmt == "json":
+        sys.stdout.write(json.dumps(nx.node_link_data(g, edges="edges"), ensure_ascii=False, default=str) + "\n")
+        return
+    # GraphML and GEXF have no null: leave unknown attributes out.
+    clean = nx.DiGraph()
+    for n, d in g.nodes(data=True):
+        clean.add_node(n, **{k: v for k, v in d.items() if v is not None})
+    for a, b, d in g.edges(data=True):
+        clean.add_edge(a, b, **{k: v for k, v in d.items() if v is not None})
+    writer = nx.generate_graphml if fmt == "graphml" else nx.generate_gexf
+    for line in writer(clean):
+        sys.stdout.write(line + "\n")
+
+
+@app.command()
 def tasks(
     target: Path = typer.Argument(..., help="A letter file, a folder of letters, or a .duckdb store."),
     unit: Optional[str] = typer.Option(None, "--unit", help="Only the tasks of units whose name contains this."),

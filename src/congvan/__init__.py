@@ -5,6 +5,8 @@ The public API for scripts and notebooks:
     import congvan
     letter = congvan.parse("letter.pdf")      # a congvan.models.Letter
     data = congvan.to_json(letter)            # the `congvan parse --json` object
+    tables = congvan.load_store("corpus.duckdb")   # table name -> pandas DataFrame
+    graph = congvan.load_graph("corpus.duckdb")    # networkx DiGraph, citing -> cited
 """
 from __future__ import annotations
 
@@ -32,3 +34,50 @@ def to_json(letter: Any) -> dict:
     from congvan.models.output import letter_to_json
 
     return letter_to_json(letter)
+
+
+def load_store(db: str) -> dict:
+    """Every table of an ingested store (`congvan ingest --db`) as pandas DataFrames, by name."""
+    from congvan.pipeline.store import load_tables
+
+    return load_tables(db)
+
+
+def load_graph(db: str):  # noqa: ANN201 - returns networkx.DiGraph
+    """The citation graph of an ingested store; nodes carry doc_type, number, symbol,
+    issuer, date, subject, in_corpus; edges (citing -> cited) carry relation,
+    evidence, confidence."""
+    from congvan.pipeline.graph import load_graph as _load_graph
+
+    return _load_graph(db)
+
+
+def ingest(paths: Any, db: str, **options: Any):  # noqa: ANN201 - returns congvan.pipeline.ingest.IngestReport
+    """Ingest letters (a folder, a file, or a list of them) into the DuckDB store `db`,
+    as `congvan ingest PATHS --db DB` does; failed files become `failed` rows."""
+    from congvan.pipeline.ingest import ingest as _ingest
+
+    return _ingest([paths] if isinstance(paths, (str, bytes)) or hasattr(paths, "__fspath__") else paths, db, **options)
+
+
+def letter_doc(letter: Any):  # noqa: ANN201 - returns spacy.tokens.Doc
+    """The letter's text as a spaCy Doc whose entities are its extracted fields and
+    references, for `displacy.render(doc, style="ent")`."""
+    from congvan.pipeline.annotate import letter_doc as _letter_doc
+
+    return _letter_doc(letter)
+
+
+def graph_html(graph: Any, path: str, **options: Any):  # noqa: ANN201 - returns pathlib.Path
+    """Write a citation graph (from `load_graph`) as one self-contained interactive HTML file."""
+    from congvan.pipeline.graph_view import graph_html as _graph_html
+
+    return _graph_html(graph, path, **options)
+
+
+def export_tasks(source: str, path: str, **options: Any):  # noqa: ANN201 - returns pathlib.Path
+    """Write the action items of a store, letter or folder to a .csv, .ics or .jsonl file
+    (the bytes `congvan tasks --format csv|ics|jsonl` prints)."""
+    from congvan.pipeline.task_files import export_tasks as _export_tasks
+
+    return _export_tasks(source, path, **options)

@@ -1,0 +1,495 @@
+"""The citation graph: every reference resolved to a letter in the store or to
+an external node, plus the edges a reference's own description states.
+
+Flow: file -> reader -> text -> field parsers -> records -> store ->
+**graph**/tasks -> exports. `resolve_store` rebuilds the `nodes`, `edges` and
+`reference_links` tables from `letters` and `references` after every ingest,
+so a document ingested later picks up the citations made to it before, and the
+order of ingestion never changes the result.
+
+Edges point from the citing document to the cited one. Resolution is by
+identity (DOMAIN.md §2): the canonical number+symbol, then issuer and year
+when known; a reference without an issuer uses the issuer its symbol implies
+and is linked only when exactly one letter fits. A reference without a number
+(`Công điện của Thủ tướng Chính phủ chấn chỉnh ...`) is linked when exactly one
+letter or external node of the same type and issuer fits by subject overlap and
+is older than the citing text. Lookups go through a canonical-key index and a
+(doc type, subject token) inverted index, so the work grows with the number of
+references, not with its square.
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
+
+import regex
+
+if TYPE_CHECKING:
+    import duckdb
+    import networkx
+
+_WORD = regex.compile(r"[\p{L}\p{N}]+")
+_SYMBOL_YEAR = regex.compile(r"(?:^|[/-])((?:19|20)\d\d)[/-]")
+# Words that say nothing about what a document is about.
+_STOP = frozenset(
+    "của và các về việc số ngày năm tháng trong với theo cho tại đến được là những này đã có một để đối từ "
+    "trên thì bị do ra vào như nhằm sau trước khi".split()
+)
+# A reference whose rarest words still name more documents than this is too generic
+# to single one out: it stays unresolved, and the work per reference stays bounded.
+_COMMON_POSTINGS = 500
+_UBND = regex.compile(r"uy\s*ban\s*nhan\s*dan")
+_HDND = regex.compile(r"hoi\s*dong\s*nhan\s*dan")
+_PLACE_WORD = regex.compile(r"\b(?:tinh|thanh\s+pho|tp)\b\.?")
+_OFFICE = regex.compile(r"^(?:bo truong|thu truong|giam doc|pho giam doc|chu tich|cuc truong|tong cuc truong|"
+                        r"vu truong|chanh van phong|truong ban)\s+(?=\S+\s)")
+_RELATION_RANK = {"mentions": 0}
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Lower case without diacritics (`Đ` -> `d`): for comparing, never for display."""
+    text = unicodedata.normalize("NFD", text.casefold())
+    return "".join(c for c in text if not unicodedata.combining(c)).replace("đ", "d")
+
+
+@lru_cache(maxsize=65536)
+def issuer_key(issuer: str | None) -> str | None:
+    """`Ủy ban nhân dân tỉnh Khánh Hòa` and `UBND tỉnh Khánh Hoà` -> `ubnd khanh hoa`."""
+    if not issuer:
+        return None
+    s = fold(issuer)
+    s = _UBND.sub("ubnd", s)
+    s = _HDND.sub("hdnd", s)
+    s = _PLACE_WORD.sub(" ", s)
+    s = " ".join(_WORD.findall(s))
+    # `Bộ trưởng Bộ Công Thương`, `Giám đốc Sở Công Thương`: the office stands for its body.
+    s = _OFFICE.sub("", s)
+    return s or None
+
+
+def issuers_compatible(a: str | None, b: str | None) -> bool:
+    """Unknown fits anything; otherwise one name's words contain the other's
+    (`so cong thuong` fits `so cong thuong khanh hoa`)."""
+    if not a or not b:
+        return True
+    ta, tb = set(a.split()), set(b.split())
+    return ta <= tb or tb <= ta
+
+
+def subject_tokens(text: str | None) -> frozenset[str]:
+    if not text:
+        return frozenset()
+    return frozenset(w for w in (fold(t) for t in _WORD.findall(text)) if w not in _STOP_FOLDED and not w.isdigit())
+
+
+_STOP_FOLDED = frozenset(fold(w) for w in _STOP)
+
+
+def date_le(a: str | None, b: str | None) -> bool:
+    """a is not after b, compared at the precision both are known to."""
+    if not a or not b:
+        return True
+    n = min(len(a), len(b))
+    return a[:n] <= b[:n]
+
+
+@lru_cache(maxsize=65536)
+def symbol_year(symbol: str | None) -> int | None:
+    m = _SYMBOL_YEAR.search(symbol or "")
+    return int(m.group(1)) if m else None
+
+
+@lru_cache(maxsize=65536)
+def _implied_issuer(symbol: str | None) -> str | None:
+    if not symbol:
+        return None
+    from congvan.parsers.fields.numbers import split_symbol
+
+    return split_symbol(symbol)[1]
+
+
+def _doc_type_key(doc_type: str | None) -> str | None:
+    return fold(doc_type) if doc_type else None
+
+
+@dataclass
+class Node:
+    node_id: str
+    in_corpus: bool
+    letter_id: str | None = None
+    doc_type: str | None = None
+    number: str | None = None
+    symbol: str | None = None
+    canonical_key: str | None = None
+    issuer: str | None = None
+    issuer_key: str | None = None
+    date: str | None = None
+    year: int | None = None
+    subject: str | None = None
+    tokens: frozenset[str] = frozenset()
+    n_cited: int = 0
+
+    def label(self) -> str:
+        kind = self.doc_type or "Văn bản"
+        if self.number and self.symbol:
+            return f"{kind} {self.number}/{self.symbol}"
+        who = f" của {self.issuer}" if self.issuer else ""
+        when = f" ({self.date})" if self.date else ""
+        return f"{kind} không số{who}{when}"
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "node_id": self.node_id, "in_corpus": self.in_corpus, "letter_id": self.letter_id,
+            "doc_type": self.doc_type, "number": self.number, "symbol": self.symbol,
+            "canonical_key": self.canonical_key, "issuer": self.issuer, "date": self.date, "year": self.year,
+            "subject": self.subject, "label": self.label(), "n_cited": self.n_cited,
+        }
+
+
+@dataclass
+class Link:
+    node_id: str
+    method: str
+    confidence: float
+    evidence: str
+
+
+@dataclass
+class Graph:
+    nodes: dict[str, Node] = field(default_factory=dict)
+    edges: list[dict[str, Any]] = field(default_factory=list)
+    links: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _ref_subject(ref: dict[str, Any]) -> str:
+    """What a reference says its document is about: its `về việc` subject, else
+    its text without the leading type, number and issuer."""
+    if ref.get("subject"):
+        return ref["subject"]
+    text = ref.get("text") or ""
+    if ref.get("doc_type"):
+        text = regex.sub(rf"^\s*{regex.escape(ref['doc_type'])}\s*", "", text, flags=regex.IGNORECASE)
+    text = regex.sub(r"^\s*(?:số\s*\S+\s*)?(?:ngày\s*[\d/]+\s*)?(?:của\s+)?", "", text, flags=regex.IGNORECASE)
+    if ref.get("issuer"):
+        text = regex.sub(rf"^\s*{regex.escape(ref['issuer'])}\s*", "", text, flags=regex.IGNORECASE)
+    return regex.sub(r"^\s*(?:về\s+việc|về|V/v)\s+", "", text, flags=regex.IGNORECASE)
+
+
+def build_graph(letters: Iterable[dict[str, Any]], refs: Iterable[dict[str, Any]]) -> Graph:
+    """Resolve references (dicts shaped like the store's rows) into nodes, edges and links."""
+    import gc
+
+    # Millions of small live objects and no cycles: the cyclic collector would
+    # rescan them over and over as they are made (superlinear time for nothing).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_graph(letters, refs)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build_graph(letters: Iterable[dict[str, Any]], refs: Iterable[dict[str, Any]]) -> Graph:
+    g = Graph()
+    by_key: dict[str, list[Node]] = defaultdict(list)
+    letter_date: dict[str, str | None] = {}
+    for row in sorted(letters, key=lambda r: r["letter_id"]):
+        node = Node(
+            node_id=row["letter_id"], in_corpus=True, letter_id=row["letter_id"], doc_type=row.get("doc_type"),
+            number=row.get("number"), symbol=row.get("symbol"), canonical_key=row.get("canonical_key"),
+            issuer=row.get("issuer"), issuer_key=issuer_key(row.get("issuer")), date=row.get("issued"),
+            year=row.get("issued_year") or symbol_year(row.get("symbol")), subject=row.get("subject"),
+            tokens=subject_tokens(row.get("subject")),
+        )
+        g.nodes[node.node_id] = node
+        letter_date[node.node_id] = node.date
+        if node.canonical_key:
+            by_key[node.canonical_key].append(node)
+
+    refs = sorted(refs, key=lambda r: (r["letter_id"], r["idx"]))
+    link: dict[tuple[str, int], Link] = {}
+    numbered_open: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    unnumbered: list[dict[str, Any]] = []
+    # The latest date by which each reference's document must exist: the citing
+    # letter's, and that of any reference whose description cites it.
+    not_after: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for ref in refs:
+        for j in ref.get("cites_idx") or ():
+            if ref.get("date"):
+                not_after[(ref["letter_id"], j)].append(ref["date"])
+
+    cited_dates: dict[str, list[str]] = defaultdict(list)
+    # 1. Numbered references against letters, by identity.
+    for ref in refs:
+        key = ref.get("canonical_key")
+        if not key:
+            unnumbered.append(ref)
+            continue
+        explicit = issuer_key(ref.get("issuer"))
+        ikey = explicit or issuer_key(_implied_issuer(ref.get("symbol")))
+        year = ref.get("year") or symbol_year(ref.get("symbol"))
+        own = g.nodes.get(ref["letter_id"])
+        if own is not None and own.canonical_key == key and issuers_compatible(ikey, own.issuer_key) \
+                and (not year or not own.year or year == own.year):
+            # A letter naming its own number (`Quyết định này ...`, an annex header) cites nothing.
+            link[(ref["letter_id"], ref["idx"])] = Link(own.node_id, "self", 1.0, f"{key} is the citing letter's own number")
+            continue
+        fits = [n for n in by_key.get(key, ()) if n.node_id != ref["letter_id"]
+                and issuers_compatible(ikey, n.issuer_key) and (not year or not n.year or year == n.year)]
+        exact = [n for n in fits if ikey and n.issuer_key == ikey and year and n.year == year]
+        pool = exact or fits
+        identities = {(n.issuer_key, n.year) for n in pool}
+        if pool and len(identities) == 1:
+            target = pool[0]
+            how = ["number and symbol"]
+            how.append("issuer" if explicit and target.issuer_key else "issuer implied by the symbol" if ikey else "no issuer")
+            how.append("year" if year and target.year else "no year")
+            conf = 1.0 if (explicit and year and target.issuer_key and target.year) else 0.9 if year else 0.8
+            extra = f"; {len(pool) - 1} more file(s) share this identity (possible duplicates)" if len(pool) > 1 else ""
+            link[(ref["letter_id"], ref["idx"])] = Link(target.node_id, "identity", conf,
+                                                        f"{key} matched on " + ", ".join(how) + extra)
+            if ref.get("date"):
+                cited_dates[target.node_id].append(ref["date"])
+        else:
+            if len(identities) > 1:
+                ref = dict(ref, _ambiguous=sorted(n.node_id for n in pool))
+            numbered_open[key].append(ref)
+
+    # A letter whose own date was not read is dated as the letters citing it date it.
+    for node_id, dates in cited_dates.items():
+        node = g.nodes[node_id]
+        if not node.date:
+            node.date = Counter(dates).most_common(1)[0][0]
+
+    # 2. Numbered references to documents outside the corpus: one external node
+    #    per identity; a reference missing issuer or year joins the one node it fits.
+    for key, group in numbered_open.items():
+        def spec(r: dict[str, Any]) -> tuple[str | None, int | None]:
+            return (issuer_key(r.get("issuer")) or issuer_key(_implied_issuer(r.get("symbol"))),
+                    r.get("year") or symbol_year(r.get("symbol")))
+
+        externals: list[Node] = []
+        for ref in sorted(group, key=lambda r: (not r.get("issuer"), spec(r)[1] is None, spec(r)[0] is None,
+                                                r["letter_id"], r["idx"])):
+            ikey, year = spec(ref)
+            fits = [n for n in externals if issuers_compatible(ikey, n.issuer_key)
+                    and (not year or not n.year or year == n.year)]
+            exact = [n for n in fits if n.issuer_key == ikey and n.year == year]
+            node = exact[0] if exact else fits[0] if len(fits) == 1 else None
+            if ref.get("_ambiguous"):
+                # It may name any of several letters: joining one external would pick a side.
+                node = next((n for n in externals if n.node_id == f"x:{key}|{ikey or '?'}|{year or '?'}"), None)
+            if node is None:
+                node = Node(node_id=f"x:{key}|{ikey or '?'}|{year or '?'}", in_corpus=False, canonical_key=key,
+                            number=ref.get("number"), symbol=ref.get("symbol"), issuer_key=ikey, year=year,
+                            doc_type=ref.get("doc_type"))
+                externals.append(node)
+                g.nodes[node.node_id] = node
+            _absorb(node, ref)
+            why = "not in the corpus"
+            if ref.get("_ambiguous"):
+                why = f"{len(ref['_ambiguous'])} letters fit and none is preferred: " + ", ".join(ref["_ambiguous"][:5])
+            link[(ref["letter_id"], ref["idx"])] = Link(node.node_id, "external", 1.0, f"{key}: {why}")
+
+    # 3. References without a number: one document of the same type (and issuer)
+    #    with a similar subject, older than the text citing it.
+    index: dict[tuple[str | None, str], list[Node]] = defaultdict(list)
+    for node in g.nodes.values():
+        for tok in node.tokens:
+            index[(_doc_type_key(node.doc_type), tok)].append(node)
+    for ref in unnumbered:
+        ref_key = (ref["letter_id"], ref["idx"])
+        tokens = subject_tokens(_ref_subject(ref))
+        tkey = _doc_type_key(ref.get("doc_type"))
+        ikey = issuer_key(ref.get("issuer"))
+        found: Link | None = None
+        why = "no letter or external node of known, earlier date fits"
+        if tkey and tkey != "van ban" and len(tokens) >= 3:
+            # A fit shares at least 60 % of the reference's words, so it holds one of
+            # its rarest floor(0.4 n) + 1 words: only those postings are read.
+            postings = sorted((index.get((tkey, tok), ()) for tok in tokens), key=len)
+            probe = postings[: int(0.4 * len(tokens)) + 1]
+            shared: Counter[str] = Counter()
+            if sum(map(len, probe)) > _COMMON_POSTINGS:
+                why = "the subject words are too common to single out one document"
+                probe = []
+            for posting in probe:
+                for n in posting:
+                    if n.node_id not in shared:
+                        shared[n.node_id] = len(tokens & n.tokens)
+            deadline = [d for d in (letter_date.get(ref["letter_id"]), *not_after.get(ref_key, ())) if d]
+            fits: list[tuple[float, Node, int]] = []
+            for node_id, k in shared.items():
+                node = g.nodes[node_id]
+                if node_id == ref["letter_id"] or k < 3 or not issuers_compatible(ikey, node.issuer_key):
+                    continue
+                if k / len(tokens) < 0.6 or k / len(node.tokens) < 0.4:
+                    continue
+                # The cited document must be known to be older: with either date unknown it does not fit.
+                if not node.date or not deadline or not all(date_le(node.date, d) for d in deadline):
+                    continue
+                fits.append((2 * k / (len(tokens) + len(node.tokens)), node, k))
+            if len(fits) == 1:
+                dice, node, k = fits[0]
+                dated = f"; dated {node.date}, not after {min(deadline)}"
+                conf = round(min(0.95, 0.5 + 0.45 * dice) - (0.0 if ikey else 0.1), 3)
+                found = Link(node.node_id, "subject", conf,
+                             f"unnumbered {ref.get('doc_type')}{' of ' + ref['issuer'] if ref.get('issuer') else ''}: "
+                             f"{k} of {len(tokens)} subject words shared with {node.label()}{dated}; the only fit")
+            elif len(fits) > 1:
+                why = f"{len(fits)} documents fit: " + ", ".join(sorted(n.label() for _, n, _ in fits)[:5])
+        elif not tkey or tkey == "van ban":
+            why = "no document type to narrow the search"
+        else:
+            why = "too few subject words to compare"
+        if found is None:
+            node = Node(node_id=f"u:{ref['letter_id']}:{ref['idx']}", in_corpus=False, doc_type=ref.get("doc_type"),
+                        issuer_key=ikey)
+            g.nodes[node.node_id] = node
+            _absorb(node, ref)
+            found = Link(node.node_id, "unresolved", 0.0, f"unnumbered reference left unresolved: {why}")
+        link[ref_key] = found
+
+    # 4. Edges: the citing letter -> each reference; and each reference -> what
+    #    its own description says it relates to (`cites`).
+    best: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def add(src: str, dst: str, relation: str, evidence: str, confidence: float, letter_id: str, idx: int) -> None:
+        if src == dst:
+            return
+        edge = {"src": src, "dst": dst, "relation": relation, "evidence": evidence,
+                "confidence": round(confidence, 3), "letter_id": letter_id, "ref_idx": idx}
+        old = best.get((src, dst))
+        if old is None or (_RELATION_RANK.get(relation, 1), confidence) > (_RELATION_RANK.get(old["relation"], 1), old["confidence"]):
+            best[(src, dst)] = edge
+
+    for ref in refs:
+        lk = link[(ref["letter_id"], ref["idx"])]
+        g.links.append({"letter_id": ref["letter_id"], "idx": ref["idx"], "node_id": lk.node_id, "method": lk.method,
+                        "confidence": lk.confidence, "evidence": lk.evidence})
+        g.nodes[lk.node_id].n_cited += 1
+        conf = lk.confidence if lk.method != "unresolved" else 1.0
+        add(ref["letter_id"], lk.node_id, ref.get("relation") or "mentions",
+            f"cited as: {_short(ref.get('text'))} ({lk.evidence})", conf, ref["letter_id"], ref["idx"])
+        for j, rel in zip(ref.get("cites_idx") or (), ref.get("cites_relation") or ()):
+            # Only a stated relation (`về việc triển khai ...`) is an edge; two
+            # documents merely named in one description (`X và Y`) are not.
+            if rel == "mentions":
+                continue
+            other = link.get((ref["letter_id"], j))
+            if other is None:
+                continue
+            c = min(lk.confidence if lk.method != "unresolved" else 1.0,
+                    other.confidence if other.method != "unresolved" else 1.0)
+            add(lk.node_id, other.node_id, rel, f"stated in letter {ref['letter_id']}: {_short(ref.get('text'))}",
+                c, ref["letter_id"], ref["idx"])
+    g.edges = sorted(best.values(), key=lambda e: (e["src"], e["dst"]))
+    return g
+
+
+def _short(text: str | None, n: int = 160) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _absorb(node: Node, ref: dict[str, Any]) -> None:
+    """Keep the most that is known of an external document across its citations."""
+    node.doc_type = node.doc_type or ref.get("doc_type")
+    if ref.get("issuer") and not node.issuer:
+        node.issuer = ref["issuer"]
+    if not node.issuer and ref.get("symbol"):
+        node.issuer = _implied_issuer(ref.get("symbol"))
+    if not node.doc_type and ref.get("symbol"):
+        from congvan.parsers.fields.numbers import split_symbol
+
+        node.doc_type = split_symbol(ref["symbol"])[0]
+    d = ref.get("date")
+    if d and (not node.date or len(d) > len(node.date)):
+        node.date = d
+    node.year = node.year or ref.get("year") or symbol_year(ref.get("symbol"))
+    subj = ref.get("subject") or (None if ref.get("canonical_key") else _ref_subject(ref))
+    if subj and (not node.subject or len(subj) > len(node.subject)):
+        node.subject = subj
+    node.tokens = node.tokens | subject_tokens(ref.get("subject"))
+
+
+# ---------------------------------------------------------------- the store
+
+
+def resolve_store(con: "duckdb.DuckDBPyConnection") -> Graph:
+    """Rebuild nodes, edges and reference_links over the whole store, in one transaction."""
+    from congvan.pipeline import store
+
+    cols = ["letter_id", "doc_type", "number", "symbol", "canonical_key", "issuer", "issued", "issued_year", "subject"]
+    letters = [dict(zip(cols, r)) for r in con.execute(f"SELECT {', '.join(cols)} FROM letters").fetchall()]
+    rcols = ["letter_id", "idx", "doc_type", "number", "symbol", "canonical_key", "date", "year", "issuer",
+             "relation", "subject", "text", "cites_idx", "cites_relation"]
+    refs = [dict(zip(rcols, r)) for r in con.execute(f'SELECT {", ".join(rcols)} FROM "references"').fetchall()]
+    g = build_graph(letters, refs)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table in store.GRAPH_TABLES:
+            con.execute(f"DELETE FROM {table}")
+        store.append_rows(con, "nodes", [n.row() for n in sorted(g.nodes.values(), key=lambda n: n.node_id)])
+        store.append_rows(con, "edges", g.edges)
+        store.append_rows(con, "reference_links", g.links)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return g
+
+
+def load_graph(db: str | Path) -> "networkx.DiGraph":
+    """The citation graph as a networkx DiGraph (edges: citing -> cited)."""
+    import networkx as nx
+
+    from congvan.pipeline import store
+
+    con = store.connect(db, read_only=True)
+    try:
+        nodes = con.execute("SELECT * FROM nodes ORDER BY node_id").df()
+        edges = con.execute("SELECT * FROM edges ORDER BY src, dst").df()
+    finally:
+        con.close()
+    graph = nx.DiGraph()
+    for row in nodes.to_dict("records"):
+        node_id = row.pop("node_id")
+        graph.add_node(node_id, **{k: _plain(v) for k, v in row.items()})
+    for row in edges.to_dict("records"):
+        graph.add_edge(row.pop("src"), row.pop("dst"), **{k: _plain(v) for k, v in row.items()})
+    return graph
+
+
+def _plain(value: Any) -> Any:
+    """pandas NA/NaN -> None, numpy scalars -> Python, so exports and notebooks see plain values."""
+    try:
+        import pandas as pd
+
+        if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value.item() if hasattr(value, "item") else value
+
+
+def find_nodes(graph: "networkx.DiGraph", query: str) -> list[str]:
+    """Node ids a user's `--from` names: a node id, a letter id prefix, or a number/symbol."""
+    if query in graph:
+        return [query]
+    hits = [n for n, d in graph.nodes(data=True) if d.get("letter_id") and str(d["letter_id"]).startswith(query)]
+    if hits:
+        return sorted(hits)
+    from congvan.parsers.fields.numbers import canonical_key
+
+    if "/" in query:
+        num, sym = query.split("/", 1)
+        key = canonical_key(num.strip(), sym.strip())
+        return sorted(n for n, d in graph.nodes(data=True) if key and d.get("canonical_key") == key)
+    return []

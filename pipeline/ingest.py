@@ -1,0 +1,543 @@
+"""Bulk ingestion: folders of files -> parse workers -> the DuckDB store -> graph.
+
+Flow: file -> reader -> text -> field parsers -> records -> **store** (this
+module drives it) -> graph/tasks -> exports. The client walks the trees,
+hashes every file and decides what is already done; workers (local processes
+or Dask distributed workers) parse and turn each letter into rows; the client
+alone writes, in batched transactions. Re-running skips every file whose
+path and content hash are already in `files`; a SIGKILL loses at most the
+open batch, which the next run parses again, so a killed-and-resumed run
+ends with the same tables as a clean one. Afterwards the citation graph is
+resolved over the whole store, so the order of ingestion does not matter.
+
+A file that cannot be parsed is a `files` row with its reason, never an
+exception: the worker has a time limit (SIGALRM inside the parse, plus a
+hard deadline after which the client kills the worker processes) and an
+address-space limit (RLIMIT_AS); a worker that dies takes only its own file
+down: the files that were in flight with it are re-run one at a time to find
+the one that killed it.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import regex
+
+# Names and extensions that are never letters: project files and data tables
+# sitting next to letters in an archive folder.
+_PROJECT_FILES = {"readme", "license", "licence", "copying", "changelog", "manifest", "notice", "authors",
+                  "contributing", "makefile", "dockerfile"}
+_DATA_EXTENSIONS = {".tsv", ".csv", ".json", ".jsonl", ".ndjson", ".yaml", ".yml", ".toml", ".ini", ".parquet",
+                    ".duckdb", ".db", ".sqlite", ".wal", ".py", ".sh", ".js", ".css", ".ipynb", ".xlsx", ".xls",
+                    ".zip", ".gz", ".tar", ".7z", ".rar", ".exe", ".dll", ".so", ".pyc", ".lock", ".log"}
+# Marks every letter's page carries (motto, number line, addressee, distribution).
+_LETTER_MARKS = regex.compile(
+    r"C[ỘO]NG\s+H[ÒOÓ]A\s+X[ÃA]\s+H[ỘO]I|Độc\s+lập\s*[-–—]\s*Tự\s+do|Kính\s+gửi|Nơi\s+nhận|"
+    r"\bV/v\b|(?<!\p{L})Số\s*:|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|"
+    r"QUYẾT\s+ĐỊNH|CÔNG\s+ĐIỆN|THÔNG\s+(?:BÁO|TƯ)|KẾ\s+HOẠCH|NGHỊ\s+(?:QUYẾT|ĐỊNH)|CHỈ\s+THỊ",
+    regex.IGNORECASE,
+)
+
+DEFAULT_TIMEOUT = 300.0
+DEFAULT_MEMORY_MB = 4096
+BATCH_FILES = 200
+BATCH_SECONDS = 2.0
+
+
+# ------------------------------------------------------------------ deciding
+
+
+def discover(paths: Iterable[str | Path]) -> list[Path]:
+    """Every regular file under the given files and folders, in a stable order."""
+    found: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_file():
+            found.append(p)
+            continue
+        for root, dirs, files in os.walk(p):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            found.extend(Path(root) / f for f in sorted(files))
+    return sorted({Path(os.path.abspath(f)) for f in found if f.is_file() and not f.is_symlink()})
+
+
+def skip_by_name(path: Path) -> tuple[str, str] | None:
+    """(kind, reason) when the name alone says this is not a letter."""
+    name = path.name
+    stem = name.split(".")[0].lower()
+    ext = path.suffix.lower()
+    if name.startswith("."):
+        return "not_a_letter", "hidden file"
+    if stem in _PROJECT_FILES:
+        return "not_a_letter", f"{name} is a project file ({stem.upper()}), not a letter"
+    if ext in _DATA_EXTENSIONS:
+        return "not_a_letter", f"a {ext} file is data or code, not a letter"
+    return None
+
+
+def not_a_letter(letter: Any) -> str | None:
+    """A reason when plain text (or an image's OCR) parsed to nothing a letter has."""
+    if letter.format not in ("txt", "image"):
+        return None
+    has_number = letter.number is not None and (letter.number.number or letter.number.symbol)
+    marks = {m.group(0).lower() for m in _LETTER_MARKS.finditer(letter.text[:20000])}
+    if has_number or letter.issued is not None or len(marks) >= 2:
+        return None
+    return "no number line, issue date, national motto or addressee: not a letter"
+
+
+def file_hash(path: Path) -> tuple[str, int]:
+    h = hashlib.sha256()
+    size = 0
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+# ------------------------------------------------------------------- workers
+
+
+class ParseTimeout(BaseException):
+    """Raised by SIGALRM inside a worker; a BaseException so parse_file_safe's
+    catch-all does not turn it into an ordinary parse error."""
+
+
+_ARMED = False
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    if _ARMED:
+        raise ParseTimeout()
+
+
+def init_worker(memory_mb: int | None) -> None:
+    """Process-pool initializer: cap the address space, arm the time limit handler."""
+    import signal
+
+    if memory_mb:
+        import resource
+
+        limit = memory_mb * 1024 * 1024
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    signal.signal(signal.SIGALRM, _on_alarm)
+    # Import the parser before any time limit is armed: an alarm landing inside
+    # a first import would leave half-initialised modules behind for every later file.
+    from congvan.pipeline.parse import parse_string
+
+    parse_string("Số: 1/UBND-VP\nHà Nội, ngày 1 tháng 1 năm 2020\n")
+    # Tesseract's OpenMP threads fight each other across worker processes.
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+
+def parse_task(path: str, timeout: float | None, data: bytes | None = None) -> dict[str, Any]:
+    """Parse one file into store rows; never raises (errors are `files` rows).
+
+    `data` carries the bytes when the worker may not see the client's disk (Dask).
+    """
+    import signal
+    import threading
+
+    from congvan.models.records import FailedFile
+    from congvan.pipeline import store
+
+    t0 = time.perf_counter()
+    digest = hashlib.sha256(data).hexdigest() if data is not None else None
+    size = len(data) if data is not None else None
+    # SIGALRM only reaches the main thread: Dask runs tasks in threads, where the client's deadline rules.
+    armed = bool(timeout) and threading.current_thread() is threading.main_thread()
+    global _ARMED
+    if armed:
+        signal.signal(signal.SIGALRM, _on_alarm)
+        _ARMED = True
+        # The alarm repeats: one that lands where Python swallows exceptions
+        # (a __del__, a callback) must not let a runaway parse go on for ever.
+        signal.setitimer(signal.ITIMER_REAL, float(timeout), max(0.01, min(1.0, float(timeout) / 10)))  # type: ignore[arg-type]
+    try:
+        try:
+            result = _parse_safe(path, data)
+        finally:
+            _ARMED = False
+            if armed:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+    except ParseTimeout:
+        result = FailedFile(file=path, reason=f"parsing took longer than the {timeout:g} s limit", kind="timeout")
+    seconds = round(time.perf_counter() - t0, 4)
+    if digest is None:
+        try:
+            digest, size = file_hash(Path(path))
+        except OSError:
+            pass
+    if isinstance(result, FailedFile):
+        return {"files": [store.failed_row(path, digest, size, result, seconds)]}
+    reason = not_a_letter(result)
+    if reason:
+        return {"files": [store.file_row(path, digest, size, result.format, "skipped", kind="no_letter_marks",
+                                         reason=reason, parse_seconds=seconds)]}
+    rows = store.letter_rows(result)
+    letter_row = rows["letters"][0]
+    rows["files"] = [store.file_row(path, digest, size, result.format, "ok", letter_id=result.id,
+                                    parse_seconds=seconds, ocr_used=letter_row["ocr_used"],
+                                    reason="; ".join(result.warnings[:3]) or None)]
+    return rows
+
+
+def _parse_safe(path: str, data: bytes | None) -> Any:
+    from congvan.models.records import FailedFile
+    from congvan.pipeline.parse import parse_bytes, parse_file_safe
+
+    if data is None:
+        return parse_file_safe(path)
+    from congvan.parsers.readers import ReadError, sniff_format
+
+    try:
+        return parse_bytes(data, Path(path).name, file=path)
+    except ReadError as exc:
+        return FailedFile(file=path, format=sniff_format(data[:4096]), reason=str(exc), kind=exc.kind)
+    except MemoryError:
+        return FailedFile(file=path, reason="ran out of memory while parsing", kind="too_large")
+    except Exception as exc:  # noqa: BLE001 - one bad file must never stop a batch
+        return FailedFile(file=path, reason=f"{type(exc).__name__}: {exc}", kind="bug")
+
+
+def _lost(path: str, kind: str, reason: str) -> dict[str, Any]:
+    from congvan.pipeline import store
+
+    try:
+        digest, size = file_hash(Path(path))
+    except OSError:
+        digest, size = None, None
+    fmt = None
+    try:
+        from congvan.parsers.readers import sniff_format
+
+        with open(path, "rb") as fh:
+            fmt = sniff_format(fh.read(4096))
+    except OSError:
+        pass
+    return {"files": [store.file_row(path, digest, size, fmt, "failed", kind=kind, reason=reason)]}
+
+
+# ------------------------------------------------------------------- engines
+
+
+def _kill_pool(pool: Any) -> None:
+    import multiprocessing
+
+    # ProcessPoolExecutor has no public way to stop a worker stuck in C code:
+    # kill its own processes (and only those) so the pool breaks and is replaced.
+    procs = list(getattr(pool, "_processes", {}).values()) or multiprocessing.active_children()
+    for proc in procs:
+        try:
+            proc.kill()
+        except (OSError, AttributeError):
+            pass
+
+
+def run_local(paths: list[str], emit: Callable[[dict[str, Any]], None], *, workers: int, timeout: float,
+              memory_mb: int | None) -> None:
+    """Parse on a process pool; `emit` gets each file's rows as soon as it is done."""
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    ctx = multiprocessing.get_context("forkserver")
+    # A worker stuck where SIGALRM cannot reach it is killed after this long.
+    hard_limit = 2 * timeout + 30
+    queue: deque[str] = deque(paths)
+    solo: deque[str] = deque()   # suspects of a crash, re-run one at a time
+    while queue or solo:
+        alone = bool(solo)
+        source = solo if alone else queue
+        width = 1 if alone else workers
+        pool = ProcessPoolExecutor(width, mp_context=ctx, initializer=init_worker, initargs=(memory_mb,),
+                                   max_tasks_per_child=100)
+        inflight: dict[Any, tuple[str, float]] = {}
+        broken = False
+        try:
+            while (source or inflight) and not broken:
+                while source and len(inflight) < (1 if alone else 2 * width):
+                    p = source.popleft()
+                    inflight[pool.submit(parse_task, p, timeout)] = (p, time.monotonic())
+                done, _ = wait(list(inflight), timeout=1.0, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    p, _t0 = inflight.pop(fut)
+                    try:
+                        emit(fut.result())
+                    except BrokenProcessPool:
+                        broken = True
+                        if alone:
+                            emit(_lost(p, "crash", "the parse worker died on this file (crash or memory limit)"))
+                        else:
+                            solo.append(p)
+                now = time.monotonic()
+                overdue = [f for f, (_p, t0) in inflight.items() if now - t0 > hard_limit]
+                if overdue:
+                    for fut in overdue:
+                        p, _t0 = inflight.pop(fut)
+                        emit(_lost(p, "timeout", f"the parse worker hung for over {hard_limit:g} s and was killed"))
+                    _kill_pool(pool)
+                    broken = True
+            # Files in flight when the pool broke were not at fault unless alone.
+            for fut, (p, _t0) in inflight.items():
+                if alone:
+                    emit(_lost(p, "crash", "the parse worker died on this file (crash or memory limit)"))
+                else:
+                    solo.append(p)
+            inflight.clear()
+        finally:
+            pool.shutdown(wait=not broken, cancel_futures=True)
+
+
+def run_dask(paths: list[str], emit: Callable[[dict[str, Any]], None], *, scheduler: str | None, timeout: float,
+             memory_mb: int | None, workers: int = 2) -> None:
+    """Parse on Dask distributed workers (bytes travel with the task: workers need not share a disk)."""
+    from dask.distributed import Client, LocalCluster, wait
+
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                               memory_limit=f"{memory_mb}MB" if memory_mb else "auto")
+        client = Client(cluster)
+    try:
+        n_workers = max(1, len(client.scheduler_info().get("workers", {})) or workers)
+        window = 4 * n_workers
+        queue: deque[str] = deque(paths)
+        started: dict[Any, tuple[str, float]] = {}
+
+        def submit_more() -> None:
+            while queue and len(started) < window:
+                p = queue.popleft()
+                data = Path(p).read_bytes()
+                fut = client.submit(parse_task, p, timeout, data, pure=False)
+                started[fut] = (p, time.monotonic())
+
+        submit_more()
+        # Tasks wait in the workers' queues: the deadline counts the window ahead of them.
+        deadline = (2 * timeout + 30) * max(1, window // n_workers)
+        while started:
+            try:
+                wait(list(started), timeout=1.0, return_when="FIRST_COMPLETED")
+            except TimeoutError:
+                pass
+            for fut in [f for f in started if f.done()]:
+                p, _t0 = started.pop(fut)
+                try:
+                    emit(fut.result())
+                except Exception as exc:  # noqa: BLE001 - KilledWorker and friends become a failed row
+                    emit(_lost(p, "crash", f"the Dask worker failed on this file: {type(exc).__name__}: {exc}"))
+                fut.release()
+            now = time.monotonic()
+            for fut, (p, t0) in list(started.items()):
+                if now - t0 > deadline:
+                    started.pop(fut)
+                    fut.cancel()
+                    emit(_lost(p, "timeout", f"no result from the Dask worker after {deadline:g} s"))
+            submit_more()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+# ------------------------------------------------------------------- driving
+
+
+@dataclass
+class IngestReport:
+    db: str
+    files: list[str] = field(default_factory=list)   # every path seen this run
+    parsed_now: int = 0
+    reused: int = 0
+    skipped_by_name: int = 0
+    seconds: float = 0.0
+    graph_seconds: float = 0.0
+
+
+def _progress(total: int, log: Callable[[str], None] | None) -> Any:
+    from tqdm import tqdm
+
+    if log is None and sys.stderr.isatty():
+        return tqdm(total=total, unit="file", desc="ingest", smoothing=0.1, dynamic_ncols=True)
+    return _LogProgress(total, log or (lambda s: print(s, file=sys.stderr, flush=True)))
+
+
+class _LogProgress:
+    """Plain log lines (for pipes and CI logs) where tqdm would draw a bar."""
+
+    def __init__(self, total: int, log: Callable[[str], None], every: float = 5.0):
+        self.total, self.log, self.every = total, log, every
+        self.n = 0
+        self.t0 = self.last = time.monotonic()
+
+    def update(self, k: int = 1) -> None:
+        self.n += k
+        now = time.monotonic()
+        if now - self.last >= self.every or self.n == self.total:
+            self.last = now
+            rate = self.n / max(now - self.t0, 1e-9)
+            eta = (self.total - self.n) / rate if rate else 0
+            self.log(f"ingest: {self.n}/{self.total} files parsed ({rate:.1f}/s, eta {eta:.0f}s)")
+
+    def close(self) -> None:
+        pass
+
+
+def ingest(paths: Iterable[str | Path], db: str | Path, *, workers: int | None = None, engine: str = "local",
+           scheduler: str | None = None, timeout: float = DEFAULT_TIMEOUT, memory_mb: int | None = DEFAULT_MEMORY_MB,
+           retry_failed: bool = False, batch_files: int = BATCH_FILES, log: Callable[[str], None] | None = None,
+           resolve: bool = True) -> IngestReport:
+    """Ingest every file under `paths` into the store at `db`, then resolve the graph."""
+    from congvan.pipeline import store
+
+    t_start = time.perf_counter()
+    con = store.connect(db)
+    report = IngestReport(db=str(db))
+    try:
+        known = {r[0]: r[1:] for r in con.execute("SELECT path, content_hash, status FROM files").fetchall()}
+        # A content hash with a result: the same bytes under a new path need no parse.
+        results: dict[str, dict[str, Any]] = {}
+        for row in con.execute(
+            "SELECT content_hash, format, status, kind, reason, letter_id, ocr_used, path FROM files "
+            "WHERE content_hash IS NOT NULL AND (status IN ('ok', 'failed') OR kind = 'no_letter_marks') ORDER BY path"
+        ).fetchall():
+            if row[0] not in results and not (row[2] == "failed" and retry_failed):
+                results[row[0]] = dict(zip(("format", "status", "kind", "reason", "letter_id", "ocr_used", "same_as"), row[1:]))
+
+        pending: list[dict[str, Any]] = []
+        last_flush = time.monotonic()
+        to_parse: list[str] = []
+        waiting: dict[str, list[tuple[str, int]]] = {}   # hash being parsed -> other paths with it
+        for path in discover(paths):
+            sp = str(path)
+            report.files.append(sp)
+            try:
+                digest, size = file_hash(path)
+            except OSError as exc:
+                pending.append({"files": [store.file_row(sp, None, None, None, "failed", kind="unreadable",
+                                                         reason=f"cannot read: {exc.strerror or exc}")]})
+                continue
+            prev = known.get(sp)
+            if prev and prev[0] == digest and not (retry_failed and prev[1] == "failed"):
+                continue
+            named = skip_by_name(path)
+            if named:
+                from congvan.parsers.readers import sniff_format
+
+                with path.open("rb") as fh:
+                    fmt = sniff_format(fh.read(4096))
+                pending.append({"files": [store.file_row(sp, digest, size, fmt, "skipped", kind=named[0], reason=named[1])]})
+                report.skipped_by_name += 1
+                continue
+            if digest in results:
+                r = results[digest]
+                pending.append({"files": [store.file_row(sp, digest, size, r["format"], r["status"], kind=r["kind"],
+                                                         reason=r["reason"], letter_id=r["letter_id"],
+                                                         ocr_used=r["ocr_used"], same_as=r["same_as"])]})
+                report.reused += 1
+                continue
+            if digest in waiting:
+                waiting[digest].append((sp, size))
+                continue
+            waiting[digest] = []
+            to_parse.append(sp)
+        store.write_batch(con, pending)
+        pending.clear()
+
+        bar = _progress(len(to_parse), log)
+
+        def emit(rows: dict[str, Any]) -> None:
+            nonlocal last_flush
+            frow = rows["files"][0]
+            pending.append(rows)
+            for other, size in waiting.pop(frow["content_hash"], []) if frow["content_hash"] else []:
+                copy = dict(frow, path=other, size=size, parse_seconds=None, same_as=frow["path"])
+                pending.append({"files": [copy]})
+            report.parsed_now += 1
+            bar.update(1)
+            if len(pending) >= batch_files or time.monotonic() - last_flush > BATCH_SECONDS:
+                store.write_batch(con, pending)
+                pending.clear()
+                last_flush = time.monotonic()
+
+        try:
+            if to_parse:
+                if engine == "dask":
+                    run_dask(to_parse, emit, scheduler=scheduler, timeout=timeout, memory_mb=memory_mb,
+                             workers=workers or 2)
+                elif engine == "local":
+                    run_local(to_parse, emit, workers=workers or os.cpu_count() or 1, timeout=timeout,
+                              memory_mb=memory_mb)
+                else:
+                    raise ValueError(f"unknown engine {engine!r}: use local or dask")
+            store.write_batch(con, pending)
+            pending.clear()
+        finally:
+            bar.close()
+        store.drop_orphans(con)
+        store.settle_letter_files(con)
+        if resolve:
+            from congvan.pipeline.graph import resolve_store
+
+            t_graph = time.perf_counter()
+            resolve_store(con)
+            report.graph_seconds = time.perf_counter() - t_graph
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    report.seconds = time.perf_counter() - t_start
+    return report
+
+
+# ------------------------------------------------------------------- summary
+
+
+def summary_lines(db: str | Path, paths: list[str]) -> list[str]:
+    """The run's report: one `files N parsed P failed F skipped S` line, the share
+    of letters with a number, an issuer and an issue date per format, every failure."""
+    from congvan.pipeline import store
+
+    con = store.connect(db, read_only=True)
+    try:
+        con.register("_seen", __import__("pandas").DataFrame({"path": paths}))
+        counts = dict(con.execute(
+            "SELECT status, count(*) FROM files JOIN _seen USING (path) GROUP BY status").fetchall())
+        lines = [f"files {len(paths)} parsed {counts.get('ok', 0)} failed {counts.get('failed', 0)} "
+                 f"skipped {counts.get('skipped', 0)}"]
+        per_format = con.execute("""
+            SELECT coalesce(f.format, '?') AS format, count(*) AS n,
+                   avg(CASE WHEN l.number IS NOT NULL THEN 1 ELSE 0 END) AS number,
+                   avg(CASE WHEN l.issuer IS NOT NULL THEN 1 ELSE 0 END) AS issuer,
+                   avg(CASE WHEN l.issued IS NOT NULL THEN 1 ELSE 0 END) AS issued
+            FROM files f JOIN _seen USING (path) JOIN letters l USING (letter_id)
+            WHERE f.status = 'ok' GROUP BY 1 ORDER BY 1
+        """).fetchall()
+        if per_format:
+            lines.append(f"{'format':<8}{'letters':>8}{'number':>9}{'issuer':>9}{'issued':>9}")
+            for fmt, n, a, b, c in per_format:
+                lines.append(f"{fmt:<8}{n:>8}{a:>9.0%}{b:>9.0%}{c:>9.0%}")
+        failures = con.execute(
+            "SELECT path, kind, reason FROM files JOIN _seen USING (path) WHERE status = 'failed' ORDER BY path"
+        ).fetchall()
+        for path, kind, reason in failures:
+            lines.append(f"failed {path}: {reason} [{kind}]")
+        skipped = con.execute(
+            "SELECT path, reason FROM files JOIN _seen USING (path) WHERE status = 'skipped' ORDER BY path").fetchall()
+        for path, reason in skipped:
+            lines.append(f"skipped {path}: {reason}")
+        return lines
+    finally:
+        con.close()

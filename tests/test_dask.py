@@ -1,0 +1,56 @@
+"""The Dask distributed engine gives the same store as the local process pool."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import congvan
+from congvan.pipeline.ingest import ingest
+
+distributed = pytest.importorskip("dask.distributed")
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+REAL = SHARED / "corpus" / "real"
+
+
+def _tables(db: Path) -> dict[str, pd.DataFrame]:
+    out = {}
+    for name, df in congvan.load_store(str(db)).items():
+        df = df.drop(columns=[c for c in ("parse_seconds",) if c in df.columns])
+        df = df.map(lambda v: tuple(v) if hasattr(v, "__len__") and not isinstance(v, str) else v)
+        out[name] = df.sort_values(list(df.columns), key=lambda s: s.astype(str)).reset_index(drop=True)
+    return out
+
+
+def test_dask_local_cluster_matches_local_engine(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for p in [*sorted((SHARED / "seeds").glob("*.txt")), REAL / "239_cv-963-tct-cntt-tong-cuc-thue.txt",
+              REAL / "202_cv-5482-tchq-tong-cuc-hai-quan.txt", REAL / "README.md"]:
+        shutil.copy(p, folder / p.name)
+    (folder / "empty.pdf").write_bytes(b"")
+    (folder / "random.docx").write_bytes(bytes(range(256)) * 8)
+
+    local = tmp_path / "local.duckdb"
+    ingest([folder], local, workers=2, log=lambda s: None)
+
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    try:
+        assert len(cluster.workers) == 2
+        remote = tmp_path / "dask.duckdb"
+        report = ingest([folder], remote, engine="dask", scheduler=cluster.scheduler_address, log=lambda s: None)
+        assert report.parsed_now == 6   # README.md is skipped by name, never sent to a worker
+    finally:
+        cluster.close()
+
+    a, b = _tables(local), _tables(remote)
+    assert a.keys() == b.keys()
+    for name in a:
+        pd.testing.assert_frame_equal(a[name], b[name], check_dtype=False, obj=name)
+    files = b["files"].set_index(b["files"]["path"].map(lambda p: Path(p).name))
+    assert files.loc["empty.pdf", "status"] == "failed" and files.loc["README.md", "status"] == "skipped"
+    assert (files["status"] == "ok").sum() == 4
+    assert len(b["edges"]) > 0

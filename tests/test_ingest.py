@@ -1,0 +1,270 @@
+"""Bulk ingestion into the DuckDB store: resumable after SIGKILL, bad files as rows, skips, duplicates."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import regex
+
+import congvan
+from congvan.pipeline.ingest import ingest, summary_lines
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SEEDS = sorted((SHARED / "seeds").glob("*.txt"))
+REAL = SHARED / "corpus" / "real"
+# Small real TXT letters (tax, customs and labour letters): cheap to parse.
+REAL_TXT = [REAL / n for n in ("239_cv-963-tct-cntt-tong-cuc-thue.txt", "202_cv-5482-tchq-tong-cuc-hai-quan.txt",
+                               "206_cv-4632-ldtbxh-bo-lao-dong-thuong-binh-va-xa-hoi.txt")]
+CONGVAN = Path(sys.executable).with_name("congvan")
+
+
+def varied_corpus(dst: Path, n: int) -> list[Path]:
+    """n letters copied from the seeds and small real letters, each with its own number and day."""
+    dst.mkdir(parents=True, exist_ok=True)
+    sources = [p.read_text(encoding="utf-8") for p in [*SEEDS, *REAL_TXT]]
+    out = []
+    for i in range(n):
+        text = sources[i % len(sources)]
+        text = regex.sub(r"(Số\s*:?\s*)[\d ]*(/)", lambda m: f"{m.group(1)}{7000 + i}{m.group(2)}", text, count=1)
+        text = regex.sub(r"ngày\s+\d{0,2}\s*tháng", f"ngày {1 + i % 28} tháng", text, count=1)
+        p = dst / f"{i // 50:02d}" / f"letter_{i:05d}.txt"
+        p.parent.mkdir(exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+        out.append(p)
+    return out
+
+
+def comparable(db: Path) -> dict[str, pd.DataFrame]:
+    """Every table in a canonical row order, without timings (which differ run to run)."""
+    out = {}
+    for name, df in congvan.load_store(str(db)).items():
+        df = df.drop(columns=[c for c in ("parse_seconds",) if c in df.columns])
+        df = df.map(lambda v: tuple(v) if hasattr(v, "__len__") and not isinstance(v, str) else v)
+        out[name] = df.sort_values(list(df.columns), key=lambda s: s.astype(str)).reset_index(drop=True)
+    return out
+
+
+def assert_same_store(a: Path, b: Path) -> None:
+    ta, tb = comparable(a), comparable(b)
+    assert ta.keys() == tb.keys()
+    for name in ta:
+        pd.testing.assert_frame_equal(ta[name], tb[name], check_dtype=False, obj=name)
+
+
+def test_sigkill_mid_run_then_resume_gives_the_clean_store(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    files = varied_corpus(corpus, 240)
+    clean = tmp_path / "clean.duckdb"
+    ingest([corpus], clean, workers=2, log=lambda s: None)
+
+    killed = tmp_path / "killed.duckdb"
+    proc = subprocess.Popen([str(CONGVAN), "ingest", str(corpus), "--db", str(killed), "-j", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    # Kill once batches of letters are being committed (the write-ahead log has
+    # grown past the schema's few kilobytes) but long before the end.
+    deadline = time.monotonic() + 120
+    wal = killed.with_name(killed.name + ".wal")
+    while not (wal.exists() and wal.stat().st_size > 150_000) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.2)
+    assert proc.poll() is None, "ingest ended before it could be killed"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+
+    partial = congvan.load_store(str(killed))["files"]
+    assert 0 < len(partial) < len(files), f"kill was not mid-run: {len(partial)} of {len(files)} files stored"
+    assert len(congvan.load_store(str(killed))["letters"]) == partial["letter_id"].nunique()
+
+    done = subprocess.run([str(CONGVAN), "ingest", str(corpus), "--db", str(killed), "-j", "2"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == f"files {len(files)} parsed {len(files)} failed 0 skipped 0"
+    assert_same_store(clean, killed)
+    # Nothing twice: one files row per path, one letter per distinct content.
+    tables = congvan.load_store(str(killed))
+    assert tables["files"]["path"].is_unique and len(tables["files"]) == len(files)
+    assert len(tables["letters"]) == len({hashlib.sha256(p.read_bytes()).hexdigest() for p in files})
+
+
+def _rc4(key: bytes, data: bytes) -> bytes:
+    s = list(range(256))
+    j = 0
+    for i in range(256):
+        j = (j + s[i] + key[i % len(key)]) % 256
+        s[i], s[j] = s[j], s[i]
+    out, i, j = bytearray(), 0, 0
+    for byte in data:
+        i = (i + 1) % 256
+        j = (j + s[i]) % 256
+        s[i], s[j] = s[j], s[i]
+        out.append(byte ^ s[(s[i] + s[j]) % 256])
+    return bytes(out)
+
+
+def encrypted_pdf(user_password: bytes = b"secret") -> bytes:
+    """A one-page PDF under the standard security handler (RC4 40-bit, R2), as PDF 1.7 §7.6.3 builds it."""
+    pad = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
+    padded = (user_password + pad)[:32]
+    owner = _rc4(hashlib.md5(padded).digest()[:5], padded)
+    perms = (-4).to_bytes(4, "little", signed=True)
+    doc_id = hashlib.md5(b"congvan-test").digest()
+    key = hashlib.md5(padded + owner + perms + doc_id).digest()[:5]
+    user = _rc4(key, pad)
+
+    def enc(num: int, data: bytes) -> bytes:
+        return _rc4(hashlib.md5(key + num.to_bytes(3, "little") + b"\0\0").digest()[:10], data)
+
+    content = enc(4, b"BT /F1 12 Tf 72 720 Td (Cong van so 12/UBND-VP) Tj ET")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Filter /Standard /V 1 /R 2 /O <" + owner.hex().encode() + b"> /U <" + user.hex().encode()
+        + b"> /P -4 >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for num, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % num + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += (b"trailer\n<< /Size %d /Root 1 0 R /Encrypt 6 0 R /ID [<" % (len(objects) + 1)
+            + doc_id.hex().encode() + b"> <" + doc_id.hex().encode() + b">] >>\nstartxref\n%d\n%%%%EOF\n" % xref)
+    return bytes(out)
+
+
+def test_bad_files_are_rows_and_the_rest_ingests(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for seed in SEEDS:
+        shutil.copy(seed, folder / seed.name)
+    pdf = REAL / "039_qd-115-2004-qd-ttg-tcvn3.pdf"
+    (folder / "truncated.pdf").write_bytes(pdf.read_bytes()[: pdf.stat().st_size // 3])
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "random.docx").write_bytes(os.urandom(4096))
+    (folder / "locked.pdf").write_bytes(encrypted_pdf())
+    (folder / "README.md").write_text("# Công văn đến\nThư mục lưu công văn đến năm 2023.\n", encoding="utf-8")
+    (folder / "index.tsv").write_text("file\tsố\n000.txt\t/SCT-VP\n", encoding="utf-8")
+    (folder / "notes.txt").write_text("Danh sách việc cần làm tuần sau: họp, đi công tác.\n", encoding="utf-8")
+    (folder / "copy-of-001.txt").write_bytes(SEEDS[1].read_bytes())
+
+    db = tmp_path / "store.duckdb"
+    report = ingest([folder], db, workers=2, log=lambda s: None)
+    files = congvan.load_store(str(db))["files"].set_index("path")
+    row = {Path(p).name: r for p, r in files.iterrows()}
+    assert len(row) == len(report.files) == 10
+    for seed in SEEDS:
+        assert row[seed.name]["status"] == "ok"
+    assert row["copy-of-001.txt"]["status"] == "ok"
+    assert row["copy-of-001.txt"]["letter_id"] == row[SEEDS[1].name]["letter_id"]
+    assert row["empty.txt"]["status"] == "failed" and row["empty.txt"]["kind"] == "empty"
+    assert row["truncated.pdf"]["status"] == "failed" and row["truncated.pdf"]["reason"]
+    assert row["random.docx"]["status"] == "failed" and row["random.docx"]["reason"]
+    assert row["locked.pdf"]["status"] == "failed" and row["locked.pdf"]["kind"] == "encrypted"
+    for name in ("README.md", "index.tsv", "notes.txt"):
+        assert row[name]["status"] == "skipped" and row[name]["reason"], name
+    assert "README" in row["README.md"]["reason"] and ".tsv" in row["index.tsv"]["reason"]
+
+    lines = summary_lines(db, report.files)
+    assert lines[0] == "files 10 parsed 3 failed 4 skipped 3"
+    failed_lines = [line for line in lines if line.startswith("failed ")]
+    assert len(failed_lines) == 4 and all("locked.pdf" not in line or "encrypted" in line for line in failed_lines)
+
+    # The same bytes under two paths: one letter, flagged as the same file, not a conflict.
+    dup = congvan.load_store(str(db))["duplicates"]
+    assert set(dup["path"].map(lambda p: Path(p).name)) == {SEEDS[1].name, "copy-of-001.txt"}
+    assert set(dup["kind"]) == {"same_file"}
+
+
+def test_same_identity_different_content_is_a_conflict(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = SEEDS[1].read_text(encoding="utf-8")
+    (folder / "a.txt").write_text(text, encoding="utf-8")
+    (folder / "b.txt").write_text(text + "\nBản sao lưu tại Văn phòng Bộ.\n", encoding="utf-8")
+    db = tmp_path / "s.duckdb"
+    ingest([folder], db, workers=1, log=lambda s: None)
+    tables = congvan.load_store(str(db))
+    assert len(tables["letters"]) == 2, "two different files are never merged"
+    dup = tables["duplicates"]
+    assert sorted(dup["path"].map(lambda p: Path(p).name)) == ["a.txt", "b.txt"]
+    assert set(dup["kind"]) == {"conflict"}
+    assert set(dup["number"]) == {"2536"}
+
+
+def test_rerun_skips_done_files_and_picks_up_changed_ones(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    files = varied_corpus(folder, 6)
+    db = tmp_path / "s.duckdb"
+    first = ingest([folder], db, workers=1, log=lambda s: None)
+    assert first.parsed_now == 6
+    again = ingest([folder], db, workers=1, log=lambda s: None)
+    assert again.parsed_now == 0
+    old_ids = set(congvan.load_store(str(db))["letters"]["letter_id"])
+    files[0].write_text(files[0].read_text(encoding="utf-8") + "\nPhụ lục kèm theo.\n", encoding="utf-8")
+    third = ingest([folder], db, workers=1, log=lambda s: None)
+    assert third.parsed_now == 1
+    tables = congvan.load_store(str(db))
+    assert len(tables["letters"]) == 6 and len(tables["files"]) == 6
+    assert len(set(tables["letters"]["letter_id"]) - old_ids) == 1   # the edited file's old letter is gone
+
+
+def test_worker_time_limit_fails_the_file_not_the_batch(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    varied_corpus(folder, 3)
+    db = tmp_path / "s.duckdb"
+    # A limit no parse can meet: every file must come back as a timeout row, none lost.
+    report = ingest([folder], db, workers=2, timeout=0.001, log=lambda s: None)
+    files = congvan.load_store(str(db))["files"]
+    assert len(files) == len(report.files) == 3
+    assert set(files["status"]) == {"failed"} and set(files["kind"]) == {"timeout"}
+    # A later run with a sane limit retries only when asked.
+    assert ingest([folder], db, workers=2, log=lambda s: None).parsed_now == 0
+    assert ingest([folder], db, workers=2, retry_failed=True, log=lambda s: None).parsed_now == 3
+    assert set(congvan.load_store(str(db))["files"]["status"]) == {"ok"}
+
+
+def test_load_action_items_round_trips(tmp_path: Path) -> None:
+    from congvan.pipeline.store import load_action_items
+
+    db = tmp_path / "s.duckdb"
+    ingest([SEEDS[0]], db, workers=1, log=lambda s: None)
+    items = load_action_items(db)
+    letter = congvan.parse(str(SEEDS[0]))
+    if not letter.action_items:
+        pytest.skip("the task stage (pipeline/tasks.py) gives no action items yet")
+    assert [i.id for i in items] == sorted(i.id for i in letter.action_items)
+    assert sorted(items, key=lambda i: i.id) == sorted(letter.action_items, key=lambda i: i.id)
+
+
+def test_cli_export_writes_parquet(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    run = subprocess.run([str(CONGVAN), "ingest", *map(str, SEEDS), "--db", str(db)],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[0] == "files 2 parsed 2 failed 0 skipped 0"
+    out = tmp_path / "pq"
+    exp = subprocess.run([str(CONGVAN), "export", "--db", str(db), "--parquet", str(out)],
+                         capture_output=True, text=True, timeout=120)
+    assert exp.returncode == 0, exp.stderr
+    letters = pd.read_parquet(out / "letters.parquet")
+    assert sorted(letters["number"].dropna()) == ["2536"]
+    assert {"files", "references", "directives", "recipients", "distribution", "nodes", "edges"} <= {
+        p.stem for p in out.glob("*.parquet")}
+    missing = subprocess.run([str(CONGVAN), "export", "--db", str(tmp_path / "nope.duckdb"), "--parquet", str(out)],
+                             capture_output=True, text=True, timeout=60)
+    assert missing.returncode != 0 and "no such database" in missing.stderr

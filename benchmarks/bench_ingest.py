@@ -34,6 +34,8 @@ def make_corpus(dst: Path, n: int) -> None:
         text = texts[i % len(texts)]
         text = regex.sub(r"(Số\s*:?\s*)[\d ]*(/)", lambda m: f"{m.group(1)}{10000 + i}{m.group(2)}", text, count=1)
         text = regex.sub(r"ngày\s+\d{0,2}\s*tháng", f"ngày {1 + i % 28} tháng", text, count=1)
+        # Letters without a `Số:` line still need contents of their own (no two files share a hash).
+        text += f"\nBản lưu số {i}.\n"
         folder = dst / f"{i // 500:03d}"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"letter_{i:06d}.txt").write_text(text, encoding="utf-8")

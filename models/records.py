@@ -42,6 +42,9 @@ class PartialDate(Record):
     `ngày  tháng 5 năm 2023` is May 2023 (precision "month"), never 2023-05-01.
     """
 
+    # `precision` and `iso` are computed: accept them back from a dumped record.
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
     year: int
     month: int | None = None
     day: int | None = None

@@ -163,8 +163,14 @@ def unmerge_columns(zone: list[TextLine]) -> list[TextLine]:
         d = PLACE_DATE.search(f)
         if d and d.start("date") > 0:
             place = _clean_place(group(line.text, d, "place")) or ""
-            at = line.text.rfind(place, 0, d.start("date")) if place else d.start("date")
-            if at > 0 and line.text[:at].strip(" -|,") and (cut is None or at < cut):
+            at = line.text.rfind(place, 0, d.start("date")) if place else -1
+            before = line.text[:at].strip(" -|,") if at > 0 else ""
+            # Only a left-column element stands before a merged date line:
+            # the number, the V/v subject, or the issuer in capitals.
+            if before and (cut is None or at < cut) and (
+                NUMBER_LINE.search(before) or _GARBLED_NUMBER.match(before) or _VV.match(before)
+                or (is_upper(before) and " " in before)
+            ):
                 cut = at
         if cut is None:
             (right if m or (d and d.start() == 0) else left).append(line)
@@ -235,6 +241,21 @@ def parse_header(lines: list[TextLine]) -> Header:
         date_idx = i
         h.used.add(line.index)
         break
+    if date_idx is None:
+        # A date line whose place OCR lost (`lề) ngày 18 tháng 11 năm 2025`): the date still counts.
+        for i, line in enumerate(zone):
+            m = search_long(line.text)
+            if m and len(line.text) < 60 and m.end() >= len(fold(line.text).rstrip(" .)")) - 2:
+                reading = build_date(group(line.text, m, "d"), group(line.text, m, "m"), group(line.text, m, "y"))
+                if reading.date is None:
+                    continue
+                h.issued, h.issued_reading = reading.date, reading
+                h.confidence["issued"] = min(reading.confidence, 0.8)
+                h.warnings.append("issue date read without its place")
+                h.spans["issued"] = (line.start + m.start(), line.start + m.end())
+                date_idx = i
+                h.used.add(line.index)
+                break
 
     # Type title and, for non-công văn, the title block as the subject.
     title_idx = None
@@ -331,6 +352,7 @@ def _stops_subject(line: TextLine, taken: set[int]) -> bool:
         or _MOTTO.search(f)
         or _BODY_START.match(f)
         or _SEPARATOR.match(line.text)
+        or syllable_share(line.text) < 0.5  # OCR debris of a stamp or the motto
         or (_OFFICE.match(f) and is_upper(line.text))
         or (f.startswith(("bo ", "bo truong", "thu tuong")) and line.text.islower() and len(line.text) < 60)
     )

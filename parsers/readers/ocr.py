@@ -469,8 +469,12 @@ def _margins(rows: list[_Row], width: float, size: float) -> _Margins:
     # hanging indent may outnumber the lines at the true margin.
     common = [v for v in bins.values() if len(v) >= 2] or list(bins.values())
     left = min(min(v) for v in common)
-    rights = sorted(r.x1 for r in wide)
-    right = rights[int(0.9 * (len(rights) - 1))]
+    # Justified full lines end together: the right edge most wide rows share
+    # (a table or a stamp reaching further must not move it).
+    ends: dict[int, list[float]] = {}
+    for r in wide:
+        ends.setdefault(round(r.x1 / step), []).append(r.x1)
+    right = statistics.median(max(ends.values(), key=lambda v: (len(v), v[0])))
     gaps = [b.top - a.bottom for a, b in zip(rows, rows[1:]) if 0 <= b.top - a.bottom < 2 * a.size]
     gap = statistics.median(gaps) if gaps else 0.5 * size
     indents: dict[int, list[float]] = {}

@@ -17,7 +17,7 @@ KINH_GUI = regex.compile(r"^(?:kinh\s*gui|kinh\s*gfri|kinh\s*goi)\s*[:;.]?\s*")
 DIEN = regex.compile(r"^(?P<who>.{3,80}?)\s+điện\s*:\s*(?P<rest>.*)$", regex.IGNORECASE)
 NOI_NHAN = regex.compile(r"^noi\s*nhan\s*[:;.]?")
 _ITEM = regex.compile(r"^(?:[-–+•·*~]|\.(?=\s))\s*")  # `~` is an OCR dash
-_PURPOSE = regex.compile(r"\s*\((?P<p>[^()]{1,40})\)\s*[;.,]?\s*$")
+_PURPOSE = regex.compile(r"\s*\((?P<p>[^()]{1,80})\)\s*[;.,]?\s*$")
 _SIGNATURE_START = regex.compile(r"^(?:KT|TM|TL|TUQ|Q|K/T|T/M|T/L)\s*[./]\s*\S")
 _LUU = regex.compile(r"^lưu\b", regex.IGNORECASE)
 _TRAIL = " ;.,:"
@@ -125,7 +125,8 @@ def find_distribution(lines: list[TextLine], start: int) -> tuple[list[Distribut
         if _is_item(text):
             raw.append((_strip_item(text), lines[j]))
         elif raw and (
-            not raw[-1][0].rstrip().endswith((";", ".")) and (text[:1].islower() or text[:1].isdigit())
+            not raw[-1][0].rstrip().endswith((";", "."))
+            and (text[:1].islower() or text[:1].isdigit() or raw[-1][0].rstrip().endswith(","))
             or _LUU.match(raw[-1][0]) and _is_filing_codes(text)
         ):
             prev, pl = raw[-1]
@@ -141,7 +142,9 @@ def find_distribution(lines: list[TextLine], start: int) -> tuple[list[Distribut
     return entries, at, used
 
 
-_COPY_COUNT = regex.compile(r"\s*\((?:\d+|[\p{L}.]{1,8})\).*$")
+# The copy count or the drafter: `(2)`, `(B)`, `(TKTH)`, `(Hùng, Nam)`, `( đ/c Dũng)`;
+# a list of office codes in brackets (`VP (HC, TH)`) stays.
+_COPY_COUNT = regex.compile(r"\s*\((?:\s*\d+\s*|[\p{L}.]{1,8}|[^()]*\p{Ll}[^()]*)\).*$")
 _JUNK_TAIL = regex.compile(r"[\s;.,_\-~|'\"]+$")
 _JUNK_HEAD = regex.compile(r"^[\s;.,_\-~|'\"]+")
 
@@ -171,7 +174,7 @@ def _entries(text: str, line: TextLine) -> list[DistributionEntry]:
             words.pop()
         name = regex.sub(r"[,\s]+_+\s*$", "", " ".join(words)).strip(" ,;.")
         return [DistributionEntry(name=name, purpose=None, source=src)]
-    if ";" in text:  # `TCT; Vụ PC`: two entries the OCR put on one line
+    if ";" in text and ":" not in text:  # `TCT; Vụ PC`: two entries on one line
         pieces = [p for p in text.split(";") if p.strip()]
         if len(pieces) > 1 and all(p.strip()[:1].isupper() for p in pieces):
             return [e for p in pieces for e in _entries(p, line)]
@@ -181,6 +184,8 @@ def _entries(text: str, line: TextLine) -> list[DistributionEntry]:
     # `(H.V.Thuân)` name a ministry or the people meant, and stay in the name.
     if m and (m["p"][:1].islower() or fold(m["p"]).startswith("de ")):
         purpose = m["p"].strip()
+        if fold(purpose).startswith("de "):  # OCR `đề thực hiện` is `để thực hiện`
+            purpose = "để" + purpose[2:]
         text = text[: m.start()].strip(" ;.,")
     if "(" in text or ":" in text:
         return [DistributionEntry(name=text, purpose=purpose, source=src)]

@@ -33,7 +33,8 @@ _BODY_START = regex.compile(
 )
 _ESIGN = regex.compile(r"^(?:ky\s*boi|thoi\s*gian\s*ky|dia\s*chi|email|co\s*quan\s*:|ngay\s*ky|to\s*chuc\s*:|ky\s*so)")
 _URGENT = regex.compile(r"^(?:hoa\s*toc|thuong\s*khan|khan|mat|tuyet\s*mat|toi\s*mat)(?:\s|$)")
-_VV = regex.compile(r"^\(?\s*(?:V/v|V\.v|v/v|Về\s+việc|VỀ\s+VIỆC)\s*[:.]?\s*", regex.IGNORECASE)
+# `V/w`, `V.v`: OCR's readings of `V/v`.
+_VV = regex.compile(r"^\(?\s*(?:V\s?[/.]\s?[vw]\b|Về\s+việc|VỀ\s+VIỆC)\s*[:.]?\s*", regex.IGNORECASE)
 _VE = regex.compile(r"^(?:Về|VỀ)\s+(?:việc\s+|VIỆC\s+)?")
 _SEPARATOR = regex.compile(r"^[\W_]+$")
 _OFFICE = regex.compile(

@@ -16,6 +16,7 @@ from congvan.parsers.syllables import is_syllable
 
 AUTHORITY = regex.compile(r"^(?P<p>KT|TM|TL|TUQ|Q|K/T|T/M|T/L)\s*[./]\s*(?P<rest>\S.*)$")
 _SIG_MARK = regex.compile(r"^[\[(]?\s*(?:đã\s*ký|ký|ky|đóng\s*dấu|chữ\s*ký|daky|signed|ký\s*tên)[^\n]{0,30}[\])]?$", regex.IGNORECASE)
+_ANNEX = regex.compile(r"^(?:phu\s*luc|bieu\s*mau|mau\s*so|danh\s*muc)\b")
 _NOT_NAME = regex.compile(
     r"^(?:nhu\s*tren|noi\s*nhan|luu\b|kinh\s*gui|cong\s*hoa|doc\s*lap)|"
     r"(?:truong|doc|tich|nhiem|tuong|thu\s*ky|chanh|uy\s*vien|can\s*bo)$"
@@ -71,6 +72,11 @@ def looks_like_name(text: str, min_words: int = 2) -> bool:
 def find_signer(lines: list[TextLine], start: int, skip: set[int]) -> tuple[Signer | None, int | None]:
     """(signer, index of the first signature-block line) in lines[start:]."""
     candidates = [l for l in lines[start:] if l.index not in skip]
+    # An annex after the signature (`Phụ lục 01`) is another part: stop there.
+    for k, line in enumerate(candidates):
+        if k > 2 and _ANNEX.match(fold(line.text)) and any(AUTHORITY.match(c.text) or looks_like_name(c.text, 3) for c in candidates[:k]):
+            candidates = candidates[:k]
+            break
     if not candidates:
         return None, None
     name_at = None

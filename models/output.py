@@ -38,6 +38,14 @@ def action_item_to_json(item: ActionItem) -> dict[str, Any]:
     }
 
 
+def _nd30(letter: Letter) -> dict[str, Any]:
+    # The văn thư / edXML names of the header fields, each with a confidence
+    # (pipeline/nd30.py); imported here so `parse --json` and the exports agree.
+    from congvan.pipeline.nd30 import nd30_fields
+
+    return nd30_fields(letter)
+
+
 def letter_to_json(letter: Letter) -> dict[str, Any]:
     num = letter.number
     signer = letter.signer
@@ -81,6 +89,7 @@ def letter_to_json(letter: Letter) -> dict[str, Any]:
             for d in letter.directives
         ],
         "action_items": [action_item_to_json(a) for a in letter.action_items],
+        "nd30": _nd30(letter),
         "confidence": dict(letter.confidence),
         "warnings": list(letter.warnings),
         "pages": [p.model_dump(exclude_none=True) for p in letter.pages],

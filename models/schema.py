@@ -62,6 +62,34 @@ class TaskOut(BaseModel):
     source: Optional[dict[str, Any]]
 
 
+class Nd30Value(BaseModel):
+    """One pre-filled metadata value and how far to trust it (0: unknown)."""
+
+    model_config = ConfigDict(extra="forbid")
+    value: Any = Field(description="The value; null when the letter does not give it")
+    confidence: float = Field(ge=0, le=1)
+
+
+class Nd30Out(BaseModel):
+    """The header fields under the names văn thư systems and edXML messages use
+    (Decree 30/2020/NĐ-CP Phụ lục VI metadata; element names of edXML,
+    QCVN 102:2016/BTTTT). See congvan.pipeline.nd30 for what each holds."""
+
+    model_config = ConfigDict(extra="forbid")
+    CodeNumber: Nd30Value = Field(description="Số văn bản (digits, string)")
+    CodeNotation: Nd30Value = Field(description="Ký hiệu văn bản, e.g. BCT-VP")
+    IssuedDate: Nd30Value = Field(description="Ngày ban hành: {date: YYYY-MM-DD|YYYY-MM|YYYY, precision: day|month|year}")
+    Place: Nd30Value = Field(description="Địa danh ban hành (PromulgationInfo/Place)")
+    OrganName: Nd30Value = Field(description="Tên cơ quan, tổ chức ban hành")
+    OrganizationInCharge: Nd30Value = Field(description="Tên cơ quan, tổ chức chủ quản")
+    DocumentType: Nd30Value = Field(description="Tên loại văn bản")
+    Subject: Nd30Value = Field(description="Trích yếu nội dung")
+    SignerInfo: Nd30Value = Field(description="{Competence: KT./TM./TL./TUQ./Q. authority line, Position: chức vụ, FullName: họ tên}")
+    ToPlaces: Nd30Value = Field(description="Nơi nhận: list of bodies")
+    DueDate: Nd30Value = Field(description="Hạn giải quyết: earliest dated deadline of the action items, {date, precision}")
+    Priority: Nd30Value = Field(description="Độ khẩn code: 0 thường, 1 khẩn, 2 thượng khẩn, 3 hỏa tốc, 4 hỏa tốc hẹn giờ")
+
+
 class LetterOut(_Out):
     """The object `congvan parse --json` prints for one letter."""
 
@@ -84,6 +112,7 @@ class LetterOut(_Out):
     references: list[ReferenceOut]
     directives: list[DirectiveOut]
     action_items: list[TaskOut]
+    nd30: Nd30Out = Field(description="The same header under văn thư / edXML field names, each with a confidence")
     confidence: dict[str, float]
     warnings: list[str]
     pages: list[dict[str, Any]]

@@ -101,19 +101,110 @@ def ingest(
 @app.command()
 def export(
     db: Path = typer.Option(..., "--db", help="The DuckDB store written by `congvan ingest`."),
-    parquet: Path = typer.Option(..., "--parquet", help="Folder to write one <table>.parquet per table into."),
+    parquet: Optional[Path] = typer.Option(None, "--parquet", help="Folder to write one <table>.parquet per table into."),
+    register: Optional[str] = typer.Option(None, "--register", help="A Decree 30 register: den, di or theo-doi (write with -o FILE.xlsx or .csv)."),
+    edxml: Optional[Path] = typer.Option(None, "--edxml", help="Folder to write one edXML envelope per letter into."),
+    handling_report: Optional[Path] = typer.Option(None, "--handling-report", help="Báo cáo tình hình giải quyết: FILE.xlsx or FILE.html."),
+    tracker: Optional[str] = typer.Option(None, "--tracker", help="Action items for a tracker: taskwarrior, jira, gitlab, todoist or ical (to -o FILE or stdout)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="The file --register or --tracker writes."),
+    since: Optional[str] = typer.Option(None, "--since", help="Only letters issued on or after this day (YYYY-MM-DD)."),
+    until: Optional[str] = typer.Option(None, "--until", help="Only letters issued on or before this day (YYYY-MM-DD)."),
+    issuer: Optional[str] = typer.Option(None, "--issuer", help="Only letters whose issuer (or parent body) contains this."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="The report day (YYYY-MM-DD; default today) for due/overdue and the next recurrence."),
+    done: Optional[Path] = typer.Option(None, "--done", help="Completed tasks: a Taskwarrior `task export` or a list of task ids."),
+    organ_ids: Optional[Path] = typer.Option(None, "--organ-ids", help="edXML OrganId per organ name: JSON object or two-column CSV."),
 ) -> None:
-    """Write every table of the store as Parquet."""
-    from congvan.pipeline.export import export_parquet
+    """Write the store as Parquet, a Decree 30 register, edXML envelopes, a handling report or a tracker file."""
+    import datetime as dt
 
     if not db.exists():
         _fail(f"{db}: no such database")
+    modes = [m for m, v in (("--parquet", parquet), ("--register", register), ("--edxml", edxml),
+                            ("--handling-report", handling_report), ("--tracker", tracker)) if v is not None]
+    if len(modes) != 1:
+        _fail("choose one of --parquet, --register, --edxml, --handling-report, --tracker"
+              + (f" (got {', '.join(modes)})" if modes else ""))
+    if parquet is not None:
+        from congvan.pipeline.export import export_parquet
+
+        try:
+            written = export_parquet(db, parquet)
+        except OSError as exc:
+            _fail(str(exc))
+        for name, path in written.items():
+            typer.echo(f"{name}\t{path}")
+        return
+
+    def day(value: Optional[str], flag: str) -> Optional[dt.date]:
+        try:
+            return dt.date.fromisoformat(value) if value else None
+        except ValueError:
+            _fail(f"{flag} {value!r}: expected a day as YYYY-MM-DD")
+        return None
+
+    from congvan.pipeline import nd30
+
+    first, last, report_day = day(since, "--since"), day(until, "--until"), day(as_of, "--as-of") or dt.date.today()
     try:
-        written = export_parquet(db, parquet)
-    except OSError as exc:
+        letters, problems = nd30.load_letters(db)
+        done_ids = {}
+        if done is not None:
+            from congvan.pipeline.handling_report import load_done
+
+            done_ids = load_done(done)
+        ids = nd30.load_organ_ids(organ_ids) if organ_ids else {}
+    except (OSError, ValueError) as exc:
         _fail(str(exc))
-    for name, path in written.items():
-        typer.echo(f"{name}\t{path}")
+    for problem in problems:
+        typer.echo(f"congvan: warning: {problem}", err=True)
+    letters = nd30.filter_letters(letters, since=first, until=last, issuer=issuer)
+    try:
+        if register is not None:
+            from congvan.pipeline import registers
+
+            if register not in registers.KINDS:
+                _fail(f"unknown register {register!r}: use {', '.join(registers.KINDS)}")
+            if output is None or output.suffix.lower() not in (".xlsx", ".csv"):
+                _fail("--register writes to -o FILE.xlsx or -o FILE.csv")
+            span = " – ".join(x for x in (since or "", until or "") if x)
+            reg = registers.build_register(register, letters, done=done_ids, as_of=report_day,
+                                           subtitle=", ".join(x for x in (issuer or "", span) if x))
+            if output.suffix.lower() == ".csv":
+                output.write_bytes(registers.to_csv(reg))
+            else:
+                registers.write_xlsx(reg, output)
+            typer.echo(f"{reg.title}: {len(reg.rows)} rows -> {output}", err=True)
+        elif edxml is not None:
+            from congvan.pipeline.edxml import write_all
+
+            written = write_all(letters, edxml, ids)
+            typer.echo(f"edXML: {len(written)} envelopes -> {edxml}", err=True)
+        elif handling_report is not None:
+            from congvan.pipeline import handling_report as hr
+            from congvan.pipeline.trackers import collect
+
+            items, _ = collect(letters)
+            rep = hr.build_report(items, report_day, done_ids)
+            hr.write(rep, handling_report)
+            typer.echo(f"handling report: {len(rep.rows)} units, {rep.totals['overdue']} overdue -> {handling_report}", err=True)
+        else:
+            from congvan.pipeline import trackers
+
+            if tracker not in trackers.FORMATS:
+                _fail(f"unknown tracker {tracker!r}: use {', '.join(trackers.FORMATS)}")
+            items, by_id = trackers.collect(letters)
+            data = trackers.export(tracker, items, by_id, as_of=report_day)
+            if output:
+                output.write_bytes(data)
+                if tracker == "jira":
+                    cfg = output.with_suffix(".jira-config.json")
+                    cfg.write_text(json.dumps(trackers.jira_config(), ensure_ascii=False, indent=1), encoding="utf-8")
+                    typer.echo(f"Jira importer configuration (date format {trackers.JIRA_DATE_FORMAT}) -> {cfg}", err=True)
+            else:
+                sys.stdout.buffer.write(data)
+                sys.stdout.flush()
+    except (OSError, ValueError) as exc:
+        _fail(str(exc))
 
 
 @app.command()

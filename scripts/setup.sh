@@ -9,7 +9,7 @@ extras=""
 [ "${1:-}" = "--dev" ] && extras="[dev]"
 
 missing=0
-for tool in tesseract pdftoppm antiword soffice; do
+for tool in tesseract pdftoppm antiword soffice task; do
   command -v "$tool" >/dev/null 2>&1 || missing=1
 done
 if command -v tesseract >/dev/null 2>&1 && ! tesseract --list-langs 2>/dev/null | grep -qx vie; then
@@ -19,13 +19,14 @@ if [ "$missing" = 1 ]; then
   if command -v apt-get >/dev/null 2>&1; then
     sudo=""
     [ "$(id -u)" != 0 ] && sudo="sudo"
-    echo "setup: installing Debian packages (tesseract-ocr-vie, poppler-utils, antiword, libreoffice-writer-nogui)"
+    echo "setup: installing Debian packages (tesseract-ocr-vie, poppler-utils, antiword, libreoffice-writer-nogui, taskwarrior)"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
-      tesseract-ocr tesseract-ocr-vie poppler-utils antiword libreoffice-writer-nogui >/dev/null
+      tesseract-ocr tesseract-ocr-vie poppler-utils antiword libreoffice-writer-nogui taskwarrior >/dev/null
   else
-    echo "setup: warning: install tesseract-ocr, tesseract-ocr-vie, poppler-utils, antiword and" \
-         "libreoffice-writer-nogui yourself; scanned PDFs and .doc files need them" >&2
+    echo "setup: warning: install tesseract-ocr, tesseract-ocr-vie, poppler-utils, antiword," \
+         "libreoffice-writer-nogui and taskwarrior yourself; scanned PDFs and .doc files need them," \
+         "the Taskwarrior round-trip test needs task" >&2
   fi
 fi
 

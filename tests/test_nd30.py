@@ -1,0 +1,114 @@
+"""Decree 30 / edXML field names on the record: the `nd30` key of `parse --json`
+against the record and the published schema, confidences, identity, and
+letters read back from the store equal to the letters parsed."""
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+import congvan
+from congvan.models.schema import letter_schema
+from congvan.pipeline import nd30
+from congvan.pipeline.ingest import ingest
+
+from conftest import CORPUS, SEEDS, congvan_cmd
+
+SEED_000 = SEEDS / "000_dd14468687b73df9.txt"
+SEED_001 = SEEDS / "001_091bf70c372fa8e6.txt"
+pytestmark = pytest.mark.skipif(not SEED_001.exists(), reason="shared seeds not present")
+
+
+def test_parse_json_carries_nd30_fields_matching_the_record() -> None:
+    out = subprocess.run([*congvan_cmd(), "parse", str(SEED_000), "--json"], capture_output=True, text=True, check=True)
+    data = json.loads(out.stdout)
+    jsonschema.validate(data, letter_schema())
+    letter = congvan.parse(SEED_000)
+    f = data["nd30"]
+    assert f["CodeNumber"] == {"value": None, "confidence": 0.0}     # `Số: /SCT-VP`: blank, not guessed
+    assert f["CodeNotation"]["value"] == letter.number.symbol == "SCT-VP"
+    assert f["IssuedDate"]["value"] == {"date": "2023-05", "precision": "month"}
+    assert f["OrganName"]["value"] == letter.issuer
+    assert f["OrganizationInCharge"]["value"] == letter.parent_issuer
+    assert f["SignerInfo"]["value"] == {"Competence": letter.signer.authority, "Position": letter.signer.title,
+                                        "FullName": letter.signer.name}
+    assert f["SignerInfo"]["value"]["Competence"].startswith("KT.")
+    assert f["ToPlaces"]["value"] == [r.name for r in letter.recipients]
+    assert f["Priority"]["value"] == 0
+    assert set(f) == set(nd30.FIELD_LABELS)
+    assert all(0.0 <= v["confidence"] <= 1.0 for v in f.values())
+
+
+def test_confidence_comes_from_the_parser_and_the_warnings() -> None:
+    letter = congvan.parse(SEED_001)      # `Số: 25 3 6 /BCT-VP`: OCR spaces, number confidence below 1
+    f = nd30.nd30_fields(letter)
+    assert f["CodeNumber"]["value"] == "2536"
+    assert f["CodeNumber"]["confidence"] == letter.confidence["number"] < 1.0
+    assert f["OrganName"]["confidence"] == letter.confidence["issuer"]   # issuer from the symbol BCT
+    warned = letter.model_copy(update={"warnings": ("issue date: day unreadable",), "confidence": {}})
+    g = nd30.nd30_fields(warned)
+    assert g["IssuedDate"]["confidence"] == nd30.WARNED and g["Subject"]["confidence"] == 1.0
+    ocr = letter.model_copy(update={"warnings": ("page 2: OCR failed (timeout)",), "confidence": {}})
+    assert max(v["confidence"] for v in nd30.nd30_fields(ocr).values()) <= nd30.PAGE_WARNED
+
+
+def test_priority_codes() -> None:
+    assert [nd30.priority_code(u) for u in (None, "KHẨN", "Thượng khẩn", "HỎA TỐC", "Hoả tốc hẹn giờ")] == [0, 1, 2, 3, 4]
+
+
+def test_identity_and_duplicates_in_the_store(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = SEED_001.read_text(encoding="utf-8")
+    (folder / "a.txt").write_text(text, encoding="utf-8")
+    (folder / "same.txt").write_text(text, encoding="utf-8")
+    (folder / "edited.txt").write_text(text + "\nBản sao gửi kèm phụ lục.\n", encoding="utf-8")
+    db = tmp_path / "s.duckdb"
+    ingest([folder], db, workers=1, log=lambda s: None)
+    letters = nd30.letters_from_store(db)
+    assert len(letters) == 2                       # same bytes: one letter; edited: its own
+    assert len({nd30.identity_key(l) for l in letters}) == 1
+    assert nd30.identity(letters[0]) == nd30.Identity("2536", "BCT-VP", "Bộ Công Thương", 2023)
+    dup = congvan.load_store(str(db))["duplicates"]
+    kinds = dict(zip(dup["path"].map(lambda p: Path(p).name), dup["kind"]))
+    assert kinds == {"a.txt": "conflict", "same.txt": "conflict", "edited.txt": "conflict"}
+    assert dup["content_hash"].nunique() == 2     # the review sees which two are byte-identical
+
+
+def test_letters_read_back_from_the_store_equal_the_parsed_ones(tmp_path: Path) -> None:
+    files = [SEED_000, SEED_001, CORPUS / "087_cv-38273-chq-gsql-cuc-hai-quan.txt"]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for f in files:
+        if f.exists():
+            (folder / f.name).write_bytes(f.read_bytes())
+    db = tmp_path / "s.duckdb"
+    ingest([folder], db, workers=1, log=lambda s: None)
+    stored = {l.id: l for l in nd30.letters_from_store(db)}
+    for f in folder.iterdir():
+        parsed = congvan.parse(f)
+        back = stored[parsed.id]
+        for name in ("number", "issued", "place", "issuer", "parent_issuer", "doc_type", "subject", "signer"):
+            a, b = getattr(parsed, name), getattr(back, name)
+            dump = (lambda x: x.model_dump(exclude={"source", "confidence"}) if hasattr(x, "model_dump") else x)
+            assert dump(a) == dump(b), (f.name, name)
+        assert [r.name for r in parsed.recipients] == [r.name for r in back.recipients]
+        assert [(r.key, r.relation, r.date) for r in parsed.references] == [(r.key, r.relation, r.date) for r in back.references]
+        assert sorted(i.id for i in parsed.action_items) == sorted(i.id for i in back.action_items)
+        for item in back.action_items:
+            same = next(i for i in parsed.action_items if i.id == item.id)
+            assert item.deadline == same.deadline and item.rrule == same.rrule
+
+
+def test_filter_by_date_and_issuer() -> None:
+    letters, problems = nd30.load_letters(SEEDS)
+    assert not problems and len(letters) == 2
+    import datetime as dt
+
+    may = nd30.filter_letters(letters, since=dt.date(2023, 5, 1), until=dt.date(2023, 5, 31))
+    assert [l.issuer for l in may] == ["Sở Công Thương"]          # `tháng 5 năm 2023` counts for May
+    assert [l.issuer for l in nd30.filter_letters(letters, issuer="Bộ Công Thương")] == ["Bộ Công Thương"]
+    assert [l.issuer for l in nd30.filter_letters(letters, issuer="khánh hoà")] == ["Sở Công Thương"]  # parent body, tone placement

@@ -11,6 +11,8 @@ import regex
 
 from congvan.models.records import DistributionEntry, Recipient, Source
 from congvan.parsers.fields.lines import TextLine, fold, is_upper
+from congvan.parsers.fields.signer import AUTHORITY
+from congvan.parsers.fields.vocabulary import BODY_HEAD, COLLECTIVE, OFFICE_START
 
 # Matched on folded text (OCR drops accents: `Kinh gui`, `Kinh gfri`).
 KINH_GUI = regex.compile(r"^(?:kinh\s*gui|kinh\s*gfri|kinh\s*goi)\s*[:;.]?\s*")
@@ -18,20 +20,12 @@ DIEN = regex.compile(r"^(?P<who>.{3,80}?)\s+điện\s*:\s*(?P<rest>.*)$", regex.
 NOI_NHAN = regex.compile(r"^noi\s*nhan\s*[:;.]?")
 _ITEM = regex.compile(r"^(?:[-–+•·*~]|\.(?=\s))\s*")  # `~` is an OCR dash
 _PURPOSE = regex.compile(r"\s*\((?P<p>[^()]{1,80})\)\s*[;.,]?\s*$")
-_SIGNATURE_START = regex.compile(r"^(?:KT|TM|TL|TUQ|Q|K/T|T/M|T/L)\s*[./]\s*\S")
 _LUU = regex.compile(r"^lưu\b", regex.IGNORECASE)
 _TRAIL = " ;.,:"
 
-# Folded head words that start a body's name: a comma list splits only when
-# every part starts with one of these (or an acronym), see gold/README.md.
-_BODY_HEADS = regex.compile(
-    r"^(?:bo|so|cuc|tong\s*cuc|vu|van\s*phong|ubnd|uy\s*ban|hdnd|hoi\s*dong|ban|trung\s*tam|thanh\s*tra|"
-    r"kho\s*bac|ngan\s*hang|cong\s*an|cong\s*thong\s*tin|cong\s*ty|thu\s*tuong|pho\s*thu\s*tuong|chinh\s*phu|"
-    r"quoc\s*hoi|toa\s*an|vien|dai|bao|tinh\s*uy|thanh\s*uy|chu\s*tich|pho\s*chu\s*tich|cac\s*bo|cac\s*so|"
-    r"cac\s*thu\s*truong|cac\s*pho|bo\s*truong|thu\s*truong|giam\s*doc|pho\s*giam\s*doc|mat\s*tran|doan|hoi|"
-    r"bao\s*hiem|lien\s*doan|cong\s*doan|truong|chi\s*cuc|phong|kiem\s*toan|hoc\s*vien|co\s*quan|vien\s*kiem\s*sat|"
-    r"cac\s+(?:pho\s*)?(?:bo|so|cuc|tong\s*cuc|vu|ban|co\s*quan|thu\s*tuong|thu\s*truong|tinh|don\s*vi)|vp|lanh\s*dao)\b"
-)
+def _names_a_body(text: str) -> bool:
+    f = fold(text)
+    return bool(BODY_HEAD.match(f) or OFFICE_START.match(f) or COLLECTIVE.match(f))
 
 
 def _strip_item(text: str) -> str:
@@ -151,7 +145,7 @@ _JUNK_HEAD = regex.compile(r"^[\s;.,_\-~|'\"]+")
 
 def _is_filing_codes(text: str) -> bool:
     """A second line of a `Lưu:` entry: office codes (`TCT(HC, NV3)`), not a signature line."""
-    return len(text) < 30 and not _SIGNATURE_START.match(text) and (
+    return len(text) < 30 and not AUTHORITY.match(text) and (
         not is_upper(text) and not text[:1].isupper() or bool(regex.search(r"[(,\d]", text))
     )
 
@@ -190,6 +184,8 @@ def _entries(text: str, line: TextLine) -> list[DistributionEntry]:
     if "(" in text or ":" in text:
         return [DistributionEntry(name=text, purpose=purpose, source=src)]
     parts = [p.strip() for p in text.split(",")]
-    if len(parts) > 1 and all(p and (_BODY_HEADS.match(fold(p)) or regex.match(r"\p{Lu}{2,}\b", p)) for p in parts):
+    # Split only when every part names a body by itself (gold/README.md):
+    # `Văn phòng Chính phủ, Bộ Nội vụ`, not `Cục Thuế các tỉnh, thành phố`.
+    if len(parts) > 1 and all(p and (_names_a_body(p) or regex.match(r"\p{Lu}{2,}\b", p)) for p in parts):
         return [DistributionEntry(name=p, purpose=purpose, source=src) for p in parts]
     return [DistributionEntry(name=text, purpose=purpose, source=src)]

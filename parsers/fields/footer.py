@@ -13,14 +13,11 @@ import regex
 
 from congvan.parsers.fields.lines import TextLine, fold, is_upper
 from congvan.parsers.fields.signer import AUTHORITY, looks_like_name
+from congvan.parsers.fields.vocabulary import OFFICE_CAPS_END
 
 # A right-column piece at the end of a line: a delegation, an office in
 # capitals, or a signature mark.
 _AUTH_INSIDE = regex.compile(r"\s(?P<right>(?:KT|TM|TL|TUQ|K/T|T/M|T/L)\s*[./]\s*\S.*)$")
-_OFFICE_WORDS = regex.compile(
-    r"(?:THỨ TRƯỞNG|BỘ TRƯỞNG|GIÁM ĐỐC|CHỦ TỊCH|CỤC TRƯỞNG|CHÁNH VĂN PHÒNG|CHÁNH THANH TRA|TRƯỞNG BAN|"
-    r"CHỦ NHIỆM|THỦ TƯỚNG|VIỆN TRƯỞNG|HIỆU TRƯỞNG|TRƯỞNG PHÒNG|TỔNG GIÁM ĐỐC|THỐNG ĐỐC|TỔNG THƯ KÝ|CHÁNH ÁN)$"
-)
 _TRAILING_CAPS = regex.compile(r"\s(?P<right>(?:\p{Lu}+\s){0,5}\p{Lu}+)$")
 _SIG_MARK = regex.compile(r"\s*\((?:ĐÃ KÝ|Đã ký|đã ký|KÝ|Ký)[^)]{0,20}\)\s*")
 _NAME_TAIL = regex.compile(r"\s(?P<right>(?:\p{Lu}\p{Ll}+\s){1,4}\p{Lu}\p{Ll}+)$")
@@ -54,7 +51,7 @@ def unmerge_footer(lines: list[TextLine], start: int) -> list[TextLine]:
             cut = m.start("right")
         else:
             m = _TRAILING_CAPS.search(line.text)
-            if m and _OFFICE_WORDS.search(m["right"]) and not is_upper(line.text[: m.start()]):
+            if m and OFFICE_CAPS_END.search(m["right"]) and not is_upper(line.text[: m.start()]):
                 cut = m.start("right")
             elif interleaved and not _NOI_NHAN.match(fold(line.text)) and not any(looks_like_name(r.text) for r in right):
                 n = _NAME_TAIL.search(line.text)

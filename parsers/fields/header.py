@@ -16,7 +16,8 @@ import regex
 from congvan.models.records import DocumentNumber, PartialDate
 from congvan.parsers.fields.codes import issuer_codes, type_titles
 from congvan.parsers.fields.dates import PLACE_DATE, DateReading, build_date, group, search_long
-from congvan.parsers.fields.lines import TextLine, fold, is_upper, ordinary_case, upper_share
+from congvan.parsers.fields.lines import TextLine, fold, is_upper, upper_share
+from congvan.parsers.fields.vocabulary import BODY_HEAD, LEVEL_START, OFFICE_START, ordinary_case
 from congvan.parsers.fields.numbers import NUMBER_LINE, SYMBOL, parse_number, split_symbol
 from congvan.parsers.syllables import is_syllable, syllable_share
 
@@ -37,19 +38,12 @@ _URGENT = regex.compile(r"^(?:hoa\s*toc|thuong\s*khan|khan|mat|tuyet\s*mat|toi\s
 _VV = regex.compile(r"^\(?\s*(?:V\s?[/.]\s?[vw]\b|Về\s+việc|VỀ\s+VIỆC)\s*[:.]?\s*", regex.IGNORECASE)
 _VE = regex.compile(r"^(?:Về|VỀ)\s+(?:việc\s+|VIỆC\s+)?")
 _SEPARATOR = regex.compile(r"^[\W_]+$")
-_OFFICE = regex.compile(
-    r"^(?:bo\s*truong|thu\s*tuong|chu\s*tich|uy\s*ban\s*nhan\s*dan|hoi\s*dong\s*nhan\s*dan|giam\s*doc|"
-    r"tong\s*cuc\s*truong|cuc\s*truong|chinh\s*phu|thong\s*doc|vien\s*truong|hieu\s*truong|truong\s*ban|"
-    r"chanh\s*van\s*phong|bo\s*truong,|ban\s*thuong\s*vu|uy\s*ban|quoc\s*hoi|chu\s*nhiem|tong\s*giam\s*doc)"
+# A line naming the authority that issues a decision (`BỘ TRƯỞNG BỘ TÀI CHÍNH`,
+# `ỦY BAN NHÂN DÂN TỈNH ...`): it ends the title block.
+_AUTHORITY_LINE = regex.compile(
+    rf"{OFFICE_START.pattern}|^(?:uy\s*ban\s*nhan\s*dan|hoi\s*dong\s*nhan\s*dan|chinh\s*phu|quoc\s*hoi|ban\s*thuong\s*vu|uy\s*ban)"
 )
-_LEVEL_START = regex.compile(r"^(?:tinh|thanh\s*pho|huyen|quan|xa|phuong|thi\s*xa|thi\s*tran|tp\.?)\s")
 _GENERIC_HEAD = regex.compile(r"^(?:uy\s*ban\s*nhan\s*dan|ubnd|hoi\s*dong\s*nhan\s*dan|hdnd|chu\s*tich(?:\s*uy\s*ban)?(?:\s*nhan\s*dan)?)$")
-_ORG_HEAD = regex.compile(
-    r"^(?:uy\s*ban|ubnd|hdnd|hoi\s*dong|bo|so|cuc|tong\s*cuc|chi\s*cuc|vu|van\s*phong|ban|trung\s*tam|thanh\s*tra|"
-    r"truong|dai\s*hoc|vien|cong\s*doan|tong\s*lien\s*doan|bao\s*hiem|kho\s*bac|ngan\s*hang|doan|hoi|tinh\s*uy|"
-    r"thanh\s*uy|quoc\s*hoi|chinh\s*phu|thu\s*tuong|chu\s*tich|phong|khoa|cong\s*ty|tap\s*doan|tong\s*cong\s*ty|"
-    r"hiep\s*hoi|lien\s*doan|mat\s*tran|to\s*cong\s*tac|tinh|thanh\s*pho|huyen|quan|xa|phuong)\b"
-)
 _KNOWN = sorted({fold(v): v for v in issuer_codes().values() if len(v) > 5}.items(), key=lambda kv: -len(kv[0]))
 
 
@@ -129,7 +123,7 @@ def _join_bodies(org: list[str]) -> list[str]:
     for text in org:
         f = fold(text)
         if bodies and (
-            _LEVEL_START.match(f)
+            LEVEL_START.match(f)
             or (" " not in text.strip() and is_syllable(text.strip()))  # `PHỦ` wrapped off its line; not `UBND`
             or _GENERIC_HEAD.match(fold(bodies[-1]))
             or bodies[-1].endswith((",", "-", " và", " VÀ"))
@@ -315,8 +309,9 @@ def parse_header(lines: list[TextLine]) -> Header:
             h.urgency = ordinary_case(text)
             continue
         quality = syllable_share(text)
-        if quality < 0.6 or len(text) > 120 or (quality < 0.95 and not _ORG_HEAD.match(f) and not known_body(text) != text):
-            continue
+        names_a_body = BODY_HEAD.match(f) or LEVEL_START.match(f) or known_body(text) != text
+        if quality < 0.6 or len(text) > 120 or (quality < 0.95 and not names_a_body):
+            continue  # OCR debris of a stamp or a logo
         org.append(text.strip(" -_|"))
         org_lines.append(line)
     bodies = _join_bodies([o for o in org if o])
@@ -354,7 +349,7 @@ def _stops_subject(line: TextLine, taken: set[int]) -> bool:
         or _BODY_START.match(f)
         or _SEPARATOR.match(line.text)
         or syllable_share(line.text) < 0.5  # OCR debris of a stamp or the motto
-        or (_OFFICE.match(f) and is_upper(line.text))
+        or (_AUTHORITY_LINE.match(f) and is_upper(line.text))
         or (f.startswith(("bo ", "bo truong", "thu tuong")) and line.text.islower() and len(line.text) < 60)
     )
 

@@ -12,6 +12,7 @@ import regex
 
 from congvan.models.records import Signer, Source
 from congvan.parsers.fields.lines import TextLine, fold, is_upper
+from congvan.parsers.fields.vocabulary import KNOWN_OFFICES
 from congvan.parsers.syllables import is_syllable
 
 AUTHORITY = regex.compile(r"^(?P<p>KT|TM|TL|TUQ|Q|K/T|T/M|T/L)\s*[./]\s*(?P<rest>\S.*)$")
@@ -23,19 +24,10 @@ _NOT_NAME = regex.compile(
 )
 
 
-_OFFICES = [
-    "Thủ tướng", "Bộ trưởng", "Thứ trưởng", "Chủ nhiệm", "Tổng cục trưởng", "Cục trưởng", "Vụ trưởng",
-    "Giám đốc", "Tổng Giám đốc", "Chủ tịch", "Chánh Văn phòng", "Chánh Thanh tra", "Viện trưởng",
-    "Hiệu trưởng", "Trưởng ban", "Trưởng phòng", "Thống đốc", "Tổng Kiểm toán nhà nước", "Chi cục trưởng",
-    "Trưởng đoàn", "Tổng Thư ký", "Chánh án", "Viện trưởng", "Bí thư",
-]
-_KNOWN_OFFICES = {fold(o): o for o in _OFFICES} | {fold("Phó " + o): "Phó " + o for o in _OFFICES}
-
-
 def office_case(text: str) -> str:
     """`PHÓ GIÁM ĐỐC` -> `Phó Giám đốc`; `BỘ TRƯỞNG, CHỦ NHIỆM` -> `Bộ trưởng, Chủ nhiệm`."""
     text = " ".join(text.split()).strip(" ,;")
-    known = [_KNOWN_OFFICES.get(fold(p.strip())) for p in text.split(",")]
+    known = [KNOWN_OFFICES.get(fold(p.strip())) for p in text.split(",")]
     if all(known):  # an office OCR stripped of its accents is still that office
         return ", ".join(known)  # type: ignore[arg-type]
     if not is_upper(text):

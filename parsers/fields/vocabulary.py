@@ -76,7 +76,7 @@ def ordinary_case(name: str) -> str:
         if f in FOLDED_LEVELS or " ".join(folded[i:i + 2]) in FOLDED_LEVELS:
             out.append(w if _is_acronym(w) else w.lower())
             level_seen = True
-        elif _is_acronym(w) and not (i == 0 and head_len):
+        elif _is_acronym(w):
             out.append(w)
         elif i == 0:
             out.append(w[:1].upper() + w[1:].lower())

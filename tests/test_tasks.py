@@ -126,3 +126,90 @@ def test_unit_key_qualifies_by_parent_body() -> None:
     assert unit_key("UBND tỉnh Lào Cai") == unit_key("Ủy ban nhân dân tỉnh Lào Cai")
     assert unit_key("Sở Công Thương", None, None, "Khánh Hoà") == unit_key("Sở Công Thương", None, None, "Khánh Hòa")
     assert unit_key("Sở Công Thương", None, None, "Khánh Hòa") != unit_key("Sở Công Thương", None, None, "Lào Cai")
+
+
+def test_class_bound_by_phai_is_given_the_duty() -> None:
+    # Corpus 036 II.2 and 050 6.h: the class and its `có ...` qualifier up to `phải`.
+    found = assignments("Đối với dự án được hưởng ưu đãi với các điều kiện kèm theo như tỷ lệ xuất khẩu sản phẩm thì "
+                        "hàng năm (chậm nhất đến ngày 15/2) doanh nghiệp phải báo cáo với Bộ Thương mại tình hình thực hiện")
+    assert [a.unit.name for a in found] == ["Doanh nghiệp"]
+    found = assignments("Tổ chức, doanh nghiệp có giấy phép dịch vụ nổ mìn phải thông báo bằng văn bản đến Ủy ban nhân "
+                        "dân tỉnh ít nhất 10 ngày")
+    assert [a.unit.name for a in found] == ["Tổ chức, doanh nghiệp có giấy phép dịch vụ nổ mìn"]
+    # Corpus 048 2.5: `tổ chức` is the verb here, and a condition gives no duty.
+    assert assignments("tổ chức triển khai dự án phải đảm bảo các quy định của pháp luật về thủy lợi") == []
+    assert assignments("Trường hợp nếu doanh nghiệp không đảm bảo được tỷ lệ xuất khẩu thì doanh nghiệp phải nộp") == []
+
+
+def test_words_that_open_sentences_are_no_unit_heads() -> None:
+    # Corpus 078 V.1 / V.4.b, 16x-17x decisions: `Báo cáo`, `Trường hợp`,
+    # `Ban hành`, `Tổ chức <verb>` start sentences, not unit names.
+    assert find_units("Báo cáo kết quả thẩm tra được lập theo Mẫu số 09") == []
+    assert find_units("Trường hợp cơ quan phối hợp có ý kiến khác nhau", generic=True) == []
+    assert find_units("Ban hành tài liệu hướng dẫn nghiệp vụ") == []
+    assert find_units("Tổ chức họp kiểm điểm công chức", generic=True) == []
+    assert [u.name for u in find_units("Tổ chức, doanh nghiệp hoạt động", generic=True)][:1] == ["Tổ chức"]
+    # `Các Bộ trưởng, Thủ trưởng cơ quan ngang bộ` (công điện addressees).
+    assert [u.name for u in find_units("Các Bộ trưởng, Thủ trưởng cơ quan ngang bộ chỉ đạo")] == [
+        "Các Bộ", "Cơ quan ngang bộ"]
+    assert [u.name for u in find_units("Ủy ban nhân dân thành phố quyết định xác định giá")] == [
+        "Ủy ban nhân dân thành phố"]
+
+
+def test_field_labels_name_no_acting_unit() -> None:
+    # Corpus 048 item 1 and 078 I.9: `Field: value` lines.
+    from congvan.pipeline.tasks import _assign_all
+    assert _assign_all("- Chủ đầu tư: Ban Quản lý dự án đầu tư xây dựng xã Trấn Yên.\n", 0) == []
+    assert _assign_all("Nhà thầu lập thiết kế xây dựng: Viện Khoa học và Công nghệ Mỏ - Vinacomin.\n", 0) == []
+
+
+def test_reported_requests_and_scope_statements_assign_nobody() -> None:
+    # Corpus 045 item 2: another body's earlier request, reported.
+    assert assignments("Thứ hai, Cục Cảnh sát Quản lý hành chính về trật tự xã hội - Bộ Công an đã có Văn bản số "
+                       "787/C06-P3 ngày 29/01/2026 đề nghị Cục Đăng kiểm Việt Nam ban hành văn bản hướng dẫn") == []
+    # Corpus 078 IV.2.a: the issuer saying what it only checks.
+    assert assignments("Sở Công Thương chỉ thực hiện thẩm định: (1) các nội dung đề nghị thẩm định") == []
+    # Corpus 045 closing restates the request; 078 closing carries out the letter.
+    assert assignments("Ủy ban nhân dân tỉnh Lào Cai trân trọng đề nghị Bộ Xây dựng quan tâm, sớm xem xét, chỉ đạo "
+                       "giải quyết./.") == []
+    assert assignments("Đề nghị Tổng công ty Khoáng sản TKV -CTCP nghiên cứu, tiếp thu đầy đủ và tổ chức thực hiện "
+                       "theo đúng quy định của pháp luật hiện hành../.") == []
+
+
+def test_lower_case_class_after_assigning_verb() -> None:
+    # Corpus 078 VI.2.
+    found = assignments("Khi triển khai thi công, yêu cầu nhà thầu thi công: (1) Lập hồ sơ thiết kế biện pháp thi công")
+    assert [a.unit.name for a in found] == ["Nhà thầu thi công"]
+
+
+def test_dash_after_semicolon_keeps_its_subject() -> None:
+    # Corpus 078 VI.2: `...; - Cơ quan chuyên môn ... chịu trách nhiệm thẩm định`.
+    from congvan.pipeline.tasks import _assign_all
+    text = ("- Tổ chức thực hiện đầy đủ các nghĩa vụ theo các văn bản.\n- Cơ quan chuyên môn trực thuộc người quyết "
+            "định đầu tư chịu trách nhiệm thẩm định các nội dung theo quy định tại Điều 57 Luật Xây dựng.")
+    assert [a.unit.name for a in _assign_all(text, 0)] == ["Cơ quan chuyên môn trực thuộc người quyết định đầu tư"]
+
+
+def test_report_sections_give_no_item_but_requests_and_headed_dashes_do() -> None:
+    # Corpus 045: `báo cáo và đề nghị ... như sau:` then items 1-2 report, 3 asks.
+    def pairs(name: str) -> set[tuple[str, str]]:
+        letter = congvan.parse(str(SHARED / "corpus" / "real" / name))
+        return {(a.path, norm(a.unit)) for a in letter.action_items}
+    got = pairs("045_cv-3686-ubnd-xd-lao-cai-2026.pdf")
+    assert {p for p, _ in got} == {"3.i", "3.ii", "3.iii"}
+    # Corpus 048: `có ý kiến tham gia như sau:`; 2.3 and 2.6 ask the addressee,
+    # 2.6 is only a heading and keeps the `Đề nghị bổ sung ...` under it.
+    got = pairs("048_cv-6791-snnmt-khtc-lao-cai-2026.pdf")
+    assert ("2.3", norm("Sở Công thương tỉnh Lào Cai")) in got and ("2.6", norm("Sở Công thương tỉnh Lào Cai")) in got
+    assert ("", norm("Sở Công thương")) in got and not any(p == "1" for p, _ in got)
+    # Corpus 078 VI.2: the heading's company and the units its dashes name.
+    got = pairs("078_cv-sct-cn-lao-cai-draft-2025-tham-dinh-tkxd.doc")
+    assert {u for p, u in got if p == "VI.2"} == {norm("Tổng công ty Khoáng sản TKV -CTCP"), norm("Nhà thầu thi công"),
+                                                  norm("Cơ quan chuyên môn trực thuộc người quyết định đầu tư")}
+    assert not any(p.startswith("I.") or p.startswith("V.") for p, _ in got)
+
+
+def test_heading_about_people_names_no_unit() -> None:
+    # A decision's `Đối với công chức ...` heading (corpus 16x) names people.
+    assert heading_units("Đối với công chức không giữ chức vụ lãnh đạo, quản lý, Hội đồng kỷ luật có 03 thành viên, "
+                         "bao gồm:") == []

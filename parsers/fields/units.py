@@ -34,13 +34,21 @@ OFFICE = regex.compile(
 # `các Cục trưởng, Vụ trưởng thuộc Bộ`: a head word + `trưởng` is the office
 # of that kind of unit.
 HEAD_OFFICE = regex.compile(r"\b(Cục|Vụ|Sở|Phòng|Ban|Viện|Chi\s+cục|Tổng\s+cục)\s+trưởng\b")
-# Head words a unit name starts with (after an optional `các`).
+# Head words a unit name starts with (after an optional `các`). Some head
+# words also open common words a sentence starts with, and are no head
+# there: `Trường hợp` (in case), `Ban hành` (issue), `Báo cáo` (report),
+# `Phòng chống`, `Hội nghị`, `Thuế suất`; `Tổ chức` followed by a lower-case
+# word is the verb (`Tổ chức họp kiểm điểm`), except a kind of organisation
+# (`Tổ chức tín dụng`) or a qualifier (`Tổ chức, doanh nghiệp có ...`).
 _HEADS = (
     r"Bộ\s+Chỉ\s+huy|Ban\s+Chỉ\s+huy|Ban\s+chỉ\s+đạo|Ban\s+Chỉ\s+đạo|Ban\s+Quản\s+lý|Tổng\s+công\s+ty|Tổng\s+Công\s+ty|Công\s+ty"
-    r"|Tổng\s+cục|Chi\s+cục|Cục|Vụ|Sở|Bộ|Ban|Văn\s+phòng|Thanh\s+tra|Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân|UBND"
-    r"|Hội\s+đồng\s+nhân\s+dân|HĐND|Ủy\s+ban|Uỷ\s+ban|Công\s+an|Trung\s+tâm|Hợp\s+tác\s+xã|Phòng|Viện|Trường|Kho\s+bạc"
-    r"|Ngân\s+hàng|Thuế|Hải\s+quan|Bảo\s+hiểm|Đài|Báo|Hội|Hiệp\s+hội|Liên\s+đoàn|Tòa\s+án|Toà\s+án|Quỹ|Chủ\s+đầu\s+tư"
-    r"|chủ\s+đầu\s+tư|Nhà\s+thầu|Cơ\s+quan|Đơn\s+vị|Doanh\s+nghiệp|Tổ\s+chức|Đội|Tổ\s+công\s+tác|Đảng\s+ủy|Thường\s+trực|Cổng\s+thông\s+tin"
+    r"|Tổng\s+cục|Chi\s+cục|Cục|Vụ|Sở|Bộ|Ban(?!\s+hành)|Văn\s+phòng|Thanh\s+tra|Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân|UBND"
+    r"|Hội\s+đồng\s+nhân\s+dân|HĐND|Ủy\s+ban|Uỷ\s+ban|Công\s+an|Trung\s+tâm|Hợp\s+tác\s+xã|Phòng(?!\s+(?:chống|ngừa))|Viện"
+    r"|Trường(?!\s+hợp)|Kho\s+bạc|Ngân\s+hàng|Thuế(?=\s+(?:tỉnh|thành\s+phố|khu\s+vực|cơ\s+sở|\p{Lu})|\s*,)|Hải\s+quan"
+    r"|Bảo\s+hiểm|Đài|Báo(?!\s+cáo)|Hội(?!\s+(?:nghị|thảo))|Hiệp\s+hội|Liên\s+đoàn|Tòa\s+án|Toà\s+án|Quỹ|Chủ\s+đầu\s+tư"
+    r"|chủ\s+đầu\s+tư|Nhà\s+thầu|Cơ\s+quan|Đơn\s+vị|Doanh\s+nghiệp"
+    r"|Tổ\s+chức(?=\s*(?:,|$|[;:.)/])|\s+(?:\p{Lu}|và\b|tín\s+dụng|kinh\s+tế|chính\s+trị|xã\s+hội|đoàn\s+thể|có\b|phải\b))"
+    r"|Đội|Tổ\s+công\s+tác|Đảng\s+ủy|Thường\s+trực|Cổng\s+thông\s+tin"
 )
 PROPER_HEAD = regex.compile(rf"^(?:(?:các|Các)\s+)?(?:{_HEADS})(?=\s|$|[,;:.)/])")
 # Lower-case heads only open a collective with `các` (`các phòng, đơn vị`,
@@ -61,7 +69,9 @@ PREDICATE = regex.compile(
     r"|khắc\s+phục|hỗ\s+trợ|yêu\s+cầu|đề\s+nghị|giao|trân\s+trọng|kính|xin|tích\s+cực|khẩn|ngay|không|cử|tiến\s+hành|rút"
     r"|thống\s+nhất|trao\s+đổi|lấy\s+ý\s+kiến|tiếp\s+nhận|cấp|thu|nộp|đăng|công\s+bố|công\s+khai|đánh\s+giá|thẩm\s+tra"
     r"|dừng|tạm\s+dừng|nâng\s+cao|đảm\s+bảo|bảo\s+đảm|sửa\s+đổi|thành\s+lập|khảo\s+sát|quản\s+lý|tổng\s+kết|vận\s+hành"
-    r"|trực\s+tiếp|nắm|liên\s+hệ|đang|vừa|chỉ|cho\s+biết|là|với|để|tại|theo|trong|về|đối\s+với|khi|nếu|thì|mà|do|cho|từ|trên|đến|vào|sau|trước)\b"
+    r"|trực\s+tiếp|nắm|liên\s+hệ|đang|vừa|chỉ|cho\s+biết|là|với|để|tại|theo|trong|về|đối\s+với|khi|nếu|thì|mà|do|cho|từ|trên|đến|vào|sau|trước"
+    # `người quyết định đầu tư` is a party's name (Luật Xây dựng), not a verb.
+    r"|quyết\s+định(?!\s+đầu\s+tư)|bao\s+gồm|niêm\s+yết|phân\s+(?:công|cấp|bổ|loại)|kiến\s+nghị|ký|làm\s+chủ|đổi\s+mới)\b"
 )
 # Units named only as related are not units (gold README): `các cơ quan, đơn
 # vị có liên quan`, `chính quyền địa phương`, `các cơ quan chức năng`.
@@ -74,7 +84,7 @@ _VAGUE_WORDS = {"các", "cơ", "quan", "đơn", "vị", "địa", "phương", "c
 _LOWER_HEAD = regex.compile(r"^(?:cơ\s+quan|đơn\s+vị|bộ|sở|ban|ngành|phòng)\b")
 _GENERIC_START = regex.compile(r"^(?:các\s+|những\s+)?(?:cơ\s+quan|đơn\s+vị|chính\s+quyền|lực\s+lượng|cá\s+nhân|bộ\s+phận"
                                 r"|địa\s+phương|cộng\s+đồng|tổ\s+chức|người|ngành)\b")
-_VAGUE_MARK = regex.compile(r"liên\s+quan|chức\s+năng|\bkhác\b|địa\s+phương|cấp\s+dưới|\bmình\b|trực\s+thuộc$|nghiệp\s+vụ")
+_VAGUE_MARK = regex.compile(r"liên\s+quan|chức\s+năng|thẩm\s+quyền|\bkhác\b|địa\s+phương|cấp\s+dưới|\bmình\b|trực\s+thuộc$|nghiệp\s+vụ")
 _PLACE_WORD = regex.compile(r"^(?:tỉnh|thành\s+phố|huyện|quận|thị\s+xã|xã|phường|thị\s+trấn|đặc\s+khu)\b")
 _KIND_WORD = regex.compile(r"^(?:phòng|đơn\s+vị|ban|ngành|cơ\s+quan|doanh\s+nghiệp|tổ\s+chức|bộ|sở|địa\s+phương"
                            r"|trung\s+tâm|hội|đoàn\s+thể|cục|vụ|chi\s+cục)\b")
@@ -84,7 +94,7 @@ _WORD = regex.compile(r"\S+")
 # next name's tail: `các Cục trưởng, Vụ trưởng thuộc Bộ` -> Các Cục, Vụ thuộc Bộ.
 _BARE_PLURAL = regex.compile(r"^(?:các|Các)\s+(Cục|Vụ|Sở|Phòng|Ban|Viện|Chi\s+cục|Tổng\s+cục)$")
 # Bare offices addressed as a class (`Bộ trưởng, Thủ trưởng cơ quan ngang Bộ`).
-_BARE_OFFICE = {"bộ trưởng": "Các Bộ"}
+_BARE_OFFICE = {"bộ trưởng": "Các Bộ", "các bộ trưởng": "Các Bộ"}
 _SLASH = regex.compile(r"\s*/\s*(?=\p{Lu})")
 _ABBREV = (("ủy ban nhân dân", "ubnd"), ("uỷ ban nhân dân", "ubnd"), ("hội đồng nhân dân", "hđnd"))
 _TONES = {"òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "ọa": "oạ", "òe": "oè", "óe": "oé", "ỏe": "oẻ",

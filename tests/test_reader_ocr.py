@@ -200,3 +200,17 @@ def test_missing_tesseract_or_vietnamese_says_what_to_install(monkeypatch):
             ocr.ocr_page(img, 1, 1.0)
         assert err.value.kind == "unsupported"
         assert "'vie'" in str(err.value) and "install Debian tesseract-ocr tesseract-ocr-vie" in str(err.value)
+
+
+@needs_ocr
+def test_margin_from_body_rows_joins_wrapped_paragraph():
+    """017: one paragraph sits at the left margin and four full rows wrap at a
+    bullet's indent; the margin must come from the body rows at the true
+    edge, so the paragraph's wrapped lines join into one Line."""
+    lines, _ = ocr.ocr_page(_render("017", 1), 1, ocr.OCR_DPI / 72)
+    texts = _texts(lines)
+    para = texts[_index(texts, r"^Khoa Hệ thống Thông tin \(K\.HTTT\)")]
+    assert "kế hoạch tổ chức bảo vệ" in para and para.rstrip().endswith("như sau:")
+    # The heading under it stays apart, and the header column is untouched.
+    assert texts[_index(texts, r"^Khoa Hệ thống Thông tin \(K\.HTTT\)") + 1].startswith("l) Lịch bảo vệ")
+    assert any(t.startswith("KHOA HỆ TH") for t in texts)

@@ -31,6 +31,10 @@ if [ "$missing" = 1 ]; then
 fi
 
 python3 -m venv .venv
-.venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e ".${extras}"
+# pip's build chatter goes to a log; it is shown only if the install fails.
+if ! { .venv/bin/python -m pip install -q --upgrade pip && .venv/bin/python -m pip install -q -e ".${extras}"; } >.venv/pip.log 2>&1; then
+  tail -n 40 .venv/pip.log >&2
+  echo "setup: pip install failed (full log: .venv/pip.log)" >&2
+  exit 1
+fi
 echo "setup: ready ($(.venv/bin/congvan --help >/dev/null && echo 'congvan installed in .venv'))"

@@ -23,6 +23,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import networkx
 import pytest
 
 import congvan
@@ -47,7 +48,7 @@ CHAIN_FILES = (
 
 @dataclass
 class Chains:
-    graph: "congvan.pipeline.graph.networkx.DiGraph"  # type: ignore[name-defined]
+    graph: networkx.DiGraph
     ids: dict[str, str]   # corpus prefix -> letter_id (node id)
 
     def node(self, prefix: str) -> dict:

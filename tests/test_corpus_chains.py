@@ -107,7 +107,7 @@ def test_chain_1_circulars_of_bct_to_lao_cai(chains: Chains) -> None:
     assert chains.edge("080", "081")["relation"] == "amends"
     # "Ngày 25 tháng 3 năm 2026, Bộ Công Thương ban hành Thông tư số 15/2026/TT-BCT ...": no cue word.
     assert chains.edge("057", "080")["relation"] == "mentions"
-    # 057 cites TT 38 too, by number (its relation: the xfail test below).
+    # 057 cites TT 38 too, by number (its relation: the test below).
     assert chains.edge("057", "081")["confidence"] == 1.0
 
 
@@ -121,10 +121,6 @@ def test_chain_1_cv_2496_responds_to_cv_2265(chains: Chains) -> None:
     assert chains.edge("046", "057")["relation"] == "responds_to"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the references parser gives 057's own citation of TT 38/2025 the relation 'amends', taken from the "
-    "'sửa đổi, bổ sung ... Thông tư số 38/2025/TT-BCT' inside its description of TT 15: CV 2265 amends "
-    "nothing; that 'amends' belongs to the stated edge 080 -> 081 only"))
 def test_chain_1_cv_2265_does_not_amend_tt_38(chains: Chains) -> None:
     assert chains.edge("057", "081")["relation"] == "mentions"
 
@@ -140,10 +136,6 @@ def test_chain_2_qd_1074_bxd_to_lao_cai(chains: Chains) -> None:
     assert edge["confidence"] == 1.0 and "1074/QD-BXD" in edge["evidence"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "044's subject 'V/v triển khai thực hiện Quyết định số 1074/QĐ-BXD ...' is where the cue is; the "
-    "references parser reads that reference with relation 'mentions' (the body only says 'Bộ trưởng Bộ Xây "
-    "dựng ban hành Quyết định số 1074/QĐ-BXD'), so the edge is 'mentions', not 'implements'"))
 def test_chain_2_cv_7432_implements_qd_1074(chains: Chains) -> None:
     assert chains.edge("044", "043")["relation"] == "implements"
 
@@ -256,10 +248,6 @@ def test_chain_7_cuc_hoa_chat_813_cites_597(chains: Chains) -> None:
     assert not chains.graph.nodes[ext]["in_corpus"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "056 says 'Đề nghị tham khảo Công văn số 597/HC-QLHC ... gửi Sở Công Thương tỉnh Quảng Ngãi (gửi kèm "
-    "theo Công văn này)': the 'kèm theo' cue follows the reference inside a parenthesis, which the "
-    "references parser does not read, so the relation is 'mentions', not 'attachment'"))
 def test_chain_7_cv_597_is_attached_to_cv_813(chains: Chains) -> None:
     assert chains.edge("056", "060")["relation"] == "attachment"
 

@@ -55,6 +55,9 @@ _RELATIONS: list[tuple[regex.Pattern, Relation]] = [
     # Only the letter's own enclosure; `ban hành kèm theo Quyết định` is not one.
     (regex.compile(r"(?:^|[(;.]\s*)(?:dinh\s*kem|(?:xin\s*)?gui\s*kem(?:\s*theo)?|kem\s*theo\s*(?:day|ban\s*sao))\s*$"), "attachment"),
 ]
+# `(gửi kèm theo Công văn này)` after a citation: this letter encloses it.
+_ENCLOSED_HERE = regex.compile(r"^[^;]{0,120}?\(\s*(?:gui\s*)?kem\s*theo\s*(?:cong\s*van|van\s*ban|thong\s*bao|to\s*trinh)\s*nay")
+_SUBJECT_LEAD = regex.compile(r"^\(?\s*(?:v\s?[/.]\s?[vw]|ve\s*viec)\s*[:.]?\s*")
 _PRIORITY: dict[str, int] = {"mentions": 0, "attachment": 1, "repeals": 2, "replaces": 2, "amends": 2,
                              "responds_to": 3, "legal_basis": 3, "implements": 4}
 _OFFICE_ISSUER = regex.compile(r"^(?:bo\s*truong|thu\s*truong|chu\s*tich|giam\s*doc|tong\s*cuc\s*truong|cuc\s*truong|chanh\s*van\s*phong|pho\s*thu\s*tuong)$")
@@ -73,6 +76,7 @@ class Mention:
     subject: str | None
     relation: Relation = "mentions"
     snippet: str = ""
+    cue: Relation | None = None
     nested_in: int | None = None
     cites: list[tuple[int, Relation]] = field(default_factory=list)
 
@@ -190,6 +194,8 @@ def find_mentions(text: str, skip: list[tuple[int, int]], own_key: str | None = 
     mentions.sort(key=lambda x: x.start)
     _nest(mentions)
     for mention in mentions:
+        cue = _lead_cue(text, mention)
+        mention.cue = cue if cue in ("amends", "replaces", "repeals") else None
         mention.relation = _relation(text, mention, mentions)
     return mentions
 
@@ -213,17 +219,31 @@ def _nest(mentions: list[Mention]) -> None:
                 inner.nested_in = i
 
 
-def _relation(text: str, m: Mention, mentions: list[Mention]) -> Relation:
+def _lead_cue(text: str, m: Mention) -> Relation | None:
+    """The verb right before a citation (`sửa đổi, bổ sung`, `thay thế`,
+    `bãi bỏ`, `Đính kèm`): it says what the sentence's subject does to it."""
     lead = fold(text[max(0, m.start - 80):m.start])
     for pattern, relation in _RELATIONS[3:]:
         if pattern.search(lead):
             return relation
+    return None
+
+
+def _relation(text: str, m: Mention, mentions: list[Mention]) -> Relation:
+    # Inside another citation's description the cue is that document's act
+    # (`Thông tư 15 sửa đổi Thông tư 38`): an edge of it, kept in `cites`.
     if m.nested_in is not None:
         return "mentions"
+    cue = _lead_cue(text, m)
+    if cue:
+        return cue
+    if _ENCLOSED_HERE.search(fold(text[m.end:m.desc_end + 60])):
+        return "attachment"
     clause = _clause_start(text, m.start)
-    opener = fold(text[clause:m.start]).strip()
+    opener = _SUBJECT_LEAD.sub("", fold(text[clause:m.start]).strip())
     # Only the first citation a clause opens takes the clause's verb, and only
-    # when nothing but connecting words stands between them.
+    # when nothing but connecting words stands between them. A `V/v` subject
+    # opens a clause too (`V/v triển khai thực hiện Quyết định số 1074`).
     if len(opener) <= 60:
         for pattern, relation in _RELATIONS[:3]:
             if pattern.match(opener) or (relation == "responds_to" and pattern.search(opener)):
@@ -267,7 +287,9 @@ def resolve(mentions: list[Mention], context_place: str | None, letter_issuer: s
             continue
         outer = mentions[m.nested_in]
         lead = fold((outer.subject or "")[:40])
-        rel: Relation = "implements" if regex.match(r"(?:trien\s*khai|thuc\s*hien|huong\s*dan\s*thi\s*hanh)", lead) else "mentions"
+        rel: Relation = m.cue or (
+            "implements" if regex.match(r"(?:trien\s*khai|thuc\s*hien|huong\s*dan\s*thi\s*hanh)", lead) else "mentions"
+        )
         o, i = mention_ref[m.nested_in], mention_ref[k]
         if o != i and (i, rel) not in cites.setdefault(o, []):
             cites[o].append((i, rel))

@@ -81,3 +81,23 @@ def test_one_document_two_spellings_share_a_key() -> None:
 )
 def test_symbol_implies_type_and_issuer(symbol: str, doc_type: str | None, issuer: str) -> None:
     assert split_symbol(symbol) == (doc_type, issuer)
+
+
+def test_ocr_bent_so_and_lost_slash() -> None:
+    # corpus 054/055 read through OCR: `Só:1050 /QĐ-SCT`, `Sé: 1105KH-ĐKT`.
+    m = NUMBER_LINE.search("Só:1050 /QĐ-SCT")
+    assert (m["num"], m["sym"]) == ("1050", "QĐ-SCT")
+    m = NUMBER_LINE.search("Sé: 1105KH-ĐKT")
+    assert (m["num"], m["sym"], m["slash"]) == ("1105", "KH-ĐKT", None)
+
+
+def test_issuer_name_that_wraps_into_so_is_not_the_own_number() -> None:
+    import congvan
+
+    text = ("SỞ CÔNG THƯƠNG\nĐOÀN KIỂM TRA\nTHEO QUYẾT ĐỊNH\nSỐ 1050/QĐ-SCT\nSé: 1105KH-ĐKT\n"
+            "Lào Cai, ngày 10 tháng 3 năm 2026\nKẾ HOẠCH\nKiểm tra việc chấp hành quy định\n"
+            "Thực hiện Quyết định số 1050/QĐ-SCT ngày 06/3/2026 của Giám đốc Sở Công Thương;\n")
+    got = congvan.to_json(congvan.parse_text(text))
+    assert (got["number"], got["symbol"]) == ("1105", "KH-ĐKT")
+    assert got["confidence"]["number"] < 1.0 and any("slash" in w for w in got["warnings"])
+    assert [(r["number"], r["relation"]) for r in got["references"]] == [("1050", "implements")]

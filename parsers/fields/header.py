@@ -18,7 +18,7 @@ from congvan.parsers.fields.codes import issuer_codes, type_titles
 from congvan.parsers.fields.dates import PLACE_DATE, DateReading, build_date, group, search_long
 from congvan.parsers.fields.lines import TextLine, fold, is_upper, upper_share
 from congvan.parsers.fields.vocabulary import BODY_HEAD, LEVEL_START, OFFICE_START, ordinary_case
-from congvan.parsers.fields.numbers import NUMBER_LINE, SYMBOL, parse_number, split_symbol
+from congvan.parsers.fields.numbers import NUMBER_LINE, SYMBOL, ParsedNumber, parse_number, split_symbol
 from congvan.parsers.syllables import is_syllable, syllable_share
 
 # Folded (accent-free, lower-case) markers; OCR loses accents, so match folded.
@@ -184,21 +184,32 @@ def parse_header(lines: list[TextLine]) -> Header:
 
     # Number line.
     num_idx = None
+    candidates = []
     for i, line in enumerate(zone):
         m = NUMBER_LINE.search(line.text)
+        # Mid-line, only `Số:` with its colon is the letter's own number (a
+        # merged OCR header); `... QUYẾT ĐỊNH SỐ 1050/QĐ-SCT` names another one.
         if m and (m.start() == 0 or fold(line.text[: m.start()]).strip(" :|") == "" or
-                  upper_share(line.text[: m.start()]) > 0.6):
-            parsed = parse_number(m["num"], m["sym"])
-            h.number = DocumentNumber(
-                number=parsed.number, symbol=parsed.symbol, raw=m.group().strip(), confidence=parsed.confidence,
-            )
-            h.spans["number"] = (line.start + m.start(), line.start + m.end())
-            h.confidence["number"] = parsed.confidence
-            if parsed.warning:
-                h.warnings.append(parsed.warning)
-            num_idx = i
-            h.used.add(line.index)
-            break
+                  m["colon"] and upper_share(line.text[: m.start()]) > 0.6):
+            candidates.append((i, line, m))
+    # `Số:` with a colon beats a bare `SỐ 1050/...` (an issuer name that
+    # wrapped: `ĐOÀN KIỂM TRA THEO QUYẾT ĐỊNH / SỐ 1050/QĐ-SCT`).
+    candidates.sort(key=lambda c: (c[2]["colon"] is None, c[0]))
+    if candidates:
+        i, line, m = candidates[0]
+        parsed = parse_number(m["num"], m["sym"])
+        if not m["slash"] and parsed.number:
+            parsed = ParsedNumber(parsed.number, parsed.symbol, min(parsed.confidence, 0.7),
+                                  "no slash between number and symbol (OCR): read as number and symbol")
+        h.number = DocumentNumber(
+            number=parsed.number, symbol=parsed.symbol, raw=m.group().strip(), confidence=parsed.confidence,
+        )
+        h.spans["number"] = (line.start + m.start(), line.start + m.end())
+        h.confidence["number"] = parsed.confidence
+        if parsed.warning:
+            h.warnings.append(parsed.warning)
+        num_idx = i
+        h.used.add(line.index)
     if num_idx is None:
         # A `Số:` line the grammar cannot read (`Số: 21/24 /TCHQ-TXNK`, `Số;/?!/ /CI-TTHT`):
         # keep the symbol if one stands at its end, never guess the number.

@@ -27,8 +27,11 @@ SYMBOL = rf"(?:\d{{4}}{_SEP})?-?{_PART}(?:{_SEP}{_PART_N})*"
 
 # The letter's own number line. `Số` can be OCR'd `Sô`/`SỐ`/`So`.
 NUMBER_LINE = regex.compile(
-    r"(?<![\p{L}])(?:S[ốôoỐÔO]|SỐ)\s*(?:hiệu)?\s*[:;.]?\s*"
-    r"(?P<num>[^\s/]{0,12}(?:\s{1,3}[^\s/]{1,6}){0,3}?)?\s*[/|]\s*"
+    # OCR bends the accent of `Số` (`Só:`, `Sé:`).
+    r"(?<![\p{L}])(?:S[ốôoỐÔOóòồổộÓÒéế]|SỐ)\s*(?:hiệu)?\s*(?P<colon>[:;.])?\s*"
+    r"(?P<num>[^\s/]{0,12}(?:\s{1,3}[^\s/]{1,6}){0,3}?)?"
+    # The slash may be lost to OCR (`1105KH-ĐKT`): digits then a code and a hyphen.
+    r"\s*(?:(?P<slash>[/|])\s*|(?<=\d)(?=\p{Lu}{1,6}\s?-\s?\p{Lu}))"
     # `597/HC-QLHCV/v cấp ...` (a flattened cell): the V belongs to `V/v`.
     rf"(?P<sym>{SYMBOL})(?!(?<=V)/v)",
 )

@@ -15,8 +15,8 @@ import regex
 from pydantic import BaseModel
 
 from congvan.models.records import Letter, Source
-from congvan.parsers.fields.addressees import find_distribution, find_recipients, last_noi_nhan
-from congvan.parsers.fields.footer import unmerge_footer
+from congvan.parsers.fields.addressees import find_distribution, find_recipients, first_noi_nhan
+from congvan.parsers.fields.footer import enclosure_start, unmerge_footer
 from congvan.parsers.fields.directives import parse_directives
 from congvan.parsers.fields.header import parse_header
 from congvan.parsers.fields.lines import split_lines
@@ -89,8 +89,13 @@ def parse_read_result(read: ReadResult, *, file: str | None = None, content_hash
     warnings += header.warnings
     recipients, kg_at, after_kg = find_recipients(lines, header.body_start, min(len(lines), header.body_start + 40))
     body_start = after_kg if kg_at is not None else header.body_start
-    noi_nhan = last_noi_nhan(lines, body_start)
+    noi_nhan = first_noi_nhan(lines, body_start)
     if noi_nhan is not None:
+        # An enclosed copy of another letter after the footer is not this letter.
+        enclosure = enclosure_start(lines, noi_nhan)
+        if enclosure is not None:
+            warnings.append(f"text after line {enclosure} is an enclosed document and was left out of the record")
+            lines = lines[:enclosure]
         lines = unmerge_footer(lines, noi_nhan)
     distribution, nn_at, nn_used = find_distribution(lines, body_start)
     footer_from = nn_at if nn_at is not None else len(lines)
@@ -101,7 +106,8 @@ def parse_read_result(read: ReadResult, *, file: str | None = None, content_hash
 
     skip = [header.spans["number"]] if "number" in header.spans else []
     own = header.number
-    mentions = find_mentions(text, skip, canonical_key(own.number, own.symbol) if own else None)
+    letter_text = text[: lines[-1].end] if lines else text
+    mentions = find_mentions(letter_text, skip, canonical_key(own.number, own.symbol) if own else None)
     province = _province(header.parent_issuer, header.issuer) or header.place
     references = resolve(mentions, province, header.issuer)
 

@@ -121,3 +121,25 @@ Nơi nhận:
     assert [(d["depth"], d["label"]) for d in got["directives"]] == [
         (1, "I"), (2, "-"), (3, "1"), (1, "II"), (2, "1"), (3, "-"), (2, "2"), (2, "3"), (3, "i"), (3, "ii"),
     ]
+
+
+def test_an_enclosed_letter_after_the_footer_is_not_part_of_the_record() -> None:
+    # corpus 242 (OCR'd): after its own footer the file holds the enclosed copy
+    # of công văn 2488/TCT-CS with its own header, references and Nơi nhận.
+    from conftest import CORPUS
+
+    got = congvan.to_json(congvan.parse(str(CORPUS / "242_cv-3630-tct-cs-tong-cuc-thue.txt")))
+    assert got["signer"]["name"] == "Hoàng Thị Hà Giang"
+    cited = {f"{r['number']}/{r['symbol']}" for r in got["references"] if r["number"]}
+    assert "2488/TCT-CS" in cited  # the letter cites its enclosure ...
+    assert "1077/CT-TTKT2" not in cited  # ... but what the enclosure cites is not this letter's
+    assert [d["label"] for d in got["directives"]] == ["1", "2", "3"]
+    assert any("enclosed document" in w for w in got["warnings"])
+
+
+def test_a_procedure_line_starting_with_noi_nhan_is_not_the_footer() -> None:
+    text = ("Kính gửi: Sở Tư pháp.\n1. Nơi nhận hồ sơ: Trung tâm Phục vụ hành chính công tỉnh.\n"
+            "2. Thời hạn giải quyết: 05 ngày làm việc.\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n")
+    got = _parse(text)
+    assert [d["name"] for d in got["distribution"]] == ["Như trên", "Lưu: VT"]
+    assert [d["label"] for d in got["directives"]] == ["1", "2"]

@@ -17,7 +17,8 @@ from congvan.parsers.fields.vocabulary import BODY_HEAD, COLLECTIVE, OFFICE_STAR
 # Matched on folded text (OCR drops accents: `Kinh gui`, `Kinh gfri`).
 KINH_GUI = regex.compile(r"^(?:kinh\s*gui|kinh\s*gfri|kinh\s*goi)\s*[:;.]?\s*")
 DIEN = regex.compile(r"^(?P<who>.{3,80}?)\s+điện\s*:\s*(?P<rest>.*)$", regex.IGNORECASE)
-NOI_NHAN = regex.compile(r"^noi\s*nhan\s*[:;.]?")
+# `Nơi nhận:` / `Nơi nhận` alone, never `Nơi nhận hồ sơ: ...` in a procedure's text.
+NOI_NHAN = regex.compile(r"^noi\s*nhan\s*(?:[:;.]|$|(?=\s*\())")
 _ITEM = regex.compile(r"^(?:[-–+•·*~]|\.(?=\s))\s*")  # `~` is an OCR dash
 _PURPOSE = regex.compile(r"\s*\((?P<p>[^()]{1,80})\)\s*[;.,]?\s*$")
 _LUU = regex.compile(r"^lưu\b", regex.IGNORECASE)
@@ -93,9 +94,10 @@ def _clean_name(text: str) -> str:
     return " ".join(text.split()).strip(_TRAIL + "-")
 
 
-def last_noi_nhan(lines: list[TextLine], start: int) -> int | None:
-    """Index of the last `Nơi nhận` line at or after `start`."""
-    for i in range(len(lines) - 1, start - 1, -1):
+def first_noi_nhan(lines: list[TextLine], start: int) -> int | None:
+    """Index of the letter's own `Nơi nhận` line at or after `start`: the
+    first one; a later one belongs to an enclosed copy of another letter."""
+    for i in range(start, len(lines)):
         if NOI_NHAN.match(fold(lines[i].text)):
             return i
     return None
@@ -104,7 +106,7 @@ def last_noi_nhan(lines: list[TextLine], start: int) -> int | None:
 def find_distribution(lines: list[TextLine], start: int) -> tuple[list[DistributionEntry], int | None, set[int]]:
     """The `Nơi nhận` list at or after lines[start]: (entries, index of the
     Nơi nhận line, indices of the lines the list used)."""
-    at = last_noi_nhan(lines, start)
+    at = first_noi_nhan(lines, start)
     if at is None:
         return [], None, set()
     used = {at}

@@ -28,8 +28,8 @@ LABEL = regex.compile(
       | \((?P<proman>[ivx]{{1,4}})\)\.?\s*(?=\S)
       | (?P<letter>[a-zđ])\s?\)\s*(?=\S)
       | (?P<letterdot>[a-hk-nq-vxyđ])\.\s+(?=\p{{L}})
-      | (?P<dash>[-–•])\s*(?=\S)
-      | (?P<plus>\+)\s*(?=\S)
+      | (?P<dash>[-–•])\s*(?=[\p{{L}}\d"(\[])
+      | (?P<plus>\+)\s*(?=[\p{{L}}\d"(\[])
     )""",
     regex.VERBOSE,
 )

@@ -13,6 +13,8 @@ import regex
 
 from congvan.parsers.fields.lines import TextLine, fold, is_upper
 from congvan.parsers.fields.signer import AUTHORITY, looks_like_name
+from congvan.parsers.fields.header import MOTTO
+from congvan.parsers.fields.numbers import NUMBER_LINE
 from congvan.parsers.fields.vocabulary import OFFICE_CAPS_END
 
 # A right-column piece at the end of a line: a delegation, an office in
@@ -67,3 +69,15 @@ def unmerge_footer(lines: list[TextLine], start: int) -> list[TextLine]:
         return lines
     merged = lines[:start] + [l for l in left if l.text] + right
     return [TextLine(l.text, l.start, l.end, i) for i, l in enumerate(merged)]
+
+
+def enclosure_start(lines: list[TextLine], footer: int) -> int | None:
+    """Index where a second document begins after the letter's footer (an
+    enclosed copy of a letter it answers: its own motto or `Số:` line), or None.
+    What follows belongs to that document, not to this letter's record."""
+    for i in range(footer + 1, len(lines)):
+        text = lines[i].text
+        m = NUMBER_LINE.match(text)
+        if MOTTO.search(fold(text)) or (m and m["colon"]):
+            return i
+    return None

@@ -23,7 +23,7 @@ from congvan.parsers.syllables import is_syllable, syllable_share
 
 # Folded (accent-free, lower-case) markers; OCR loses accents, so match folded.
 # OCR bends the motto (`Ty do - Hanh phức`, `lự do`), so its pieces are matched loosely.
-_MOTTO = regex.compile(
+MOTTO = regex.compile(
     r"c[o0]ng\s*h[o0]a\s*x[a4]\s*h[o0]i|doc\s*lap\s*-|doc\s*lap\s*tu\s*do|(?<![a-z])[tl][uy]\s*do\s*-?\s*h[a4]nh|"
     r"h[a4]nh\s*phuc$|chu\s*nghia\s*viet\s*nam|(?<![a-z])[tl][uy]\s*do\s*-?\s*$"
 )
@@ -84,7 +84,7 @@ class Header:
 
 def _cut_motto(line: TextLine) -> str:
     """The part of a line before the national motto (merged OCR columns)."""
-    m = _MOTTO.search(fold(line.text))
+    m = MOTTO.search(fold(line.text))
     return line.text[: m.start()].strip(" -") if m else line.text
 
 
@@ -107,7 +107,7 @@ def find_body_start(lines: list[TextLine], limit: int = 80) -> int:
     seen_header = False
     for i, line in enumerate(lines[:limit]):
         f = fold(line.text)
-        if NUMBER_LINE.match(line.text) or PLACE_DATE.match(f) or _MOTTO.search(f) or _title_of(line.text):
+        if NUMBER_LINE.match(line.text) or PLACE_DATE.match(f) or MOTTO.search(f) or _title_of(line.text):
             seen_header = True
             continue
         if _BODY_START.match(f):
@@ -152,7 +152,7 @@ def unmerge_columns(zone: list[TextLine]) -> list[TextLine]:
     for line in zone:
         f = fold(line.text)
         cut = None
-        m = _MOTTO.search(f)
+        m = MOTTO.search(f)
         if m and m.start() > 0 and f[: m.start()].strip(" -|"):
             cut = m.start()
         d = PLACE_DATE.search(f)
@@ -356,7 +356,7 @@ def _stops_subject(line: TextLine, taken: set[int]) -> bool:
         id(line) in taken
         or NUMBER_LINE.match(line.text)
         or PLACE_DATE.search(f)
-        or _MOTTO.search(f)
+        or MOTTO.search(f)
         or _BODY_START.match(f)
         or _SEPARATOR.match(line.text)
         or syllable_share(line.text) < 0.5  # OCR debris of a stamp or the motto
@@ -367,7 +367,7 @@ def _stops_subject(line: TextLine, taken: set[int]) -> bool:
 
 def _clean_place(text: str) -> str | None:
     text = NUMBER_LINE.sub("", text)
-    m = _MOTTO.search(fold(text))
+    m = MOTTO.search(fold(text))
     if m:
         text = text[m.end():]
     text = regex.sub(r"^[\W\d_]+|[\W_]+$", "", text)

@@ -42,3 +42,18 @@ def test_impossible_day_is_not_a_date() -> None:
     reading = read_date("ngày 31 tháng 4 năm 2023")
     assert reading.date is not None and reading.date.precision == "month"
     assert reading.warning
+
+
+def test_legal_basis_with_a_date_is_body_not_the_issue_line() -> None:
+    # corpus 194 (TVPL page of NĐ 170/2025, its date line lost): `Căn cứ Luật ... ngày 18
+    # tháng 02 năm 2025;` has the shape of a place-and-date line but is no issue date.
+    import congvan
+
+    got = congvan.to_json(congvan.parse_text(
+        "CHÍNH PHỦ\nSố: 170/2025/NĐ-CP\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nNGHỊ ĐỊNH\n"
+        "Quy định về tuyển dụng, sử dụng và quản lý công chức\n"
+        "Căn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025;\n"
+    ))
+    assert got["issued"] is None
+    assert got["subject"] == "Quy định về tuyển dụng, sử dụng và quản lý công chức"
+    assert got["references"] == [] or all(r["relation"] == "legal_basis" for r in got["references"])

@@ -102,16 +102,24 @@ def _title_of(text: str) -> str | None:
     return None
 
 
+def _bare_date_line(text: str) -> bool:
+    """A short line that is only a date (an issue line whose place was lost)."""
+    m = search_long(text)
+    return bool(m) and len(text) < 60 and m.start() < 12 and m.end() >= len(text.rstrip(" .)")) - 2
+
+
 def find_body_start(lines: list[TextLine], limit: int = 80) -> int:
     """Index of the first body line; the header is everything above it."""
     seen_header = False
     for i, line in enumerate(lines[:limit]):
         f = fold(line.text)
+        # Body openers first: `Căn cứ Luật ... ngày 18 tháng 02 năm 2025;` has
+        # the shape of a place-and-date line but opens the body.
+        if _BODY_START.match(f) and not _bare_date_line(line.text):
+            return i
         if NUMBER_LINE.match(line.text) or PLACE_DATE.match(f) or MOTTO.search(f) or _title_of(line.text):
             seen_header = True
             continue
-        if _BODY_START.match(f):
-            return i
         if seen_header and len(line.text) > 160 and not _VV.match(line.text):
             return i
     # No header at all (a pasted body): everything is body.
@@ -251,7 +259,7 @@ def parse_header(lines: list[TextLine]) -> Header:
         # A date line whose place OCR lost (`lề) ngày 18 tháng 11 năm 2025`): the date still counts.
         for i, line in enumerate(zone):
             m = search_long(line.text)
-            if m and len(line.text) < 60 and m.end() >= len(fold(line.text).rstrip(" .)")) - 2:
+            if m and _bare_date_line(line.text):
                 reading = build_date(group(line.text, m, "d"), group(line.text, m, "m"), group(line.text, m, "y"))
                 if reading.date is None:
                     continue

@@ -20,6 +20,8 @@ from congvan.parsers.normalize import normalize
         ("Số:      /KH-UBND", None, "KH-UBND"),
         ("Số: 597/HC-QLHCV/v cấp Giấy phép", "597", "HC-QLHC"),  # corpus 060 flattened
         ("Số: 11306/VPCP-NN", "11306", "VPCP-NN"),
+        ("Số: 1141-TC/QĐ/CĐKT", "1141", "TC/QĐ/CĐKT"),  # corpus 024, before 2001
+        ("Số: 18-KL/TW", "18", "KL/TW"),  # party numbering (gold 011)
     ],
 )
 def test_own_number_line(line: str, number: str | None, symbol: str) -> None:

@@ -206,7 +206,7 @@ def parse_header(lines: list[TextLine]) -> Header:
     if candidates:
         i, line, m = candidates[0]
         parsed = parse_number(m["num"], m["sym"])
-        if not m["slash"] and parsed.number:
+        if not m["slash"] and not m["hyphen"] and parsed.number:
             parsed = ParsedNumber(parsed.number, parsed.symbol, min(parsed.confidence, 0.7),
                                   "no slash between number and symbol (OCR): read as number and symbol")
         h.number = DocumentNumber(
@@ -336,7 +336,9 @@ def parse_header(lines: list[TextLine]) -> Header:
     bodies = _join_bodies([o for o in org if o])
     if bodies:
         h.issuer = known_body(ordinary_case(bodies[-1]))
-        h.parent_issuer = known_body(ordinary_case(bodies[-2])) if len(bodies) > 1 else None
+        parent = known_body(ordinary_case(bodies[-2])) if len(bodies) > 1 else None
+        # A body printed twice (a logo line above the name) is not its own parent.
+        h.parent_issuer = parent if parent and fold(parent) != fold(h.issuer) else None
         h.issuer_source = "header"
         h.spans["issuer"] = (org_lines[0].start, org_lines[-1].end)
         h.used.update(l.index for l in org_lines)

@@ -29,9 +29,11 @@ SYMBOL = rf"(?:\d{{4}}{_SEP})?-?{_PART}(?:{_SEP}{_PART_N})*"
 NUMBER_LINE = regex.compile(
     # OCR bends the accent of `Số` (`Só:`, `Sé:`).
     r"(?<![\p{L}])(?:S[ốôoỐÔOóòồổộÓÒéế]|SỐ)\s*(?:hiệu)?\s*(?P<colon>[:;.])?\s*"
-    r"(?P<num>[^\s/]{0,12}(?:\s{1,3}[^\s/]{1,6}){0,3}?)?"
+    r"(?P<num>[^\s/]{0,12}?(?:\s{1,3}[^\s/]{1,6}){0,3}?)?"
     # The slash may be lost to OCR (`1105KH-ĐKT`): digits then a code and a hyphen.
-    r"\s*(?:(?P<slash>[/|])\s*|(?<=\d)(?=\p{Lu}{1,6}\s?-\s?\p{Lu}))"
+    r"\s*(?:(?P<slash>[/|])\s*|(?<=\d)(?=\p{Lu}{1,6}\s?-\s?\p{Lu})"
+    # Before 2001 and in party documents the number takes a hyphen: `1141-TC/QĐ/CĐKT`, `11-CT/TU`.
+    r"|(?P<hyphen>(?<=\d)-)(?=\p{Lu}{1,6}/))"
     # `597/HC-QLHCV/v cấp ...` (a flattened cell): the V belongs to `V/v`.
     rf"(?P<sym>{SYMBOL})(?!(?<=V)/v)",
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from congvan.models.records import ActionItem, FailedFile, Letter, Source
+from congvan.models.records import ActionItem, Letter, Source
 
 
 def _src(source: Source | None) -> dict[str, Any] | None:
@@ -63,6 +63,7 @@ def letter_to_json(letter: Letter) -> dict[str, Any]:
         "doc_type": letter.doc_type,
         "subject": letter.subject,
         "urgency": letter.urgency,
+        "secrecy": letter.secrecy,
         "recipients": [r.name for r in letter.recipients],
         "distribution": [{"name": d.name, "purpose": d.purpose} for d in letter.distribution],
         "signer": {
@@ -101,7 +102,3 @@ def letter_to_json(letter: Letter) -> dict[str, Any]:
             "directives": [_src(d.source) for d in letter.directives],
         },
     }
-
-
-def failure_to_json(failure: FailedFile) -> dict[str, Any]:
-    return failure.model_dump()

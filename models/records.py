@@ -188,6 +188,7 @@ class Letter(Record):
     doc_type: str = "Công văn"
     subject: str | None = None
     urgency: str | None = None
+    secrecy: str | None = None
     recipients: tuple[Recipient, ...] = ()
     distribution: tuple[DistributionEntry, ...] = ()
     signer: Signer | None = None

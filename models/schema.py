@@ -105,7 +105,8 @@ class LetterOut(_Out):
     parent_issuer: Optional[str]
     doc_type: str
     subject: Optional[str]
-    urgency: Optional[str]
+    urgency: Optional[str] = Field(description="Urgency mark under the number: Khẩn, Thượng khẩn, Hỏa tốc")
+    secrecy: Optional[str] = Field(default=None, description="Secrecy mark: Mật, Tối mật, Tuyệt mật")
     recipients: list[str]
     distribution: list[DistributionOut]
     signer: SignerOut

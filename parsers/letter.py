@@ -27,7 +27,6 @@ from congvan.parsers.normalize import NormText, normalize
 from congvan.parsers.readers.base import ReadResult
 
 _PROVINCE = regex.compile(r"(?:tỉnh|thành phố|TP\.?)\s+(?P<name>[\p{Lu}][\p{L} ]+)$")
-_CLOSING = regex.compile(r"\./\.\s*$|\.\s*/\s*\.\s*$")
 
 
 def letter_id(content: bytes | str) -> str:
@@ -106,7 +105,8 @@ def parse_read_result(read: ReadResult, *, file: str | None = None, content_hash
 
     skip = [header.spans["number"]] if "number" in header.spans else []
     own = header.number
-    letter_text = text[: lines[-1].end] if lines else text
+    # The footer's columns were reordered: the letter ends at its furthest line.
+    letter_text = text[: max(l.end for l in lines)] if lines else text
     mentions = find_mentions(letter_text, skip, canonical_key(own.number, own.symbol) if own else None)
     province = _province(header.parent_issuer, header.issuer) or header.place
     references = resolve(mentions, province, header.issuer)
@@ -143,6 +143,7 @@ def parse_read_result(read: ReadResult, *, file: str | None = None, content_hash
         doc_type=header.doc_type,
         subject=header.subject,
         urgency=header.urgency,
+        secrecy=header.secrecy,
         recipients=tuple(recipients),
         distribution=tuple(distribution),
         signer=signer,

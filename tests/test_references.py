@@ -50,3 +50,23 @@ def test_a_letter_that_amends_in_its_own_title() -> None:
     )
     assert refs["40/2000/TT-BTC"]["relation"] == "amends"
     assert refs["04/1998/QH10"]["relation"] == "legal_basis"
+
+
+def test_short_form_is_another_mention_of_the_same_document() -> None:
+    # seed 001: `(sau đây viết tắt là Công điện 280)` then `tại Công điện 280`.
+    refs, ordered = _refs(
+        "Kính gửi: Các đơn vị thuộc Bộ.\nThực hiện Công điện số 280/CĐ-TTg ngày 19/4/2023 của Thủ tướng Chính phủ "
+        "(sau đây viết tắt là Công điện 280);\n1. Thủ trưởng các đơn vị quán triệt nội dung Công điện 280.\n"
+    )
+    assert list(refs) == ["280/CĐ-TTg"]
+    got = congvan.parse_text("Kính gửi: Các đơn vị.\nThực hiện Công điện số 280/CĐ-TTg ngày 19/4/2023;\nTheo Công điện 280.\n")
+    assert len(got.references[0].mentions) == 2
+
+
+def test_secrecy_is_not_urgency() -> None:
+    got = congvan.to_json(congvan.parse_text(
+        "BỘ CÔNG AN\nSố: 12/BCA-VP\nMẬT\nHÀ NỘI, ngày 02 tháng 3 năm 2024\nV/v bảo vệ bí mật nhà nước\nKính gửi: Các đơn vị.\n"))
+    assert got["secrecy"] == "Mật" and got["urgency"] is None
+    got = congvan.to_json(congvan.parse_text(
+        "BỘ CÔNG THƯƠNG\nSố: 15/BCT-VP\nHỎA TỐC\nHà Nội, ngày 02 tháng 3 năm 2024\nV/v ứng phó bão\nKính gửi: Các Sở Công Thương.\n"))
+    assert got["urgency"] == "Hỏa tốc" and got["secrecy"] is None

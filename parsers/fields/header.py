@@ -33,7 +33,9 @@ _BODY_START = regex.compile(
     r"[a-z\s]{0,40}dien\s*:$)"
 )
 _ESIGN = regex.compile(r"^(?:ky\s*boi|thoi\s*gian\s*ky|dia\s*chi|email|co\s*quan\s*:|ngay\s*ky|to\s*chuc\s*:|ky\s*so)")
-_URGENT = regex.compile(r"^(?:hoa\s*toc|thuong\s*khan|khan|mat|tuyet\s*mat|toi\s*mat)(?:\s|$)")
+# Marks stamped under the number: urgency (độ khẩn) and secrecy (độ mật) are two things.
+_URGENT = regex.compile(r"^(?:hoa\s*toc|thuong\s*khan|khan)(?:\s|$)")
+_SECRET = regex.compile(r"^(?:tuyet\s*mat|toi\s*mat|mat)(?:\s|$)")
 # `V/w`, `V.v`: OCR's readings of `V/v`.
 _VV = regex.compile(r"^\(?\s*(?:V\s?[/.]\s?[vw]\b|Về\s+việc|VỀ\s+VIỆC)\s*[:.]?\s*", regex.IGNORECASE)
 _VE = regex.compile(r"^(?:Về|VỀ)\s+(?:việc\s+|VIỆC\s+)?")
@@ -75,6 +77,7 @@ class Header:
     doc_type: str = "Công văn"
     subject: str | None = None
     urgency: str | None = None
+    secrecy: str | None = None
     body_start: int = 0  # index of the first body line
     spans: dict[str, tuple[int, int]] = field(default_factory=dict)
     confidence: dict[str, float] = field(default_factory=dict)
@@ -324,8 +327,7 @@ def parse_header(lines: list[TextLine]) -> Header:
         f = fold(text)
         if not text or _SEPARATOR.match(text) or _ESIGN.match(f) or _VV.match(text) or PLACE_DATE.search(fold(text)):
             continue
-        if _URGENT.match(f) and len(text) < 20:
-            h.urgency = ordinary_case(text)
+        if _mark(h, text):
             continue
         quality = syllable_share(text)
         names_a_body = BODY_HEAD.match(f) or LEVEL_START.match(f) or known_body(text) != text
@@ -353,11 +355,23 @@ def parse_header(lines: list[TextLine]) -> Header:
         implied, _ = split_symbol(h.number.symbol)
         if implied:
             h.doc_type = implied
-    for line in zone:
-        f = fold(line.text)
-        if _URGENT.match(f) and len(line.text) < 20 and h.urgency is None:
-            h.urgency = ordinary_case(line.text)
+    for line in zone[stop:]:  # marks may also stand under the number, below the issuer block
+        _mark(h, line.text)
     return h
+
+
+def _mark(h: Header, text: str) -> bool:
+    """Record an urgency or secrecy mark line (`HỎA TỐC`, `MẬT`); True if it was one."""
+    f = fold(text)
+    if len(text) >= 20:
+        return False
+    if _URGENT.match(f):
+        h.urgency = h.urgency or ordinary_case(text)
+        return True
+    if _SECRET.match(f):
+        h.secrecy = h.secrecy or ordinary_case(text)
+        return True
+    return False
 
 
 def _stops_subject(line: TextLine, taken: set[int]) -> bool:

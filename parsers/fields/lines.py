@@ -2,7 +2,7 @@
 parser shares: accent folding for tolerant matching and upper-case tests.
 
 Flow: `NormText` -> `split_lines()` -> `TextLine`s (text plus character span)
--> zones (header / body / footer, see `zones.py`) -> field parsers.
+-> header, addressees, footer, body (see `parsers/letter.py`) -> records.
 """
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from congvan.models.records import PartialDate, Reference, Relation, Source
 from congvan.parsers.fields.codes import issuer_codes, type_titles
 from congvan.parsers.fields.dates import SHORT_DATE, build_date, group, search_long
 from congvan.parsers.fields.lines import fold
-from congvan.parsers.fields.numbers import CITED, canonical_key, clean_symbol, parse_number, split_symbol
+from congvan.parsers.fields.numbers import CITED, canonical_key, parse_number, split_symbol
 
 _TYPE_WORDS = sorted({*type_titles(), "Văn bản", "Công văn", "Thông tư liên tịch", "Luật", "Pháp lệnh", "Kết luận", "Hiến pháp"}, key=len, reverse=True)
 _TYPE_ALT = "|".join(regex.escape(t) for t in _TYPE_WORDS)
@@ -191,6 +191,16 @@ def find_mentions(text: str, skip: list[tuple[int, int]], own_key: str | None = 
         mentions.append(Mention(m.start(), cite_end, desc_end, doc_type, None, None, date, issuer, subject,
                                 snippet=" ".join(text[m.start():desc_end].split())))
         taken.append((m.start(), cite_end))
+    # Short forms after a first mention (`Công điện 280` for `Công điện số
+    # 280/CĐ-TTg`): another mention of that document, never a new one.
+    first = {(m.doc_type, m.number): m for m in reversed(mentions) if m.number}
+    for m in _SHORT_FORM.finditer(text):
+        target = first.get((_type_name(m["type"]), m["num"]))
+        if target is None or target.start >= m.start() or not free(m.start(), m.end()):
+            continue
+        mentions.append(Mention(m.start(), m.end(), m.end(), target.doc_type, target.number, target.symbol,
+                                None, None, None, snippet=m.group()))
+        taken.append((m.start(), m.end()))
     mentions.sort(key=lambda x: x.start)
     _nest(mentions)
     for mention in mentions:

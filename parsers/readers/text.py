@@ -56,7 +56,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         legacy = _legacy(text) if syllable_share(text[:20000]) < _MIN_SHARE else None
         return legacy if legacy else (text, "utf-8")
     head = data[:4096]
-    if len(head) >= 4 and head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4:
+    if len(head) >= 4 and (head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4):
         order = "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
         try:
             return data.decode(order), order.replace("-le", "").replace("-be", "")

@@ -10,40 +10,46 @@ The public API for scripts and notebooks:
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported lazily at run time so `import congvan` stays cheap
+    import networkx
+    import pandas
+
+    from congvan.models.records import Letter
 
 __version__ = "0.1.0"
 
 
-def parse(path: str, **options: Any):  # noqa: ANN201 - returns congvan.models.Letter
+def parse(path: str) -> Letter:
     """Read one file (PDF, DOCX, DOC, RTF, TXT, image) into a Letter; raises ReadError."""
     from congvan.pipeline.parse import parse_file
 
-    return parse_file(path, **options)
+    return parse_file(path)
 
 
-def parse_text(text: str, **options: Any):  # noqa: ANN201
-    """Parse a letter already in a Python string."""
+def parse_text(text: str, *, file: str | None = None) -> Letter:
+    """Parse a letter already in a Python string (`file` names it in the record)."""
     from congvan.pipeline.parse import parse_string
 
-    return parse_string(text, **options)
+    return parse_string(text, file=file)
 
 
-def to_json(letter: Any) -> dict:
+def to_json(letter: Letter) -> dict:
     """The JSON object `congvan parse --json` prints for a Letter."""
     from congvan.models.output import letter_to_json
 
     return letter_to_json(letter)
 
 
-def load_store(db: str) -> dict:
+def load_store(db: str) -> dict[str, pandas.DataFrame]:
     """Every table of an ingested store (`congvan ingest --db`) as pandas DataFrames, by name."""
     from congvan.pipeline.store import load_tables
 
     return load_tables(db)
 
 
-def load_graph(db: str):  # noqa: ANN201 - returns networkx.DiGraph
+def load_graph(db: str) -> networkx.DiGraph:
     """The citation graph of an ingested store; nodes carry doc_type, number, symbol,
     issuer, date, subject, in_corpus; edges (citing -> cited) carry relation,
     evidence, confidence."""

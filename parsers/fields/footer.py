@@ -12,18 +12,19 @@ from __future__ import annotations
 import regex
 
 from congvan.parsers.fields.lines import TextLine, fold, is_upper
-from congvan.parsers.fields.signer import AUTHORITY, looks_like_name
+from congvan.parsers.fields.addressees import NOI_NHAN
+from congvan.parsers.fields.signer import AUTHORITY, PREFIXES, looks_like_name
 from congvan.parsers.fields.header import MOTTO
 from congvan.parsers.fields.numbers import NUMBER_LINE
 from congvan.parsers.fields.vocabulary import OFFICE_CAPS_END
 
 # A right-column piece at the end of a line: a delegation, an office in
 # capitals, or a signature mark.
-_AUTH_INSIDE = regex.compile(r"\s(?P<right>(?:KT|TM|TL|TUQ|K/T|T/M|T/L)\s*[./]\s*\S.*)$")
+# Mid-line a lone `Q.` is too ambiguous to split on; the other prefixes are not.
+_AUTH_INSIDE = regex.compile(rf"\s(?P<right>(?:{'|'.join(p for p in PREFIXES if p != 'Q')})\s*[./]\s*\S.*)$")
 _TRAILING_CAPS = regex.compile(r"\s(?P<right>(?:\p{Lu}+\s){0,5}\p{Lu}+)$")
 _SIG_MARK = regex.compile(r"\s*\((?:ĐÃ KÝ|Đã ký|đã ký|KÝ|Ký)[^)]{0,20}\)\s*")
 _NAME_TAIL = regex.compile(r"\s(?P<right>(?:\p{Lu}\p{Ll}+\s){1,4}\p{Lu}\p{Ll}+)$")
-_NOI_NHAN = regex.compile(r"^noi\s*nhan")
 
 
 def _piece(line: TextLine, a: int, b: int) -> TextLine:
@@ -55,7 +56,7 @@ def unmerge_footer(lines: list[TextLine], start: int) -> list[TextLine]:
             m = _TRAILING_CAPS.search(line.text)
             if m and OFFICE_CAPS_END.search(m["right"]) and not is_upper(line.text[: m.start()]):
                 cut = m.start("right")
-            elif interleaved and not _NOI_NHAN.match(fold(line.text)) and not any(looks_like_name(r.text) for r in right):
+            elif interleaved and not NOI_NHAN.match(fold(line.text)) and not any(looks_like_name(r.text) for r in right):
                 n = _NAME_TAIL.search(line.text)
                 if n and looks_like_name(n["right"]) and line.text[: n.start()].strip():
                     cut = n.start("right")

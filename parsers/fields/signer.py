@@ -15,7 +15,10 @@ from congvan.parsers.fields.lines import TextLine, fold, is_upper
 from congvan.parsers.fields.vocabulary import KNOWN_OFFICES
 from congvan.parsers.syllables import is_syllable
 
-AUTHORITY = regex.compile(r"^(?P<p>KT|TM|TL|TUQ|Q|K/T|T/M|T/L)\s*[./]\s*(?P<rest>\S.*)$")
+# Delegation prefixes: KT. (deputy), TM. (for a collective), TL. (by order),
+# TUQ. (by authorisation), Q. (acting); `K/T`-style in old letters.
+PREFIXES = ("KT", "TM", "TL", "TUQ", "Q", "K/T", "T/M", "T/L")
+AUTHORITY = regex.compile(rf"^(?P<p>{'|'.join(PREFIXES)})\s*[./]\s*(?P<rest>\S.*)$")
 _SIG_MARK = regex.compile(r"^[\[(]?\s*(?:đã\s*ký|ký|ky|đóng\s*dấu|chữ\s*ký|daky|signed|ký\s*tên)[^\n]{0,30}[\])]?$", regex.IGNORECASE)
 _ANNEX = regex.compile(r"^(?:phu\s*luc|bieu\s*mau|mau\s*so|danh\s*muc)\b")
 _NOT_NAME = regex.compile(

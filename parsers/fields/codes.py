@@ -28,20 +28,23 @@ def type_titles() -> list[str]:
     return _codes()["type_titles"]
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=2)
+def _folded(table: str) -> dict[str, str]:
+    """The table keyed also by its upper-cased, Đ-as-D spelling."""
+    codes: dict[str, str] = _codes()[table]
+    return {**{k.upper().replace("Đ", "D"): v for k, v in codes.items()}, **codes}
+
+
+def _lookup(table: str, code: str) -> str | None:
+    folded = _folded(table)
+    return folded.get(code) or folded.get(code.upper().replace("Đ", "D"))
+
+
 def type_for_code(code: str) -> str | None:
     """`QĐ` -> Quyết định; also `QD` (Đ typed as D) and any case."""
-    table = type_codes()
-    if code in table:
-        return table[code]
-    folded = {k.upper().replace("Đ", "D"): v for k, v in table.items()}
-    return folded.get(code.upper().replace("Đ", "D"))
+    return _lookup("type_codes", code)
 
 
-@lru_cache(maxsize=4096)
 def issuer_for_code(code: str) -> str | None:
-    table = issuer_codes()
-    if code in table:
-        return table[code]
-    folded = {k.upper().replace("Đ", "D"): v for k, v in table.items()}
-    return folded.get(code.upper().replace("Đ", "D"))
+    """`BCT` -> Bộ Công Thương; also `BKHDT` for `BKHĐT` and any case."""
+    return _lookup("issuer_codes", code)

@@ -194,15 +194,19 @@ def _csv(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> bytes:
     return buf.getvalue().encode("utf-8-sig")
 
 
+def _by_letter(items: Iterable[ActionItem], letters: dict[str, Letter] | None
+               ) -> list[tuple[str, Letter | None, list[ActionItem]]]:
+    """Action items grouped by their letter, in first-seen order, with the letter if known."""
+    groups: dict[str, list[ActionItem]] = {}
+    for item in items:
+        groups.setdefault(item.letter_id, []).append(item)
+    return [(lid, (letters or {}).get(lid), group) for lid, group in groups.items()]
+
+
 def to_jira(items: Iterable[ActionItem], letters: dict[str, Letter] | None = None) -> bytes:
     """Jira CSV: a parent Task per letter, then its action items as Sub-tasks."""
-    letters = letters or {}
     rows: list[dict[str, Any]] = []
-    by_letter: dict[str, list[ActionItem]] = {}
-    for item in items:
-        by_letter.setdefault(item.letter_id, []).append(item)
-    for letter_id, group in by_letter.items():
-        letter = letters.get(letter_id)
+    for letter_id, letter, group in _by_letter(items, letters):
         symbol = _number_symbol(letter)
         subject = letter.subject if letter and letter.subject else ""
         parent = jira_issue_id(f"letter:{letter_id}")
@@ -282,13 +286,8 @@ def to_gitlab(items: Iterable[ActionItem], letters: dict[str, Letter] | None = N
 def to_todoist(items: Iterable[ActionItem], letters: dict[str, Letter] | None = None) -> bytes:
     """Todoist's CSV template: a section per letter, its tasks under it.
     PRIORITY 1 is the highest (p1), 4 the default."""
-    letters = letters or {}
     rows: list[dict[str, Any]] = []
-    by_letter: dict[str, list[ActionItem]] = {}
-    for item in items:
-        by_letter.setdefault(item.letter_id, []).append(item)
-    for letter_id, group in by_letter.items():
-        letter = letters.get(letter_id)
+    for letter_id, letter, group in _by_letter(items, letters):
         rows.append({"TYPE": "section", "CONTENT": (f"{_number_symbol(letter) or letter_id} "
                                                     f"{letter.subject if letter and letter.subject else ''}").strip()[:200]})
         for item in group:

@@ -276,9 +276,11 @@ def letters_from_store(db: str | Path) -> list[Letter]:
     """Letters rebuilt from an ingested store, ordered by issue date then id.
 
     The store keeps every field the exports need (header, signer, recipients,
-    distribution, references, action items) but not the parser's per-field
-    confidence: letters read back carry an empty `confidence`, so `nd30_fields`
-    falls back to 1.0 and the warnings, which the store keeps.
+    distribution, references, action items) with the parsers' per-field
+    confidence and warnings, so `nd30_fields` (and the registers and edXML made
+    from it) rate a letter read back as it rated the letter parsed. A store
+    written before confidences were kept gives an empty `confidence`: then
+    `nd30_fields` falls back to 1.0 and the warnings.
     """
     from congvan.pipeline import store
 
@@ -315,7 +317,8 @@ def letters_from_store(db: str | Path) -> list[Letter]:
         parts = by[l["letter_id"]]
         number = None
         if l["number"] or l["symbol"] or l["number_raw"]:
-            number = DocumentNumber(number=l["number"], symbol=l["symbol"], raw=l["number_raw"] or "")
+            number = DocumentNumber(number=l["number"], symbol=l["symbol"], raw=l["number_raw"] or "",
+                                    confidence=_stored_confidence(l.get("number_confidence")))
         signer = None
         if l["signer_name"] or l["signer_title"] or l["signer_authority"]:
             signer = Signer(name=l["signer_name"], title=l["signer_title"], authority=l["signer_authority"])
@@ -327,8 +330,14 @@ def letters_from_store(db: str | Path) -> list[Letter]:
             recipients=tuple(parts["recipients"]), distribution=tuple(parts["distribution"]), signer=signer,
             references=tuple(parts["references"]), action_items=tuple(parts["action_items"]),
             warnings=tuple(l["warnings"] or ()),
+            confidence={k: float(v) for k, v in (l.get("confidence") or {}).items()},
         ))
     return sort_letters(out)
+
+
+def _stored_confidence(value: Any) -> float:
+    """A stored number confidence; a store made before they were kept has none: 1.0, as before."""
+    return 1.0 if value is None or value != value else float(value)
 
 
 def sort_letters(letters: Iterable[Letter]) -> list[Letter]:

@@ -66,6 +66,8 @@ CREATE TABLE IF NOT EXISTS letters (
     n_pages INTEGER,
     ocr_used BOOLEAN,
     warnings VARCHAR[],
+    confidence MAP(VARCHAR, DOUBLE),  -- the parsers' per-field confidence, 0..1 (number 0.2 when garbled)
+    number_confidence DOUBLE,         -- how surely the Số: line was read
     text VARCHAR
 );
 CREATE TABLE IF NOT EXISTS "references" (
@@ -171,7 +173,17 @@ def connect(db: str | Path, *, read_only: bool = False) -> "duckdb.DuckDBPyConne
     con = duckdb.connect(str(path), read_only=read_only)
     if not read_only:
         con.execute(SCHEMA)
+        # A store made before the columns existed gets them empty: its letters read
+        # back as before (confidence from the warnings) until they are parsed again.
+        for column, kind in _ADDED_COLUMNS["letters"]:
+            con.execute(f"ALTER TABLE letters ADD COLUMN IF NOT EXISTS {column} {kind}")
     return con
+
+
+# Columns added to a table after stores were first written, with their types.
+_ADDED_COLUMNS: dict[str, list[tuple[str, str]]] = {
+    "letters": [("confidence", "MAP(VARCHAR, DOUBLE)"), ("number_confidence", "DOUBLE")],
+}
 
 
 # ---------------------------------------------------------------- row building
@@ -204,6 +216,8 @@ def letter_rows(letter: "Letter") -> dict[str, list[dict[str, Any]]]:
         "signer_title": letter.signer.title if letter.signer else None,
         "signer_authority": letter.signer.authority if letter.signer else None,
         "n_pages": len(letter.pages), "ocr_used": ocr_used, "warnings": list(letter.warnings),
+        "confidence": {k: float(v) for k, v in sorted(letter.confidence.items())},
+        "number_confidence": float(num.confidence) if num else None,
         "text": letter.text,
     })
     for i, ref in enumerate(letter.references):
@@ -279,12 +293,17 @@ def append_rows(con: "duckdb.DuckDBPyConnection", table: str, rows: list[dict[st
 
     cols = _columns(con, table)
     # Arrow infers list and null columns poorly from Python rows: let DuckDB cast to the declared types.
-    data = pa.table({c: pa.array([r.get(c) for r in rows]) for c in cols})
+    # A dict would be inferred as a struct, which does not cast to a MAP: those columns are typed here.
+    maps = {c for c, t in _types(con, table) if t == "MAP(VARCHAR, DOUBLE)"}
+    data = pa.table({c: pa.array([r.get(c) for r in rows], type=pa.map_(pa.string(), pa.float64()) if c in maps else None)
+                     for c in cols})
     con.register("_batch", data)
     try:
         casts = ", ".join(f'CAST("{c}" AS {t})' for c, t in _types(con, table))
         verb = "INSERT OR REPLACE" if replace else "INSERT"
-        con.execute(f'{verb} INTO "{table}" SELECT {casts} FROM _batch')
+        # By name: a store given a column later (`_ADDED_COLUMNS`) has it last.
+        names = ", ".join(f'"{c}"' for c, _ in _types(con, table))
+        con.execute(f'{verb} INTO "{table}" ({names}) SELECT {casts} FROM _batch')
     finally:
         con.unregister("_batch")
 

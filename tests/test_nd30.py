@@ -112,3 +112,65 @@ def test_filter_by_date_and_issuer() -> None:
     assert [l.issuer for l in may] == ["Sở Công Thương"]          # `tháng 5 năm 2023` counts for May
     assert [l.issuer for l in nd30.filter_letters(letters, issuer="Bộ Công Thương")] == ["Bộ Công Thương"]
     assert [l.issuer for l in nd30.filter_letters(letters, issuer="khánh hoà")] == ["Sở Công Thương"]  # parent body, tone placement
+
+
+GARBLED_NUMBER = """TỔNG CỤC THUẾ                      CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+CỤC THUẾ TỈNH KHÁNH HÒA                  Độc lập - Tự do - Hạnh phúc
+
+Số: 2!8] /CT-CS                     Khánh Hòa, ngày 12 tháng 6 năm 2023
+V/v hướng dẫn hoàn thuế giá trị gia tăng
+
+Kính gửi: Công ty TNHH Thương mại Nha Trang
+
+Cục Thuế tỉnh Khánh Hòa nhận được công văn của Công ty hỏi về hoàn thuế giá trị gia tăng.
+Đề nghị Công ty căn cứ quy định hiện hành để lập hồ sơ hoàn thuế.
+
+Nơi nhận:                                   KT. CỤC TRƯỞNG
+- Như trên;                                  PHÓ CỤC TRƯỞNG
+- Lưu: VT, CS.
+                                             Nguyễn Văn An
+"""
+
+
+def test_confidence_and_warnings_survive_the_store(tmp_path: Path) -> None:
+    from congvan.pipeline import registers
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "garbled.txt").write_text(GARBLED_NUMBER, encoding="utf-8")
+    ocr = CORPUS / "242_cv-3630-tct-cs-tong-cuc-thue.txt"    # OCR'd: `ngày,È2 tháng 9 năm 202}`
+    if ocr.exists():
+        (folder / ocr.name).write_bytes(ocr.read_bytes())
+    db = tmp_path / "s.duckdb"
+    ingest([folder], db, workers=1, log=lambda s: None)
+    stored = {l.id: l for l in nd30.letters_from_store(db)}
+
+    parsed = garbled = congvan.parse(folder / "garbled.txt")
+    assert parsed.confidence["number"] == 0.2 and any("garbled" in w for w in parsed.warnings)
+    back = stored[parsed.id]
+    assert back.confidence == parsed.confidence and back.warnings == parsed.warnings
+    assert back.number.confidence == parsed.number.confidence == 0.2
+    f = nd30.nd30_fields(back)
+    assert f == nd30.nd30_fields(parsed)
+    # The symbol was read but the number beside it was garbled: 0.2, not a certain 1.0
+    # (nor the 0.5 a warning alone would give); the blank number stays 0.
+    assert f["CodeNotation"] == {"value": "CT-CS", "confidence": 0.2}
+    assert f["CodeNumber"] == {"value": None, "confidence": 0.0}
+    assert f["IssuedDate"]["confidence"] == 1.0
+    # The register made from the store names the doubtful symbol for the clerk.
+    reg = registers.build_register("den", [back])
+    assert reg.trace[0]["CodeNotation"] == 0.2 and "ký hiệu (0.2)" in reg.rows[0][-1]
+
+    if ocr.exists():
+        parsed = congvan.parse(folder / ocr.name)
+        back = stored[parsed.id]
+        assert parsed.confidence["issued"] == 0.0 and back.confidence == parsed.confidence
+        assert any("cannot be read" in w for w in back.warnings)
+        assert nd30.nd30_fields(back) == nd30.nd30_fields(parsed)
+        # The place was read off the same unreadable date line: as doubtful as the date.
+        assert nd30.nd30_fields(back)["Place"] == {"value": "Hà Nội", "confidence": 0.0}
+
+    # The table itself carries them, for notebooks and the Parquet export.
+    letters = congvan.load_store(str(db))["letters"].set_index("letter_id")
+    assert letters.loc[garbled.id, "confidence"] == {"issued": 1.0, "number": 0.2}
+    assert letters.loc[garbled.id, "number_confidence"] == 0.2

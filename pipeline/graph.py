@@ -13,9 +13,11 @@ when known; a reference without an issuer uses the issuer its symbol implies
 and is linked only when exactly one letter fits. A reference without a number
 (`Công điện của Thủ tướng Chính phủ chấn chỉnh ...`) is linked when exactly one
 letter or external node of the same type and issuer fits by subject overlap and
-is older than the citing text. Lookups go through a canonical-key index and a
-(doc type, subject token) inverted index, so the work grows with the number of
-references, not with its square.
+is older than the citing text, sharing at least one of the reference's rare
+subject words. Lookups go through a canonical-key index and a subject-word
+index blocked by (doc type, issuer) that is read only for rare words, so the
+work per reference is bounded and the whole grows with the number of
+references, not with the corpus times it (benchmarks/bench_ingest.py --graph).
 """
 from __future__ import annotations
 
@@ -39,9 +41,11 @@ _STOP = frozenset(
     "của và các về việc số ngày năm tháng trong với theo cho tại đến được là những này đã có một để đối từ "
     "trên thì bị do ra vào như nhằm sau trước khi".split()
 )
-# A reference whose rarest words still name more documents than this is too generic
-# to single one out: it stays unresolved, and the work per reference stays bounded.
-_COMMON_POSTINGS = 500
+# A subject word in more documents of one type and issuer than this says what a
+# document is about (`phòng`, `chống`, `dịch`), not which one it is: it is not
+# used to find candidates. 50 kept the most right links on the 100k benchmark
+# (fewer ties among documents alike only in common words) at a quarter of 200's work.
+_RARE_DF = 50
 _UBND = regex.compile(r"uy\s*ban\s*nhan\s*dan")
 _HDND = regex.compile(r"hoi\s*dong\s*nhan\s*dan")
 _PLACE_WORD = regex.compile(r"\b(?:tinh|thanh\s+pho|tp)\b\.?")
@@ -195,6 +199,54 @@ def build_graph(letters: Iterable[dict[str, Any]], refs: Iterable[dict[str, Any]
             gc.enable()
 
 
+class _SubjectBlocks:
+    """The subject-word index for unnumbered references, blocked by (doc type,
+    issuer key): a reference reads only the blocks of its type whose issuer is
+    compatible with its own, and in them only the postings of its rare words.
+
+    Which postings are read: a fit shares at least 60 % (and at least 3) of the
+    reference's n words, so it holds one of its rarest min(floor(0.4 n), n - 3) + 1
+    words (prefix filtering). Of those, a word found in more than `_RARE_DF`
+    documents of the blocks names a topic (`phòng`, `chống`, `dịch`), not a
+    document, and is not looked up: a fit must share at least one word that
+    singles documents out. Since the words are read rarest first, dropping the
+    common ones drops no such fit, so the exactly-one-fit rule still sees every
+    fit; and the work per reference is bounded by `_RARE_DF` times its prefix
+    length, whatever the size of the corpus.
+    """
+
+    def __init__(self, nodes: Iterable[Node]) -> None:
+        self._postings: dict[tuple[str | None, str | None], dict[str, list[Node]]] = defaultdict(
+            lambda: defaultdict(list))
+        for node in nodes:
+            if node.tokens:
+                block = self._postings[(_doc_type_key(node.doc_type), node.issuer_key)]
+                for tok in node.tokens:
+                    block[tok].append(node)
+        self._issuers: dict[str | None, list[str | None]] = defaultdict(list)
+        for tkey, ikey in self._postings:
+            self._issuers[tkey].append(ikey)
+        self._compatible: dict[tuple[str, str | None], list[dict[str, list[Node]]]] = {}
+
+    def _blocks(self, tkey: str, ikey: str | None) -> list[dict[str, list[Node]]]:
+        # A few hundred issuers per type at most, and references repeat them: checked once per pair.
+        found = self._compatible.get((tkey, ikey))
+        if found is None:
+            found = self._compatible[(tkey, ikey)] = [
+                self._postings[(tkey, other)] for other in sorted(self._issuers.get(tkey, ()), key=str)
+                if issuers_compatible(ikey, other)]
+        return found
+
+    def probe(self, tkey: str, ikey: str | None, tokens: frozenset[str]) -> list[list[Node]]:
+        """The postings to read for a reference: one list per rare prefix word."""
+        blocks = self._blocks(tkey, ikey)
+        lists = [(sum(len(b.get(tok, ())) for b in blocks), tok) for tok in tokens]
+        lists.sort()
+        n = len(tokens)
+        prefix = lists[: min(int(0.4 * n), n - 3) + 1]
+        return [b[tok] for df, tok in prefix if df <= _RARE_DF for b in blocks if tok in b]
+
+
 def _build_graph(letters: Iterable[dict[str, Any]], refs: Iterable[dict[str, Any]]) -> Graph:
     g = Graph()
     by_key: dict[str, list[Node]] = defaultdict(list)
@@ -299,10 +351,7 @@ def _build_graph(letters: Iterable[dict[str, Any]], refs: Iterable[dict[str, Any
 
     # 3. References without a number: one document of the same type (and issuer)
     #    with a similar subject, older than the text citing it.
-    index: dict[tuple[str | None, str], list[Node]] = defaultdict(list)
-    for node in g.nodes.values():
-        for tok in node.tokens:
-            index[(_doc_type_key(node.doc_type), tok)].append(node)
+    blocks = _SubjectBlocks(g.nodes.values())
     for ref in unnumbered:
         ref_key = (ref["letter_id"], ref["idx"])
         tokens = subject_tokens(_ref_subject(ref))
@@ -311,30 +360,24 @@ def _build_graph(letters: Iterable[dict[str, Any]], refs: Iterable[dict[str, Any
         found: Link | None = None
         why = "no letter or external node of known, earlier date fits"
         if tkey and tkey != "van ban" and len(tokens) >= 3:
-            # A fit shares at least 60 % of the reference's words, so it holds one of
-            # its rarest floor(0.4 n) + 1 words: only those postings are read.
-            postings = sorted((index.get((tkey, tok), ()) for tok in tokens), key=len)
-            probe = postings[: int(0.4 * len(tokens)) + 1]
-            shared: Counter[str] = Counter()
-            if sum(map(len, probe)) > _COMMON_POSTINGS:
+            probe = blocks.probe(tkey, ikey, tokens)
+            if not probe:
                 why = "the subject words are too common to single out one document"
-                probe = []
-            for posting in probe:
-                for n in posting:
-                    if n.node_id not in shared:
-                        shared[n.node_id] = len(tokens & n.tokens)
             deadline = [d for d in (letter_date.get(ref["letter_id"]), *not_after.get(ref_key, ())) if d]
             fits: list[tuple[float, Node, int]] = []
-            for node_id, k in shared.items():
-                node = g.nodes[node_id]
-                if node_id == ref["letter_id"] or k < 3 or not issuers_compatible(ikey, node.issuer_key):
-                    continue
-                if k / len(tokens) < 0.6 or k / len(node.tokens) < 0.4:
-                    continue
-                # The cited document must be known to be older: with either date unknown it does not fit.
-                if not node.date or not deadline or not all(date_le(node.date, d) for d in deadline):
-                    continue
-                fits.append((2 * k / (len(tokens) + len(node.tokens)), node, k))
+            seen: set[str] = {ref["letter_id"]}
+            for posting in probe:
+                for node in posting:
+                    if node.node_id in seen:
+                        continue
+                    seen.add(node.node_id)
+                    k = len(tokens & node.tokens)
+                    if k < 3 or k / len(tokens) < 0.6 or k / len(node.tokens) < 0.4:
+                        continue
+                    # The cited document must be known to be older: with either date unknown it does not fit.
+                    if not node.date or not deadline or not all(date_le(node.date, d) for d in deadline):
+                        continue
+                    fits.append((2 * k / (len(tokens) + len(node.tokens)), node, k))
             if len(fits) == 1:
                 dice, node, k = fits[0]
                 dated = f"; dated {node.date}, not after {min(deadline)}"

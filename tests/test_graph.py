@@ -160,3 +160,28 @@ def test_unnumbered_reference_with_two_fits_stays_unresolved() -> None:
     # Without cd999 exactly one older Công điện fits (the later one never does).
     one = build_graph([letters[0], letters[2], citer], [ref]).links[0]
     assert one["node_id"] == "cd280" and one["method"] == "subject"
+
+
+def test_unnumbered_reference_needs_a_rare_shared_word() -> None:
+    # 60 Công điện on storms share the words `phòng chống bão lũ ngập lụt` (topic
+    # words: each in more than `_RARE_DF` of the Prime Minister's Công điện).
+    from congvan.pipeline.graph import _RARE_DF
+
+    common = "phòng chống bão lũ ngập lụt"
+    fillers = [_letter(f"cd{i:03d}", str(100 + i), "CĐ-TTg", "Thủ tướng Chính phủ", "2023-01-02", "Công điện",
+                       f"{common} khu vực {i} đợt {i}") for i in range(_RARE_DF + 10)]
+    target = _letter("cd280", "280", "CĐ-TTg", "Thủ tướng Chính phủ", "2023-04-19", "Công điện",
+                     f"{common} chấn chỉnh kỷ luật")
+    citer = _letter("citer", "1", "SCT-VP", "Sở Công Thương", "2023-05-10")
+    ref = _ref("citer", 0, None, None, "Thủ tướng Chính phủ", None, "Công điện",
+               text=f"Công điện của Thủ tướng Chính phủ {common} chấn chỉnh kỷ luật")
+    # Every filler shares 6 of the reference's 10 words (60 %): without the rare-word
+    # rule 61 documents would fit and the reference would stay unresolved.
+    link = build_graph([*fillers, target, citer], [ref]).links[0]
+    assert link["node_id"] == "cd280" and link["method"] == "subject"
+    assert "10 of 10 subject words shared with Công điện 280/CĐ-TTg" in link["evidence"]
+    assert link["confidence"] == 0.95
+    # Topic words alone single out nothing, however many documents they match.
+    generic = dict(ref, text=f"Công điện của Thủ tướng Chính phủ {common} khu vực")
+    link = build_graph([*fillers, target, citer], [generic]).links[0]
+    assert link["method"] == "unresolved" and "too common" in link["evidence"]

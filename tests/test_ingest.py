@@ -268,3 +268,77 @@ def test_cli_export_writes_parquet(tmp_path: Path) -> None:
     missing = subprocess.run([str(CONGVAN), "export", "--db", str(tmp_path / "nope.duckdb"), "--parquet", str(out)],
                              capture_output=True, text=True, timeout=60)
     assert missing.returncode != 0 and "no such database" in missing.stderr
+
+
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_row_building_error_fails_the_file_not_the_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        engine: str) -> None:
+    import ingest_faults
+
+    from congvan.pipeline import ingest as ingest_module
+
+    if engine == "dask":
+        pytest.importorskip("dask.distributed")
+        monkeypatch.setattr(ingest_module, "dask_task", ingest_faults.dask_task)
+    else:
+        monkeypatch.setattr(ingest_module, "parse_task", ingest_faults.parse_task)
+    folder = tmp_path / "in"
+    varied_corpus(folder, 4)
+    (folder / "bad-rows.txt").write_text(SEEDS[0].read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "raises.txt").write_text(SEEDS[1].read_text(encoding="utf-8"), encoding="utf-8")
+    db = tmp_path / "s.duckdb"
+    report = ingest([folder], db, workers=2, engine=engine, log=lambda s: None)
+    files = congvan.load_store(str(db))["files"]
+    row = {Path(p).name: r for p, r in files.set_index("path").iterrows()}
+    assert len(row) == len(report.files) == 6
+    for name, error in (("bad-rows.txt", f"ValueError: {ingest_faults.ROW_ERROR}"),
+                        ("raises.txt", f"RuntimeError: {ingest_faults.TASK_ERROR}")):
+        assert row[name]["status"] == "failed" and row[name]["kind"] == "bug", name
+        assert row[name]["reason"] == error
+        assert row[name]["content_hash"] == hashlib.sha256((folder / name).read_bytes()).hexdigest()
+    ok = [name for name, r in row.items() if r["status"] == "ok"]
+    assert sorted(ok) == [f"letter_{i:05d}.txt" for i in range(4)]
+    assert len(congvan.load_store(str(db))["letters"]) == 4
+
+
+def test_store_and_data_files_are_never_hashed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from congvan.pipeline import ingest as ingest_module
+
+    folder = tmp_path / "in"
+    varied_corpus(folder, 2)
+    (folder / "old.zip").write_bytes(b"PK\x05\x06" + bytes(18))
+    hashed: list[str] = []
+    real_hash = ingest_module.file_hash
+    monkeypatch.setattr(ingest_module, "file_hash", lambda p: hashed.append(Path(p).name) or real_hash(p))
+    db = folder / "store.duckdb"   # the store inside the folder it ingests
+    ingest([folder], db, workers=1, log=lambda s: None)
+    assert sorted(hashed) == ["letter_00000.txt", "letter_00001.txt"]
+    files = congvan.load_store(str(db))["files"]
+    skipped = files[files["status"] == "skipped"]
+    assert {"old.zip", "store.duckdb"} <= set(skipped["path"].map(lambda p: Path(p).name))
+    assert skipped["content_hash"].isna().all()
+    # A second run sees the store file itself now, and still never reads it.
+    hashed.clear()
+    again = ingest([folder], db, workers=1, log=lambda s: None)
+    assert again.parsed_now == 0 and sorted(hashed) == ["letter_00000.txt", "letter_00001.txt"]
+
+
+def test_file_over_the_size_limit_is_a_row_without_being_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from congvan.pipeline import ingest as ingest_module
+
+    folder = tmp_path / "in"
+    varied_corpus(folder, 1)
+    big = folder / "huge.pdf"
+    with big.open("wb") as fh:   # sparse: 201 MB on paper, nothing on disk
+        fh.write(b"%PDF-1.4\n")
+        fh.truncate(201 * 1024 * 1024)
+    hashed: list[str] = []
+    real_hash = ingest_module.file_hash
+    monkeypatch.setattr(ingest_module, "file_hash", lambda p: hashed.append(Path(p).name) or real_hash(p))
+    db = tmp_path / "s.duckdb"
+    report = ingest([folder], db, workers=1, log=lambda s: None)
+    assert report.parsed_now == 1 and hashed == ["letter_00000.txt"]
+    files = congvan.load_store(str(db))["files"].set_index("path")
+    row = files.loc[str(big)]
+    assert (row["status"], row["kind"], row["format"]) == ("failed", "too_large", "pdf")
+    assert "201 MB is over the 200 MB limit" in row["reason"]

@@ -4,6 +4,10 @@ packages built here for what the corpus lacks)."""
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -195,3 +199,74 @@ def test_legacy_font_runs_decoded_per_run() -> None:
     result = read_bytes(_package(body), "l.docx")
     assert [line.text for line in result.lines] == ["BỘ TÀI CHÍNH", "Công văn số 12", "Công văn đã là Unicode", "Sè: 5"]
     assert result.encoding == "tcvn3"
+
+
+# --- LibreOffice housekeeping: profiles removed, the whole process group stopped ----------
+
+_CONVERT_SCRIPT = """
+import sys
+from concurrent.futures import ProcessPoolExecutor
+import multiprocessing
+from congvan.parsers.readers.doc import convert_to_docx
+
+data = open(sys.argv[1], "rb").read()
+assert convert_to_docx(data)[:2] == b"PK"
+# A pool worker ends in os._exit (no atexit): its profile must go too.
+with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver")) as pool:
+    assert pool.submit(convert_to_docx, data).result()[:2] == b"PK"
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
+def test_doc_conversion_leaves_no_profile_folder_behind(tmp_path: Path) -> None:
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    run = subprocess.run([sys.executable, "-c", _CONVERT_SCRIPT, str(CORPUS / "076_cv-sct-kt-lao-cai-draft-2019.doc")],
+                         capture_output=True, text=True, env=env, timeout=600)
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+_HANGING_SOFFICE = """#!/bin/sh
+# Like /usr/bin/soffice: a script whose real work happens in a child it starts.
+sleep 600 &
+echo $! > "$CHILD_PID_FILE"
+wait
+"""
+
+_TIMEOUT_SCRIPT = """
+from congvan.parsers.readers import ReadError
+from congvan.parsers.readers.doc import convert_to_docx
+try:
+    convert_to_docx(b"not really a doc", timeout=1)
+except ReadError as exc:
+    assert exc.kind == "timeout", exc
+else:
+    raise SystemExit("no timeout")
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"   # a zombie nobody reaped has stopped all the same
+
+
+def test_libreoffice_timeout_kills_the_children_of_the_script(tmp_path: Path) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "soffice"
+    fake.write_text(_HANGING_SOFFICE)
+    fake.chmod(0o755)
+    pid_file = tmp_path / "child.pid"
+    work = tmp_path / "tmp"
+    work.mkdir()
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "CHILD_PID_FILE": str(pid_file),
+           "TMPDIR": str(work)}
+    run = subprocess.run([sys.executable, "-c", _TIMEOUT_SCRIPT], capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 0, run.stderr
+    child = int(pid_file.read_text())
+    assert not _running(child), "the soffice script's child outlived the timeout"
+    assert list(work.iterdir()) == []

@@ -10,12 +10,19 @@ from `H` fonts, and the TCVN3 letter ư survives as `w:softHyphen`); the DOCX
 reader does the rest. Unicode files take the fast path, `antiword -w 0`, whose
 `|`-framed table rows are put back in column order; when antiword fails or
 reads too little, LibreOffice is the fallback.
+
+LibreOffice runs in its own session (`/usr/bin/soffice` is a shell script
+that starts oosplash and soffice.bin), so a timeout kills the whole process
+group, not just the script; each process's profile folder is removed when
+the process exits (`cleanup`, also called by the ingest workers' stop handler).
 """
 from __future__ import annotations
 
+import atexit
 import io
 import os
 import shutil
+import signal
 import struct
 import subprocess
 import tempfile
@@ -44,6 +51,49 @@ _SPACES = regex.compile(r"[ \t\u00a0]+")
 # profiles are slow to create and two instances sharing one clash.
 _LO_LOCK = threading.Lock()
 _LO_PROFILE: str | None = None
+_LO_PROFILE_PID: int | None = None   # the process that made it: a forked child must not delete its parent's
+_LO_RUNNING: subprocess.Popen | None = None
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        proc.wait(5)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+def cleanup() -> None:
+    """Stop a running conversion and remove this process's LibreOffice profile."""
+    global _LO_PROFILE, _LO_RUNNING
+    if _LO_PROFILE_PID != os.getpid():
+        return
+    if _LO_RUNNING is not None and _LO_RUNNING.poll() is None:
+        _kill_group(_LO_RUNNING)
+    _LO_RUNNING = None
+    if _LO_PROFILE is not None:
+        shutil.rmtree(_LO_PROFILE, ignore_errors=True)
+        _LO_PROFILE = None
+
+
+def _new_profile() -> str:
+    global _LO_PROFILE_PID
+    profile = tempfile.mkdtemp(prefix=f"congvan-lo-{os.getpid()}-")
+    if _LO_PROFILE_PID != os.getpid():
+        _LO_PROFILE_PID = os.getpid()
+        # atexit for ordinary processes; multiprocessing workers end in os._exit,
+        # which skips atexit but runs Finalize callbacks.
+        atexit.register(cleanup)
+        try:
+            from multiprocessing import util
+
+            util.Finalize(None, cleanup, exitpriority=10)
+        except Exception:  # noqa: BLE001 - atexit alone still covers ordinary processes
+            pass
+    return profile
 
 
 def _ole_check(data: bytes) -> None:
@@ -89,11 +139,11 @@ def _soffice() -> str:
 
 def convert_to_docx(data: bytes, timeout: float = SOFFICE_TIMEOUT) -> bytes:
     """Convert .doc bytes to .docx bytes with headless LibreOffice."""
-    global _LO_PROFILE
+    global _LO_PROFILE, _LO_RUNNING
     exe = _soffice()
     with _LO_LOCK:
-        if _LO_PROFILE is None or not os.path.isdir(_LO_PROFILE):
-            _LO_PROFILE = tempfile.mkdtemp(prefix=f"congvan-lo-{os.getpid()}-")
+        if _LO_PROFILE is None or _LO_PROFILE_PID != os.getpid() or not os.path.isdir(_LO_PROFILE):
+            _LO_PROFILE = _new_profile()
         profile = Path(_LO_PROFILE).as_uri()
         with tempfile.TemporaryDirectory(prefix="congvan-doc-") as tmp:
             src = Path(tmp) / "in.doc"
@@ -101,14 +151,25 @@ def convert_to_docx(data: bytes, timeout: float = SOFFICE_TIMEOUT) -> bytes:
             out = Path(tmp) / "out"
             cmd = [exe, f"-env:UserInstallation={profile}", "--headless", "--norestore",
                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), str(src)]
+            # A session of its own: on timeout the script's children (oosplash,
+            # soffice.bin) are killed with it, not left converting for ever.
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    env={**os.environ, "HOME": tmp}, start_new_session=True)
+            _LO_RUNNING = proc
             try:
-                proc = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False,
-                                      env={**os.environ, "HOME": tmp})
+                stdout, stderr = proc.communicate(timeout=timeout)
             except subprocess.TimeoutExpired as exc:
+                _kill_group(proc)
                 raise ReadError("timeout", f"LibreOffice took over {timeout:.0f} s to convert the .doc") from exc
+            except BaseException:
+                # The ingest time limit (an exception from SIGALRM) lands here too.
+                _kill_group(proc)
+                raise
+            finally:
+                _LO_RUNNING = None
             result = out / "in.docx"
             if not result.exists():
-                detail = (proc.stderr or proc.stdout).decode("utf-8", "replace").strip()[:300]
+                detail = (stderr or stdout).decode("utf-8", "replace").strip()[:300]
                 raise ReadError("corrupt", f"LibreOffice could not convert the .doc: {detail or 'no output'}")
             return result.read_bytes()
 

@@ -46,6 +46,9 @@ _STOP = frozenset(
 # used to find candidates. 50 kept the most right links on the 100k benchmark
 # (fewer ties among documents alike only in common words) at a quarter of 200's work.
 _RARE_DF = 50
+# A reference whose every word is a topic word is looked up by its rarest one, unless
+# even that is in more documents than this: then it is too generic to single one out.
+_RAREST_DF = 500
 _UBND = regex.compile(r"uy\s*ban\s*nhan\s*dan")
 _HDND = regex.compile(r"hoi\s*dong\s*nhan\s*dan")
 _PLACE_WORD = regex.compile(r"\b(?:tinh|thanh\s+pho|tp)\b\.?")
@@ -211,8 +214,10 @@ class _SubjectBlocks:
     document, and is not looked up: a fit must share at least one word that
     singles documents out. Since the words are read rarest first, dropping the
     common ones drops no such fit, so the exactly-one-fit rule still sees every
-    fit; and the work per reference is bounded by `_RARE_DF` times its prefix
-    length, whatever the size of the corpus.
+    fit. A reference made only of topic words must share its rarest word, if
+    that is in at most `_RAREST_DF` documents (else nothing is read: too
+    generic). So the work per reference is bounded by max(`_RARE_DF` times the
+    prefix length, `_RAREST_DF`), whatever the size of the corpus.
     """
 
     def __init__(self, nodes: Iterable[Node]) -> None:
@@ -244,7 +249,11 @@ class _SubjectBlocks:
         lists.sort()
         n = len(tokens)
         prefix = lists[: min(int(0.4 * n), n - 3) + 1]
-        return [b[tok] for df, tok in prefix if df <= _RARE_DF for b in blocks if tok in b]
+        rare = [tok for df, tok in prefix if df <= _RARE_DF]
+        if not rare and prefix[0][0] <= _RAREST_DF:
+            # Only topic words: the rarest of them is the best there is to go on.
+            rare = [prefix[0][1]]
+        return [b[tok] for tok in rare for b in blocks if tok in b]
 
 
 def _build_graph(letters: Iterable[dict[str, Any]], refs: Iterable[dict[str, Any]]) -> Graph:

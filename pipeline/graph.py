@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 import regex
 
+from congvan.parsers.fields.lines import fold
+
 if TYPE_CHECKING:
     import duckdb
     import networkx
@@ -55,13 +57,6 @@ _PLACE_WORD = regex.compile(r"\b(?:tinh|thanh\s+pho|tp)\b\.?")
 _OFFICE = regex.compile(r"^(?:bo truong|thu truong|giam doc|pho giam doc|chu tich|cuc truong|tong cuc truong|"
                         r"vu truong|chanh van phong|truong ban)\s+(?=\S+\s)")
 _RELATION_RANK = {"mentions": 0}
-
-
-@lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """Lower case without diacritics (`Đ` -> `d`): for comparing, never for display."""
-    text = unicodedata.normalize("NFD", text.casefold())
-    return "".join(c for c in text if not unicodedata.combining(c)).replace("đ", "d")
 
 
 @lru_cache(maxsize=65536)
@@ -91,10 +86,9 @@ def issuers_compatible(a: str | None, b: str | None) -> bool:
 def subject_tokens(text: str | None) -> frozenset[str]:
     if not text:
         return frozenset()
-    return frozenset(w for w in (fold(t) for t in _WORD.findall(text)) if w not in _STOP_FOLDED and not w.isdigit())
-
-
-_STOP_FOLDED = frozenset(fold(w) for w in _STOP)
+    # Stop words are matched with their accents: `tại` is one, `tai` (thiên tai) is not.
+    words = (t for t in _WORD.findall(unicodedata.normalize("NFC", text).casefold()) if t not in _STOP)
+    return frozenset(fold(w) for w in words if not w.isdigit())
 
 
 def date_le(a: str | None, b: str | None) -> bool:

@@ -18,6 +18,7 @@ punctuation, or a comma followed by such a word.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 
 import regex
@@ -117,6 +118,7 @@ class UnitMention:
     end: int
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Case, Unicode form, tone-mark placement and UBND abbreviations folded:
     the same unit written differently compares equal."""

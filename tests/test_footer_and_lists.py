@@ -143,3 +143,17 @@ def test_a_procedure_line_starting_with_noi_nhan_is_not_the_footer() -> None:
     got = _parse(text)
     assert [d["name"] for d in got["distribution"]] == ["Như trên", "Lưu: VT"]
     assert [d["label"] for d in got["directives"]] == ["1", "2"]
+
+
+def test_kinh_gui_under_a_receipt_stamp() -> None:
+    # corpus 011 (scan): the `ĐẾN` stamp of Cổng TTĐT covers `Kính`, and its
+    # second line falls between the two entries.
+    got = _parse(
+        "THỦ TƯỚNG CHÍNH PHỦ\nSố: 464/TTg-CĐS\nV/v triển khai các Nghị quyết\n"
+        "Hà Nội, ngày 30 tháng 4 năm 2026\nGỔNG THÔNG TTN BIỆN TỬ CHÍNH PHÙ gửi:\n"
+        "- Bộ trưởng, Thủ trưởng cơ quan ngang Bộ;\nĐẾN my GIỞ:...... vu 1512226. _) \"-..\n"
+        "- Chủ tịch Ủy ban nhân dân các tỉnh, thành phố.\n"
+        "Triển khai Kết luận số 18-KL/TW ngày 02 tháng 4 năm 2026 của Ban Chấp hành Trung ương Đảng;\n"
+    )
+    assert got["recipients"] == ["Bộ trưởng, Thủ trưởng cơ quan ngang Bộ", "Chủ tịch Ủy ban nhân dân các tỉnh, thành phố"]
+    assert got["subject"] == "triển khai các Nghị quyết"

@@ -29,6 +29,16 @@ def _names_a_body(text: str) -> bool:
     return bool(BODY_HEAD.match(f) or OFFICE_START.match(f) or COLLECTIVE.match(f))
 
 
+# The first body line ending in `gửi:` (a receipt stamp covered `Kính`).
+_STAMPED_KINH_GUI = regex.compile(r"\sgui\s*:\s*$")
+
+
+def _is_debris(text: str) -> bool:
+    """OCR of a stamp or seal: mostly digits and punctuation, not words."""
+    letters = sum(c.isalpha() for c in text)
+    return letters < len(text) * 0.5 and not _is_item(text)
+
+
 def _strip_item(text: str) -> str:
     return _ITEM.sub("", text).strip()
 
@@ -48,7 +58,7 @@ def find_recipients(lines: list[TextLine], start: int, end: int) -> tuple[list[R
     """
     for i in range(start, min(end, len(lines))):
         line = lines[i]
-        m = KINH_GUI.match(fold(line.text))
+        m = KINH_GUI.match(fold(line.text)) or (i == start and _STAMPED_KINH_GUI.search(fold(line.text)))
         dien = None if m else DIEN.match(line.text)
         if not m and not (dien and line.text.rstrip().endswith(":") or dien and dien["rest"]):
             continue
@@ -65,6 +75,9 @@ def find_recipients(lines: list[TextLine], start: int, end: int) -> tuple[list[R
         while j < end:
             nxt = lines[j]
             text = nxt.text
+            if items and expect_more and _is_debris(text):  # a stamp's OCR between two entries
+                j += 1
+                continue
             if _is_item(text) and (expect_more or _is_item(lines[j - 1].text) or j == i + 1):
                 items.append((_strip_item(text), nxt))
             elif items and not items[-1][0].rstrip().endswith((";", ".", ":")) and text[:1].islower():

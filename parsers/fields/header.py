@@ -30,7 +30,9 @@ MOTTO = regex.compile(
 _BODY_START = regex.compile(
     r"^(?:kinh\s*gui|can\s*cu|thuc\s*hien|trien\s*khai|theo\s*(?:de\s*nghi|chi\s*dao|quy\s*dinh|bao\s*cao)|"
     r"tra\s*loi|phuc\s*dap|ngay\s*\d|vua\s*qua|nham\s|de\s|dieu\s*1\b|chuong\s*[ivx1]|phan\s*(?:i|thu|1)\b|"
-    r"[a-z\s]{0,40}dien\s*:$)"
+    r"[a-z\s]{0,40}dien\s*:$|"
+    # `Kính` under a receipt stamp: OCR keeps only `... gửi:` at the end of the line.
+    r".{0,60}\sgui\s*:$)"
 )
 _ESIGN = regex.compile(r"^(?:ky\s*boi|thoi\s*gian\s*ky|dia\s*chi|email|co\s*quan\s*:|ngay\s*ky|to\s*chuc\s*:|ky\s*so)")
 # Marks stamped under the number: urgency (độ khẩn) and secrecy (độ mật) are two things.

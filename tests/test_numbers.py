@@ -103,3 +103,21 @@ def test_issuer_name_that_wraps_into_so_is_not_the_own_number() -> None:
     assert (got["number"], got["symbol"]) == ("1105", "KH-ĐKT")
     assert got["confidence"]["number"] < 1.0 and any("slash" in w for w in got["warnings"])
     assert [(r["number"], r["relation"]) for r in got["references"]] == [("1050", "implements")]
+
+
+def test_cong_bao_title_sentence_carries_the_header() -> None:
+    # corpus 039 (TCVN3 PDF, Công báo layout) and 027 (.doc): no header block,
+    # the number and date stand in the title sentence.
+    import congvan
+
+    got = congvan.to_json(congvan.parse_text(
+        "QUYẾT ĐỊNH\nCỦA THỦ TƯỚNG CHÍNH PHỦ SỐ 115/2004/QĐ-TTG\nNGÀY 25 THÁNG 6 NĂM 2004 VỀ VIỆC SỬA ĐỔI, BỔ SUNG\n"
+        "QUY CHẾ THÀNH LẬP QUỸ BẢO LÃNH TÍN DỤNG\nTHỦ TƯỚNG CHÍNH PHỦ\nCăn cứ Luật Tổ chức Chính phủ ngày 25 tháng 12 năm 2001;\n"))
+    assert (got["number"], got["symbol"], got["issued"]) == ("115", "2004/QĐ-TTG", "2004-06-25")
+    assert (got["doc_type"], got["issuer"]) == ("Quyết định", "Thủ tướng Chính phủ")
+    assert got["subject"] == "SỬA ĐỔI, BỔ SUNG QUY CHẾ THÀNH LẬP QUỸ BẢO LÃNH TÍN DỤNG"
+    got = congvan.to_json(congvan.parse_text(
+        "Chính phủ\nNghị định của Chính phủ số 114/2003/NĐ-CP\nngày 10/10/2003 về cán bộ, công chức xã, phường, thị trấn.\n"
+        "Chính phủ\nCăn cứ Luật Tổ chức Chính phủ ngày 25 tháng 12 năm 2001;\n"))
+    assert (got["number"], got["symbol"], got["issued"], got["doc_type"]) == ("114", "2003/NĐ-CP", "2003-10-10", "Nghị định")
+    assert got["subject"] == "cán bộ, công chức xã, phường, thị trấn"

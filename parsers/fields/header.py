@@ -15,7 +15,7 @@ import regex
 
 from congvan.models.records import DocumentNumber, PartialDate
 from congvan.parsers.fields.codes import issuer_codes, type_titles
-from congvan.parsers.fields.dates import PLACE_DATE, DateReading, build_date, group, search_long
+from congvan.parsers.fields.dates import PLACE_DATE, DateReading, build_date, group, read_date, search_long
 from congvan.parsers.fields.lines import TextLine, fold, is_upper, upper_share
 from congvan.parsers.fields.vocabulary import BODY_HEAD, LEVEL_START, OFFICE_START, ordinary_case
 from congvan.parsers.fields.numbers import NUMBER_LINE, SYMBOL, ParsedNumber, parse_number, split_symbol
@@ -276,6 +276,11 @@ def parse_header(lines: list[TextLine]) -> Header:
                 h.used.add(line.index)
                 break
 
+    if h.number is None:
+        end = _title_sentence(h, lines[: body + 16])
+        if end is not None:  # the title sentence ran past what looked like the body's start
+            h.body_start = max(h.body_start, end)
+
     # Type title and, for non-công văn, the title block as the subject.
     title_idx = None
     for i, line in enumerate(zone):
@@ -288,10 +293,10 @@ def parse_header(lines: list[TextLine]) -> Header:
             h.used.add(line.index)
             break
 
-    # Subject: the V/v lines, else the lines under the title.
+    # Subject: the V/v lines, else the lines under the title (unless a title sentence gave it).
     taken = {id(zone[i]) for i in (num_idx, date_idx) if i is not None}
     subject_lines: list[TextLine] = []
-    for i, line in enumerate(zone):
+    for i, line in enumerate(zone if h.subject is None else []):
         if _VV.match(line.text) and not NUMBER_LINE.match(line.text):
             subject_lines = [line]
             for nxt in zone[i + 1:]:
@@ -299,7 +304,7 @@ def parse_header(lines: list[TextLine]) -> Header:
                     break
                 subject_lines.append(nxt)
             break
-    if not subject_lines and title_idx is not None:
+    if not subject_lines and title_idx is not None and h.subject is None:
         # The title block may run past where the body seemed to start.
         following = zone[title_idx + 1:] + lines[body:]
         for nxt in following[:12]:
@@ -360,6 +365,59 @@ def parse_header(lines: list[TextLine]) -> Header:
     for line in zone[stop:]:  # marks may also stand under the number, below the issuer block
         _mark(h, line.text)
     return h
+
+
+_TITLE_ALT = "|".join(regex.escape(ft).replace(r"\ ", r"\s+") for ft, _ in _TITLES)
+# The Công báo opening: `QUYẾT ĐỊNH CỦA THỦ TƯỚNG CHÍNH PHỦ SỐ 115/2004/QĐ-TTG NGÀY 25
+# THÁNG 6 NĂM 2004 VỀ VIỆC ...` — type, issuer, number, date and subject in one
+# sentence instead of a header block. Matched on folded text.
+_TITLE_SENTENCE = regex.compile(
+    rf"(?P<type>{_TITLE_ALT})\s+cua\s+(?P<issuer>.{{3,80}}?)\s+so\s*:?\s*(?P<num>\d{{1,6}}[a-z]?)\s*/\s*"
+    rf"(?P<sym>\S+)\s+ngay\s+(?P<date>\d{{1,2}}\s*/\s*\d{{1,2}}\s*/\s*\d{{4}}|\d{{1,2}}\s+thang\s+\d{{1,2}}\s+nam\s+\d{{4}})"
+    r"(?:\s+(?:ve\s+viec|ve)\s+(?P<subject>.+))?$"
+)
+
+
+def _title_sentence(h: Header, zone: list[TextLine]) -> int | None:
+    """Fill the header from a Công báo title sentence when the letter has no `Số:`
+    line; return the index of the first line after the title block, or None."""
+    for k in range(min(len(zone), 4)):
+        head = _TITLE_SENTENCE.match(fold(" ".join(l.text for l in zone[k:k + 3])))
+        if not head:
+            continue
+        issuer_fold = " ".join(fold(" ".join(l.text for l in zone[k:k + 3]))[head.start("issuer"):head.end("issuer")].split())
+        # The sentence runs on to the line that repeats the issuer (the authority
+        # line above `Căn cứ`) or to the body.
+        lines: list[TextLine] = []
+        end = zone[-1].index + 1
+        for line in zone[k:]:
+            f = " ".join(fold(line.text).strip(" .").split())
+            if lines and (f == issuer_fold or _BODY_START.match(f) and not f.startswith("ngay")):
+                end = line.index + (f == issuer_fold)
+                break
+            lines.append(line)
+        text = " ".join(l.text for l in lines)
+        m = _TITLE_SENTENCE.match(fold(text))
+        if not m:
+            return None
+        parsed = parse_number(group(text, m, "num"), group(text, m, "sym"))
+        h.number = DocumentNumber(number=parsed.number, symbol=parsed.symbol, raw=text[m.start("num"):m.end("sym")],
+                                  confidence=parsed.confidence)
+        h.confidence["number"] = parsed.confidence
+        h.issuer = known_body(ordinary_case(group(text, m, "issuer")))
+        h.issuer_source = "header"
+        h.doc_type = _title_of(group(text, m, "type").upper()) or h.doc_type
+        date = group(text, m, "date")
+        reading = read_date(date if "/" in date else "ngày " + date)
+        if reading and reading.date:
+            h.issued, h.issued_reading = reading.date, reading
+        if m["subject"]:
+            h.subject = " ".join(group(text, m, "subject").split()).strip(" .;:")
+            h.spans["subject"] = (lines[0].start, lines[-1].end)
+        h.spans["number"] = (lines[0].start, lines[-1].end)
+        h.used.update(l.index for l in lines)
+        return end
+    return None
 
 
 def _mark(h: Header, text: str) -> bool:

@@ -7,22 +7,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import congvan
 from congvan.pipeline.ingest import ingest
 
 distributed = pytest.importorskip("dask.distributed")
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+from conftest import SHARED
+from test_ingest import comparable
+
 REAL = SHARED / "corpus" / "real"
-
-
-def _tables(db: Path) -> dict[str, pd.DataFrame]:
-    out = {}
-    for name, df in congvan.load_store(str(db)).items():
-        df = df.drop(columns=[c for c in ("parse_seconds",) if c in df.columns])
-        df = df.map(lambda v: tuple(v) if hasattr(v, "__len__") and not isinstance(v, str) else v)
-        out[name] = df.sort_values(list(df.columns), key=lambda s: s.astype(str)).reset_index(drop=True)
-    return out
 
 
 def test_dask_local_cluster_matches_local_engine(tmp_path: Path) -> None:
@@ -46,7 +38,7 @@ def test_dask_local_cluster_matches_local_engine(tmp_path: Path) -> None:
     finally:
         cluster.close()
 
-    a, b = _tables(local), _tables(remote)
+    a, b = comparable(local), comparable(remote)
     assert a.keys() == b.keys()
     for name in a:
         pd.testing.assert_frame_equal(a[name], b[name], check_dtype=False, obj=name)

@@ -119,8 +119,3 @@ def normalize(raw: str) -> NormText:
         offs2.append(off)
     offs2.append(len(raw))
     return NormText("".join(text2), tuple(offs2))
-
-
-def clean(value: str) -> str:
-    """Normalise a short value (a name, a title) with no offsets kept."""
-    return " ".join(normalize(value).text.split())

@@ -15,7 +15,7 @@ import regex
 
 from congvan.models.records import DocumentNumber, PartialDate
 from congvan.parsers.fields.codes import issuer_codes, type_titles
-from congvan.parsers.fields.dates import PLACE_DATE, DateReading, build_date, group, read_date, search_long
+from congvan.parsers.fields.dates import PLACE_DATE, build_date, group, read_date, search_long
 from congvan.parsers.fields.lines import TextLine, fold, is_upper, upper_share
 from congvan.parsers.fields.vocabulary import BODY_HEAD, LEVEL_START, OFFICE_START, ordinary_case
 from congvan.parsers.fields.numbers import NUMBER_LINE, SYMBOL, ParsedNumber, parse_number, split_symbol
@@ -71,7 +71,6 @@ _TITLES = sorted(((fold(t), t) for t in type_titles()), key=lambda p: -len(p[0])
 class Header:
     number: DocumentNumber | None = None
     issued: PartialDate | None = None
-    issued_reading: DateReading | None = None
     place: str | None = None
     issuer: str | None = None
     parent_issuer: str | None = None
@@ -84,7 +83,6 @@ class Header:
     spans: dict[str, tuple[int, int]] = field(default_factory=dict)
     confidence: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-    used: set[int] = field(default_factory=set)  # header line indices that are not body
 
 
 def _cut_motto(line: TextLine) -> str:
@@ -222,7 +220,6 @@ def parse_header(lines: list[TextLine]) -> Header:
         if parsed.warning:
             h.warnings.append(parsed.warning)
         num_idx = i
-        h.used.add(line.index)
     if num_idx is None:
         # A `Số:` line the grammar cannot read (`Số: 21/24 /TCHQ-TXNK`, `Số;/?!/ /CI-TTHT`):
         # keep the symbol if one stands at its end, never guess the number.
@@ -238,7 +235,6 @@ def parse_header(lines: list[TextLine]) -> Header:
             h.warnings.append(f"number {raw!r} is garbled: left blank rather than guessed")
             h.spans["number"] = (line.start, line.end)
             num_idx = i
-            h.used.add(line.index)
             break
 
     # Place and date.
@@ -250,7 +246,7 @@ def parse_header(lines: list[TextLine]) -> Header:
         reading = build_date(group(line.text, m, "d"), group(line.text, m, "m"), group(line.text, m, "y"))
         if reading.date is None and reading.warning is None:
             continue
-        h.issued, h.issued_reading = reading.date, reading
+        h.issued = reading.date
         h.confidence["issued"] = reading.confidence
         if reading.warning:
             h.warnings.append(f"issue date: {reading.warning}")
@@ -258,7 +254,6 @@ def parse_header(lines: list[TextLine]) -> Header:
         h.spans["issued"] = (line.start + m.start("date"), line.start + m.end("date"))
         h.spans["place"] = (line.start + m.start("place"), line.start + m.end("place"))
         date_idx = i
-        h.used.add(line.index)
         break
     if date_idx is None:
         # A date line whose place OCR lost (`lề) ngày 18 tháng 11 năm 2025`): the date still counts.
@@ -268,12 +263,11 @@ def parse_header(lines: list[TextLine]) -> Header:
                 reading = build_date(group(line.text, m, "d"), group(line.text, m, "m"), group(line.text, m, "y"))
                 if reading.date is None:
                     continue
-                h.issued, h.issued_reading = reading.date, reading
+                h.issued = reading.date
                 h.confidence["issued"] = min(reading.confidence, 0.8)
                 h.warnings.append("issue date read without its place")
                 h.spans["issued"] = (line.start + m.start(), line.start + m.end())
                 date_idx = i
-                h.used.add(line.index)
                 break
 
     if h.number is None:
@@ -290,7 +284,6 @@ def parse_header(lines: list[TextLine]) -> Header:
         if title:
             h.doc_type, title_idx = title, i
             h.spans["doc_type"] = (line.start, line.end)
-            h.used.add(line.index)
             break
 
     # Subject: the V/v lines, else the lines under the title (unless a title sentence gave it).
@@ -323,7 +316,6 @@ def parse_header(lines: list[TextLine]) -> Header:
             text = text[:-1]
         h.subject = text.strip(" .;:") or None
         h.spans["subject"] = (subject_lines[0].start, subject_lines[-1].end)
-        h.used.update(l.index for l in subject_lines)
 
     # Issuing bodies: left-column lines above the number (or title/date/body).
     stop = min(x for x in (num_idx, title_idx, date_idx, len(zone)) if x is not None)
@@ -350,7 +342,6 @@ def parse_header(lines: list[TextLine]) -> Header:
         h.parent_issuer = parent if parent and fold(parent) != fold(h.issuer) else None
         h.issuer_source = "header"
         h.spans["issuer"] = (org_lines[0].start, org_lines[-1].end)
-        h.used.update(l.index for l in org_lines)
     elif h.number and h.number.symbol:
         _, issuer = split_symbol(h.number.symbol)
         if issuer:
@@ -410,12 +401,11 @@ def _title_sentence(h: Header, zone: list[TextLine]) -> int | None:
         date = group(text, m, "date")
         reading = read_date(date if "/" in date else "ngày " + date)
         if reading and reading.date:
-            h.issued, h.issued_reading = reading.date, reading
+            h.issued = reading.date
         if m["subject"]:
             h.subject = " ".join(group(text, m, "subject").split()).strip(" .;:")
             h.spans["subject"] = (lines[0].start, lines[-1].end)
         h.spans["number"] = (lines[0].start, lines[-1].end)
-        h.used.update(l.index for l in lines)
         return end
     return None
 

@@ -23,7 +23,8 @@ from congvan.parsers.fields.dates import SHORT_DATE, build_date, group, search_l
 from congvan.parsers.fields.lines import fold
 from congvan.parsers.fields.numbers import CITED, canonical_key, parse_number, split_symbol
 
-_TYPE_WORDS = sorted({*type_titles(), "Văn bản", "Công văn", "Thông tư liên tịch", "Luật", "Pháp lệnh", "Kết luận", "Hiến pháp"}, key=len, reverse=True)
+# The type titles, plus words that cite a document without being a title.
+_TYPE_WORDS = sorted({*type_titles(), "Văn bản", "Hiến pháp"}, key=len, reverse=True)
 _TYPE_ALT = "|".join(regex.escape(t) for t in _TYPE_WORDS)
 # `Công văn số`, `văn bản số`, `Quyết định`, `QĐ số` right before a number.
 _TYPE_BEFORE = regex.compile(rf"(?i:(?P<type>{_TYPE_ALT}))(?:\s+(?:số|liên\s+tịch\s+số|hợp\s+nhất\s+số))?\s*[:.]?\s*$")
@@ -206,7 +207,7 @@ def find_mentions(text: str, skip: list[tuple[int, int]], own_key: str | None = 
     for mention in mentions:
         cue = _lead_cue(text, mention)
         mention.cue = cue if cue in ("amends", "replaces", "repeals") else None
-        mention.relation = _relation(text, mention, mentions)
+        mention.relation = _relation(text, mention, cue)
     return mentions
 
 
@@ -239,12 +240,12 @@ def _lead_cue(text: str, m: Mention) -> Relation | None:
     return None
 
 
-def _relation(text: str, m: Mention, mentions: list[Mention]) -> Relation:
+def _relation(text: str, m: Mention, cue: Relation | None) -> Relation:
+    """This letter's relation to the cited document; `cue` is `_lead_cue`'s reading."""
     # Inside another citation's description the cue is that document's act
     # (`Thông tư 15 sửa đổi Thông tư 38`): an edge of it, kept in `cites`.
     if m.nested_in is not None:
         return "mentions"
-    cue = _lead_cue(text, m)
     if cue:
         return cue
     if _ENCLOSED_HERE.search(fold(text[m.end:m.desc_end + 60])):

@@ -120,13 +120,13 @@ class LetterOut(_Out):
     provenance: dict[str, Any]
 
 
+def _published(model: type[BaseModel]) -> dict[str, Any]:
+    return {**model.model_json_schema(), "$schema": "https://json-schema.org/draft/2020-12/schema"}
+
+
 def letter_schema() -> dict[str, Any]:
-    schema = LetterOut.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    return schema
+    return _published(LetterOut)
 
 
 def task_schema() -> dict[str, Any]:
-    schema = TaskOut.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    return schema
+    return _published(TaskOut)

@@ -677,6 +677,8 @@ def ingest(paths: Iterable[str | Path], db: str | Path, *, workers: int | None =
                 store.write_batch(con, pending)
                 pending.clear()
                 last_flush = time.monotonic()
+                if isinstance(bar, _LogProgress):  # in logs, say what is safely stored
+                    bar.log(f"ingest: {report.parsed_now}/{len(to_parse)} files committed")
 
         try:
             if to_parse:

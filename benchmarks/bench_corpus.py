@@ -65,7 +65,7 @@ def run_stages(corpus: Path) -> tuple[dict[str, float], dict[str, list[float]], 
     from congvan.parsers.readers import ReadError, read_file
     from congvan.pipeline.ingest import discover, file_hash, skip_by_name
     from congvan.pipeline.parse import parse_string
-    from congvan.pipeline.tasks import derive_action_items
+    from congvan.parsers.fields.tasks import derive_action_items
 
     parse_string("Số: 1/UBND-VP\nHà Nội, ngày 1 tháng 1 năm 2020\n")   # imports and caches warm
     stages = {"read": 0.0, "parse": 0.0, "actions": 0.0}
@@ -88,7 +88,8 @@ def run_stages(corpus: Path) -> tuple[dict[str, float], dict[str, list[float]], 
         derive_action_items(letter)
         t3 = time.perf_counter()
         stages["read"] += t1 - t0
-        stages["parse"] += t2 - t1
+        # parse_read_result derives the action items too: time them again apart.
+        stages["parse"] += max(0.0, (t2 - t1) - (t3 - t2))
         stages["actions"] += t3 - t2
         counts: dict[str, int] = defaultdict(int)
         for page in read.pages:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from congvan.models.nd30 import nd30_fields
 from congvan.models.records import ActionItem, Letter, Source
 
 
@@ -36,14 +37,6 @@ def action_item_to_json(item: ActionItem) -> dict[str, Any]:
         "report_to": item.report_to,
         "source": _src(item.source),
     }
-
-
-def _nd30(letter: Letter) -> dict[str, Any]:
-    # The văn thư / edXML names of the header fields, each with a confidence
-    # (pipeline/nd30.py); imported here so `parse --json` and the exports agree.
-    from congvan.pipeline.nd30 import nd30_fields
-
-    return nd30_fields(letter)
 
 
 def letter_to_json(letter: Letter) -> dict[str, Any]:
@@ -90,7 +83,7 @@ def letter_to_json(letter: Letter) -> dict[str, Any]:
             for d in letter.directives
         ],
         "action_items": [action_item_to_json(a) for a in letter.action_items],
-        "nd30": _nd30(letter),
+        "nd30": nd30_fields(letter),
         "confidence": dict(letter.confidence),
         "warnings": list(letter.warnings),
         "pages": [p.model_dump(exclude_none=True) for p in letter.pages],

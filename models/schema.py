@@ -73,7 +73,7 @@ class Nd30Value(BaseModel):
 class Nd30Out(BaseModel):
     """The header fields under the names văn thư systems and edXML messages use
     (Decree 30/2020/NĐ-CP Phụ lục VI metadata; element names of edXML,
-    QCVN 102:2016/BTTTT). See congvan.pipeline.nd30 for what each holds."""
+    QCVN 102:2016/BTTTT). See congvan.models.nd30 for what each holds."""
 
     model_config = ConfigDict(extra="forbid")
     CodeNumber: Nd30Value = Field(description="Số văn bản (digits, string)")

@@ -2,7 +2,8 @@
 
 Flow: `ReadResult` (any reader) -> `normalize()` -> lines -> header (top),
 recipients, distribution and signature (bottom), then the body between them
-for directives and references. Every span found in the normalised text is
+for directives and references, and last the action items derived from all
+of them: the Letter returned is whole. Every span found in the normalised text is
 traced back through the normalisation map to the reader's line, so each
 value keeps its page, bounding box or Word location.
 """
@@ -23,6 +24,7 @@ from congvan.parsers.fields.lines import split_lines
 from congvan.parsers.fields.numbers import canonical_key
 from congvan.parsers.fields.references import find_mentions, resolve
 from congvan.parsers.fields.signer import find_signer
+from congvan.parsers.fields.tasks import derive_action_items
 from congvan.parsers.normalize import NormText, normalize
 from congvan.parsers.readers.base import ReadResult
 
@@ -155,4 +157,5 @@ def parse_read_result(read: ReadResult, *, file: str | None = None, content_hash
         warnings=tuple(warnings),
         text=text,
     )
-    return _locate_all(letter, locate)
+    letter = _locate_all(letter, locate)
+    return letter.model_copy(update={"action_items": tuple(derive_action_items(letter))})

@@ -29,7 +29,8 @@ from typing import Iterable
 from lxml import etree
 
 from congvan.models.records import Letter, PartialDate, Reference
-from congvan.pipeline.nd30 import due_date, nd30_fields, organ_id, priority_code, to_places
+from congvan.models.nd30 import due_date, nd30_fields, priority_code, to_places
+from congvan.pipeline.nd30 import organ_id
 
 EDXML_NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
 CV_NS = "urn:congvan:edxml-extension:1"

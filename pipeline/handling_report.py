@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from congvan.models.records import ActionItem
-from congvan.pipeline.nd30 import deadline_day
+from congvan.models.nd30 import deadline_day
 
 COLUMNS = ("unit", "tasks", "due", "done", "overdue", "open", "no_deadline")
 HEADERS_VI = ("Đơn vị", "Tổng số nhiệm vụ", "Đến hạn", "Đã hoàn thành", "Quá hạn", "Đang thực hiện", "Không có hạn")

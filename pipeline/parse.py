@@ -1,4 +1,4 @@
-"""One file -> one Letter: read (any format), parse, derive action items.
+"""One file -> one Letter: read (any format), then parse (`parsers.letter`).
 
 The single entry point every caller shares (the CLI, `congvan.parse`, batch
 ingestion), so a letter parsed anywhere comes out the same. Batch code uses
@@ -15,14 +15,6 @@ from congvan.models.records import FailedFile, Letter
 from congvan.parsers.letter import parse_read_result
 from congvan.parsers.readers import MAX_FILE_BYTES, ReadError, read_bytes, sniff_format
 from congvan.parsers.readers.base import ReadResult, lines_from_text
-
-
-def _finish(letter: Letter) -> Letter:
-    try:
-        from congvan.pipeline.tasks import derive_action_items
-    except ImportError:  # the task stage is optional for parsing
-        return letter
-    return letter.model_copy(update={"action_items": tuple(derive_action_items(letter))})
 
 
 def too_large(size: int) -> ReadError:
@@ -53,7 +45,7 @@ def parse_bytes(data: bytes, name: str = "<bytes>", *, file: str | None = None,
     """Parse a letter's bytes; `content_hash` (sha256 hex of `data`) spares hashing them again."""
     digest = content_hash or hashlib.sha256(data).hexdigest()
     read = read_bytes(data, name)
-    return _finish(parse_read_result(read, file=file or name, content_hash=digest))
+    return parse_read_result(read, file=file or name, content_hash=digest)
 
 
 def parse_file(path: str | Path) -> Letter:
@@ -65,7 +57,7 @@ def parse_file(path: str | Path) -> Letter:
 def parse_string(text: str, *, file: str | None = None) -> Letter:
     read = ReadResult(lines=lines_from_text(text), format="txt", encoding="str")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return _finish(parse_read_result(read, file=file, content_hash=digest))
+    return parse_read_result(read, file=file, content_hash=digest)
 
 
 def parse_bytes_safe(data: bytes, file: str, *, content_hash: str | None = None) -> Letter | FailedFile:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from congvan.models.records import Letter, PartialDate
-from congvan.pipeline.nd30 import deadline_day, due_date, nd30_fields
+from congvan.models.nd30 import deadline_day, due_date, nd30_fields
 
 REGISTERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "den": ("SỔ ĐĂNG KÝ VĂN BẢN ĐẾN", (

@@ -32,7 +32,7 @@ import uuid
 from typing import Any, Iterable
 
 from congvan.models.records import ActionItem, Letter
-from congvan.pipeline.nd30 import deadline_day
+from congvan.models.nd30 import deadline_day
 
 VN_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")
 # Fixed namespace for task UUIDs: changing it would duplicate every task already imported.

@@ -9,6 +9,7 @@ import pytest
 from lxml import etree
 from typer.testing import CliRunner
 
+from congvan.models import nd30 as names
 from congvan.pipeline import edxml, nd30
 from congvan.pipeline.cli import app
 
@@ -58,13 +59,13 @@ def test_every_envelope_reads_back_as_its_record(letters, tmp_path: Path) -> Non
         s = letter.signer
         assert (got["competence"], got["position"], got["full_name"]) == \
             ((s.authority, s.title, s.name) if s else (None, None, None))
-        assert got["due"] == _day(nd30.due_date(letter))
-        assert got["to_places"] == nd30.to_places(letter)
-        assert got["priority"] == str(nd30.priority_code(letter.urgency))
+        assert got["due"] == _day(names.due_date(letter))
+        assert got["to_places"] == names.to_places(letter)
+        assert got["priority"] == str(names.priority_code(letter.urgency))
         answered = [r for r in letter.references if r.relation == "responds_to"]
         assert [(r["number"], r["notation"], r["date"]) for r in got["response_for"]] == \
             [(r.number, r.symbol, _day(r.date)) for r in answered]
-        assert got["confidence"] == {k: v["confidence"] for k, v in nd30.nd30_fields(letter).items()}
+        assert got["confidence"] == {k: v["confidence"] for k, v in names.nd30_fields(letter).items()}
         oid = nd30.organ_id(letter.issuer, organ_ids)
         if oid and num and num.number and letter.issued and letter.issued.precision == "day":
             i = letter.issued

@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from congvan.pipeline import handling_report as hr
+from congvan.models import nd30 as names
 from congvan.pipeline import nd30, trackers
 from congvan.pipeline.cli import app
 
@@ -29,22 +30,22 @@ def items() -> list:
 
 
 def test_counts_follow_deadlines_and_completion(items) -> None:
-    dated = sorted((i for i in items if i.deadline and i.deadline.date), key=lambda i: nd30.deadline_day(i.deadline.date))
+    dated = sorted((i for i in items if i.deadline and i.deadline.date), key=lambda i: names.deadline_day(i.deadline.date))
     assert len(dated) >= 4
-    cut = nd30.deadline_day(dated[1].deadline.date)
+    cut = names.deadline_day(dated[1].deadline.date)
     done = {dated[0].id: None}
     rep = hr.build_report(items, cut, done)
     tot = rep.totals
     assert tot["tasks"] == len(items)
-    assert tot["due"] == sum(1 for i in dated if nd30.deadline_day(i.deadline.date) <= cut)
+    assert tot["due"] == sum(1 for i in dated if names.deadline_day(i.deadline.date) <= cut)
     assert tot["done"] == 1 and tot["open"] == len(items) - 1
     assert tot["overdue"] == tot["due"] - 1
     assert tot["no_deadline"] == len(items) - len(dated)
-    assert {i.id for i in rep.overdue_items} == {i.id for i in dated[1:] if nd30.deadline_day(i.deadline.date) <= cut}
+    assert {i.id for i in rep.overdue_items} == {i.id for i in dated[1:] if names.deadline_day(i.deadline.date) <= cut}
     for row in rep.rows:
         assert row.open + row.done == row.tasks and row.overdue <= row.due
     # Before any deadline nothing is overdue; done later than the report day does not count yet.
-    early = hr.build_report(items, nd30.deadline_day(dated[0].deadline.date) - dt.timedelta(days=1),
+    early = hr.build_report(items, names.deadline_day(dated[0].deadline.date) - dt.timedelta(days=1),
                             {dated[0].id: dt.date(2100, 1, 1)})
     assert early.totals["overdue"] == 0 and early.totals["done"] == 0
 

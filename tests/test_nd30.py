@@ -12,6 +12,7 @@ import pytest
 
 import congvan
 from congvan.models.schema import letter_schema
+from congvan.models import nd30 as names
 from congvan.pipeline import nd30
 from congvan.pipeline.ingest import ingest
 
@@ -38,25 +39,25 @@ def test_parse_json_carries_nd30_fields_matching_the_record() -> None:
     assert f["SignerInfo"]["value"]["Competence"].startswith("KT.")
     assert f["ToPlaces"]["value"] == [r.name for r in letter.recipients]
     assert f["Priority"]["value"] == 0
-    assert set(f) == set(nd30.FIELD_LABELS)
+    assert set(f) == set(names.FIELD_LABELS)
     assert all(0.0 <= v["confidence"] <= 1.0 for v in f.values())
 
 
 def test_confidence_comes_from_the_parser_and_the_warnings() -> None:
     letter = congvan.parse(SEED_001)      # `Số: 25 3 6 /BCT-VP`: OCR spaces, number confidence below 1
-    f = nd30.nd30_fields(letter)
+    f = names.nd30_fields(letter)
     assert f["CodeNumber"]["value"] == "2536"
     assert f["CodeNumber"]["confidence"] == letter.confidence["number"] < 1.0
     assert f["OrganName"]["confidence"] == letter.confidence["issuer"]   # issuer from the symbol BCT
     warned = letter.model_copy(update={"warnings": ("issue date: day unreadable",), "confidence": {}})
-    g = nd30.nd30_fields(warned)
-    assert g["IssuedDate"]["confidence"] == nd30.WARNED and g["Subject"]["confidence"] == 1.0
+    g = names.nd30_fields(warned)
+    assert g["IssuedDate"]["confidence"] == names.WARNED and g["Subject"]["confidence"] == 1.0
     ocr = letter.model_copy(update={"warnings": ("page 2: OCR failed (timeout)",), "confidence": {}})
-    assert max(v["confidence"] for v in nd30.nd30_fields(ocr).values()) <= nd30.PAGE_WARNED
+    assert max(v["confidence"] for v in names.nd30_fields(ocr).values()) <= names.PAGE_WARNED
 
 
 def test_priority_codes() -> None:
-    assert [nd30.priority_code(u) for u in (None, "KHẨN", "Thượng khẩn", "HỎA TỐC", "Hoả tốc hẹn giờ")] == [0, 1, 2, 3, 4]
+    assert [names.priority_code(u) for u in (None, "KHẨN", "Thượng khẩn", "HỎA TỐC", "Hoả tốc hẹn giờ")] == [0, 1, 2, 3, 4]
 
 
 def test_identity_and_duplicates_in_the_store(tmp_path: Path) -> None:
@@ -150,8 +151,8 @@ def test_confidence_and_warnings_survive_the_store(tmp_path: Path) -> None:
     back = stored[parsed.id]
     assert back.confidence == parsed.confidence and back.warnings == parsed.warnings
     assert back.number.confidence == parsed.number.confidence == 0.2
-    f = nd30.nd30_fields(back)
-    assert f == nd30.nd30_fields(parsed)
+    f = names.nd30_fields(back)
+    assert f == names.nd30_fields(parsed)
     # The symbol was read but the number beside it was garbled: 0.2, not a certain 1.0
     # (nor the 0.5 a warning alone would give); the blank number stays 0.
     assert f["CodeNotation"] == {"value": "CT-CS", "confidence": 0.2}
@@ -166,9 +167,9 @@ def test_confidence_and_warnings_survive_the_store(tmp_path: Path) -> None:
         back = stored[parsed.id]
         assert parsed.confidence["issued"] == 0.0 and back.confidence == parsed.confidence
         assert any("cannot be read" in w for w in back.warnings)
-        assert nd30.nd30_fields(back) == nd30.nd30_fields(parsed)
+        assert names.nd30_fields(back) == names.nd30_fields(parsed)
         # The place was read off the same unreadable date line: as doubtful as the date.
-        assert nd30.nd30_fields(back)["Place"] == {"value": "Hà Nội", "confidence": 0.0}
+        assert names.nd30_fields(back)["Place"] == {"value": "Hà Nội", "confidence": 0.0}
 
     # The table itself carries them, for notebooks and the Parquet export.
     letters = congvan.load_store(str(db))["letters"].set_index("letter_id")

@@ -10,7 +10,7 @@ import pytest
 
 import congvan
 from congvan.parsers.fields.units import find_units, fold, is_vague, unit_key
-from congvan.pipeline.tasks import assignments, heading_units
+from congvan.parsers.fields.tasks import assignments, heading_units
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEEDS = sorted((SHARED / "gold").glob("0*.json"))
@@ -158,7 +158,7 @@ def test_words_that_open_sentences_are_no_unit_heads() -> None:
 
 def test_field_labels_name_no_acting_unit() -> None:
     # Corpus 048 item 1 and 078 I.9: `Field: value` lines.
-    from congvan.pipeline.tasks import _assign_all
+    from congvan.parsers.fields.tasks import _assign_all
     assert _assign_all("- Chủ đầu tư: Ban Quản lý dự án đầu tư xây dựng xã Trấn Yên.\n", 0) == []
     assert _assign_all("Nhà thầu lập thiết kế xây dựng: Viện Khoa học và Công nghệ Mỏ - Vinacomin.\n", 0) == []
 
@@ -184,7 +184,7 @@ def test_lower_case_class_after_assigning_verb() -> None:
 
 def test_dash_after_semicolon_keeps_its_subject() -> None:
     # Corpus 078 VI.2: `...; - Cơ quan chuyên môn ... chịu trách nhiệm thẩm định`.
-    from congvan.pipeline.tasks import _assign_all
+    from congvan.parsers.fields.tasks import _assign_all
     text = ("- Tổ chức thực hiện đầy đủ các nghĩa vụ theo các văn bản.\n- Cơ quan chuyên môn trực thuộc người quyết "
             "định đầu tư chịu trách nhiệm thẩm định các nội dung theo quy định tại Điều 57 Luật Xây dựng.")
     assert [a.unit.name for a in _assign_all(text, 0)] == ["Cơ quan chuyên môn trực thuộc người quyết định đầu tư"]

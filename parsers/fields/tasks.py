@@ -1,8 +1,9 @@
 """Letter -> action items: who must act on each directive, with whom, by when.
 
-Flow: file -> reader -> text -> field parsers -> Letter -> **tasks** ->
-store / exports (`pipeline/task_export.py`). `pipeline/parse.py` calls
-`derive_action_items` on every letter it finishes.
+Flow: file -> reader -> text -> field parsers (header, addressees, signer,
+directives, references) -> **action items** -> Letter. The last field parser:
+`parsers/letter.py` calls `derive_action_items` on the letter the others
+built, so every parsed Letter carries its action items.
 
 The body is cut into regions: the preamble (before the first numbered or
 lettered item), one region per item (its label line, the paragraphs that

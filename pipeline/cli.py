@@ -11,7 +11,8 @@ from typing import Optional
 
 import typer
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Read Vietnamese official letters into records.")
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Read Vietnamese official letters into records.",
+                  context_settings={"help_option_names": ["-h", "--help"]})
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -19,24 +20,44 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+def _version(value: bool) -> None:
+    if value:
+        from congvan import __version__
+
+        typer.echo(f"congvan {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+) -> None:
+    """Read Vietnamese official letters into records."""
+
+
 @app.command()
 def parse(
     file: Path = typer.Argument(..., help="A letter: PDF, DOCX, DOC, RTF, TXT or an image."),
     as_json: bool = typer.Option(False, "--json", help="Print exactly one JSON object."),
+    force: bool = typer.Option(False, "--force", help="Parse a file that does not look like a letter all the same."),
 ) -> None:
     """Parse one letter and print its record."""
     from congvan.models.output import letter_to_json
     from congvan.parsers.readers import ReadError
+    from congvan.pipeline.corpus import not_a_letter, skip_by_name
     from congvan.pipeline.parse import parse_file
 
-    if not file.exists():
-        _fail(f"{file}: no such file")
-    if file.is_dir():
-        _fail(f"{file} is a folder: use `congvan ingest` for folders")
+    _regular_file(file)
+    refused = None if force else skip_by_name(file)
+    if refused:
+        _fail(f"{file}: {refused[1]} (--force parses it anyway)")
     try:
         letter = parse_file(file)
     except ReadError as exc:
         _fail(f"{file}: {exc} [{exc.kind}]")
+    reason = None if force else not_a_letter(letter)
+    if reason:
+        _fail(f"{file}: {reason} (--force parses it anyway)")
     data = letter_to_json(letter)
     if as_json:
         sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
@@ -44,6 +65,21 @@ def parse(
     from congvan.pipeline.summary import letter_summary
 
     typer.echo(letter_summary(letter))
+
+
+def _regular_file(path: Path) -> None:
+    """Refuse what is not a regular file (a folder, a FIFO, a device) before opening it:
+    reading a FIFO would wait forever."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        _fail(f"{path}: {exc.strerror or 'no such file'}" if exc.errno != 2 else f"{path}: no such file")
+    if stat.S_ISDIR(mode):
+        _fail(f"{path} is a folder: use `congvan ingest` for folders")
+    if not stat.S_ISREG(mode):
+        _fail(f"{path} is not a regular file (a pipe, socket or device): give a letter file")
 
 
 @app.command()
@@ -300,6 +336,48 @@ def tasks(
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
+
+
+@app.command()
+def evaluate(
+    gold: Path = typer.Option(..., "--gold", help="A folder of gold records (one JSON per letter, see the README)."),
+    root: Optional[Path] = typer.Option(None, "--root", help="The folder the golds' \"file\" paths are relative to (default: the nearest one above --gold that holds them)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", help="Parse this many letters at once."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="List every miss, and the tables by input kind and document type."),
+    calibration: bool = typer.Option(False, "--calibration", help="Print the reliability table: per field, values claimed and right by confidence band."),
+    save: Optional[Path] = typer.Option(None, "--save", help="Write each document's per-field and per-set results to this JSON file."),
+    compare: Optional[Path] = typer.Option(None, "--compare", help="A file written by --save: print what each document gained or lost since."),
+    minimum: Optional[float] = typer.Option(None, "--min", help="Exit 1 when the overall score is below this."),
+    as_json: bool = typer.Option(False, "--json", help="Print the whole evaluation as one JSON object."),
+) -> None:
+    """Score `parse --json` against hand-checked gold records (the numbers of ../shared/eval/score.py)."""
+    from congvan.pipeline import evaluate as ev
+
+    before = None
+    if compare is not None:
+        try:
+            before = json.loads(compare.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            _fail(f"--compare {compare}: {exc}")
+    try:
+        cases = ev.run(gold, root, jobs=max(1, jobs))
+    except (OSError, ValueError) as exc:
+        _fail(str(exc))
+    data = ev.summary(cases)
+    if save is not None:
+        try:
+            save.write_text(json.dumps(data["documents_results"], ensure_ascii=False, indent=1, sort_keys=True),
+                            encoding="utf-8")
+        except OSError as exc:
+            _fail(f"--save {save}: {exc}")
+    if as_json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+    else:
+        lines = ev.compare_lines(before, data["documents_results"]) if before is not None else []
+        lines += ev.text_report(cases, data, verbose=verbose, calibration=calibration)
+        typer.echo("\n".join(lines))
+    if minimum is not None and data["overall"] < minimum:
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -33,22 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-import regex
-
-# Names and extensions that are never letters: project files and data tables
-# sitting next to letters in an archive folder.
-_PROJECT_FILES = {"readme", "license", "licence", "copying", "changelog", "manifest", "notice", "authors",
-                  "contributing", "makefile", "dockerfile"}
-_DATA_EXTENSIONS = {".tsv", ".csv", ".json", ".jsonl", ".ndjson", ".yaml", ".yml", ".toml", ".ini", ".parquet",
-                    ".duckdb", ".db", ".sqlite", ".wal", ".py", ".sh", ".js", ".css", ".ipynb", ".xlsx", ".xls",
-                    ".zip", ".gz", ".tar", ".7z", ".rar", ".exe", ".dll", ".so", ".pyc", ".lock", ".log"}
-# Marks every letter's page carries (motto, number line, addressee, distribution).
-_LETTER_MARKS = regex.compile(
-    r"C[ỘO]NG\s+H[ÒOÓ]A\s+X[ÃA]\s+H[ỘO]I|Độc\s+lập\s*[-–—]\s*Tự\s+do|Kính\s+gửi|Nơi\s+nhận|"
-    r"\bV/v\b|(?<!\p{L})Số\s*:|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|"
-    r"QUYẾT\s+ĐỊNH|CÔNG\s+ĐIỆN|THÔNG\s+(?:BÁO|TƯ)|KẾ\s+HOẠCH|NGHỊ\s+(?:QUYẾT|ĐỊNH)|CHỈ\s+THỊ",
-    regex.IGNORECASE,
-)
+from congvan.pipeline.corpus import discover, not_a_letter, skip_by_name
 
 DEFAULT_TIMEOUT = 300.0
 DEFAULT_MEMORY_MB = 4096
@@ -57,45 +42,6 @@ BATCH_SECONDS = 2.0
 
 
 # ------------------------------------------------------------------ deciding
-
-
-def discover(paths: Iterable[str | Path]) -> list[Path]:
-    """Every regular file under the given files and folders, in a stable order."""
-    found: list[Path] = []
-    for p in paths:
-        p = Path(p)
-        if p.is_file():
-            found.append(p)
-            continue
-        for root, dirs, files in os.walk(p):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            found.extend(Path(root) / f for f in sorted(files))
-    return sorted({Path(os.path.abspath(f)) for f in found if f.is_file() and not f.is_symlink()})
-
-
-def skip_by_name(path: Path) -> tuple[str, str] | None:
-    """(kind, reason) when the name alone says this is not a letter."""
-    name = path.name
-    stem = name.split(".")[0].lower()
-    ext = path.suffix.lower()
-    if name.startswith("."):
-        return "not_a_letter", "hidden file"
-    if stem in _PROJECT_FILES:
-        return "not_a_letter", f"{name} is a project file ({stem.upper()}), not a letter"
-    if ext in _DATA_EXTENSIONS:
-        return "not_a_letter", f"a {ext} file is data or code, not a letter"
-    return None
-
-
-def not_a_letter(letter: Any) -> str | None:
-    """A reason when plain text (or an image's OCR) parsed to nothing a letter has."""
-    if letter.format not in ("txt", "image"):
-        return None
-    has_number = letter.number is not None and (letter.number.number or letter.number.symbol)
-    marks = {m.group(0).lower() for m in _LETTER_MARKS.finditer(letter.text[:20000])}
-    if has_number or letter.issued is not None or len(marks) >= 2:
-        return None
-    return "no number line, issue date, national motto or addressee: not a letter"
 
 
 def file_hash(path: Path) -> tuple[str, int]:

@@ -64,8 +64,6 @@ def identity_key(letter: Letter) -> str | None:
 
 # ------------------------------------------------------------ loading letters
 
-_LETTER_SUFFIXES = {".txt", ".pdf", ".docx", ".doc", ".rtf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".odt", ".html", ".htm"}
-
 
 def load_letters(target: str | Path) -> tuple[list[Letter], list[str]]:
     """Letters of a `.duckdb` store (rebuilt from its tables), a folder of letter
@@ -76,8 +74,9 @@ def load_letters(target: str | Path) -> tuple[list[Letter], list[str]]:
         return letters_from_store(target), []
     from congvan.pipeline.parse import parse_file_safe
 
-    files = sorted(p for p in target.rglob("*") if p.is_file() and p.suffix.lower() in _LETTER_SUFFIXES) \
-        if target.is_dir() else [target]
+    from congvan.pipeline.corpus import letter_files
+
+    files = letter_files([target]) if target.is_dir() else [target]
     letters: list[Letter] = []
     problems: list[str] = []
     seen: set[str] = set()

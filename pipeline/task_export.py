@@ -25,8 +25,6 @@ from congvan.parsers.fields.units import fold
 
 CSV_COLUMNS = ["id", "letter_id", "path", "label", "unit", "unit_key", "role", "collaborators", "text",
                "deadline", "deadline_text", "recurrence", "rrule", "urgency", "report_to"]
-_LETTER_SUFFIXES = {".txt", ".pdf", ".docx", ".doc", ".rtf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".odt"}
-
 
 class ExportError(Exception):
     """Something the user must fix (a missing store function, an unreadable file)."""
@@ -48,8 +46,9 @@ def load_items(target: Path) -> tuple[list[ActionItem], dict[str, Letter], list[
     from congvan.models.records import FailedFile
     from congvan.pipeline.parse import parse_file_safe
 
-    files = sorted(p for p in target.rglob("*") if p.is_file() and p.suffix.lower() in _LETTER_SUFFIXES) \
-        if target.is_dir() else [target]
+    from congvan.pipeline.corpus import letter_files
+
+    files = letter_files([target]) if target.is_dir() else [target]
     items: list[ActionItem] = []
     letters: dict[str, Letter] = {}
     problems: list[str] = []

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import random
 import re
@@ -589,13 +590,20 @@ def copy_real_files() -> list[str]:
     for name in CORPUS_COPIES:
         if write_if_changed(SAMPLES / name, (CORPUS / name).read_bytes()):
             changed.append(name)
-    # Gold answers travel with the samples, so the tests need nothing outside the repo.
-    for name in SEEDS + TVPL_LETTERS:
+    # Gold answers travel with the samples, so the tests need nothing outside the repo;
+    # their "file" is the sample's own name, so `congvan evaluate --gold data/samples/gold`
+    # finds the letters beside the gold folder.
+    for name in SEEDS + CORPUS_COPIES:
         stem = Path(name).stem
         gold = SHARED / "gold" / f"{stem}.json"
         if not gold.exists():
             gold = SHARED / "gold" / "corpus" / f"{stem}.json"
-        if gold.exists() and write_if_changed(SAMPLES / "gold" / gold.name, gold.read_bytes()):
+        if not gold.exists():
+            continue
+        record = json.loads(gold.read_text(encoding="utf-8"))
+        record["file"] = name
+        data = (json.dumps(record, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+        if write_if_changed(SAMPLES / "gold" / gold.name, data):
             changed.append(f"gold/{gold.name}")
     for stem in TRANSCRIPTS:
         rel = f"legacy_transcripts/{stem}.groundtruth.txt"

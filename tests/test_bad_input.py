@@ -1,6 +1,7 @@
 """Bad input gives a clear message and a non-zero exit, never a traceback."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -49,3 +50,48 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
     assert out.returncode != 0 and "no such file" in out.stderr
     out = _run(tmp_path)
     assert out.returncode != 0 and "folder" in out.stderr
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*congvan_cmd(), *args], capture_output=True, text=True, timeout=120)
+
+
+def test_version_and_short_help() -> None:
+    from congvan import __version__
+
+    out = _cli("--version")
+    assert out.returncode == 0 and out.stdout.strip() == f"congvan {__version__}"
+    for args in (("-h",), ("parse", "-h"), ("evaluate", "-h")):
+        out = _cli(*args)
+        assert out.returncode == 0 and "Usage: congvan" in out.stdout, args
+
+
+def test_parse_refuses_what_ingest_skips_with_the_same_reason(tmp_path: Path) -> None:
+    from congvan.pipeline.ingest import ingest
+
+    readme = tmp_path / "README.md"
+    readme.write_text("# Dự án\n\nHướng dẫn cài đặt và sử dụng công cụ đọc văn bản.\n", encoding="utf-8")
+    fake = tmp_path / "to-trinh.docx"   # plain text under a Word name
+    fake.write_text("Danh sách việc cần làm trong tuần: họp giao ban, mua văn phòng phẩm.\n", encoding="utf-8")
+    db = tmp_path / "s.duckdb"
+    ingest([tmp_path], db, workers=1, log=lambda s: None)
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    reasons = dict(con.execute("SELECT path, reason FROM files").fetchall())
+    con.close()
+    for path in (readme, fake):
+        out = _cli("parse", "--json", str(path))
+        assert out.returncode == 2 and out.stdout == ""
+        (line,) = out.stderr.strip().splitlines()
+        assert line.startswith("congvan: error:") and reasons[str(path)] in line
+    assert "named .docx" in reasons[str(fake)]
+    forced = _cli("parse", "--json", "--force", str(fake))
+    assert forced.returncode == 0 and json.loads(forced.stdout)["number"] is None
+
+
+def test_parse_refuses_a_fifo_without_waiting(tmp_path: Path) -> None:
+    fifo = tmp_path / "letter.txt"
+    os.mkfifo(fifo)
+    out = _cli("parse", str(fifo))   # the timeout fails the test if parse opened the pipe
+    assert out.returncode == 2 and "not a regular file" in out.stderr

@@ -30,7 +30,7 @@ import congvan
 from congvan.parsers.fields.numbers import canonical_key
 from congvan.pipeline.ingest import ingest
 
-from conftest import CORPUS
+from conftest import CORPUS, corpus_file
 
 # Every file a chain needs, by its three-digit corpus prefix.
 CHAIN_FILES = (
@@ -83,7 +83,7 @@ def chains(tmp_path_factory: pytest.TempPathFactory) -> Chains:
     letters = folder / "letters"
     letters.mkdir()
     for prefix in CHAIN_FILES:
-        (src,) = CORPUS.glob(f"{prefix}_*")
+        src = corpus_file(prefix)
         shutil.copy(src, letters / src.name)
     db = folder / "chains.duckdb"
     ingest([letters], db, workers=2, log=lambda s: None)

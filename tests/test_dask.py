@@ -11,16 +11,16 @@ from congvan.pipeline.ingest import ingest
 
 distributed = pytest.importorskip("dask.distributed")
 
-from conftest import SHARED
+from conftest import SEEDS, TEST_DATA
 from test_ingest import comparable
 
-REAL = SHARED / "corpus" / "real"
+REAL = TEST_DATA / "corpus"
 
 
 def test_dask_local_cluster_matches_local_engine(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
-    for p in [*sorted((SHARED / "seeds").glob("*.txt")), REAL / "239_cv-963-tct-cntt-tong-cuc-thue.txt",
+    for p in [*SEEDS, REAL / "239_cv-963-tct-cntt-tong-cuc-thue.txt",
               REAL / "202_cv-5482-tchq-tong-cuc-hai-quan.txt", REAL / "README.md"]:
         shutil.copy(p, folder / p.name)
     (folder / "empty.pdf").write_bytes(b"")

@@ -13,12 +13,11 @@ from congvan.models import nd30 as names
 from congvan.pipeline import edxml, nd30
 from congvan.pipeline.cli import app
 
-from conftest import CORPUS, SEEDS
+from conftest import REPO_CORPUS, SEED_000, SEED_001
 
-FILES = [SEEDS / "000_dd14468687b73df9.txt", SEEDS / "001_091bf70c372fa8e6.txt",
-         CORPUS / "087_cv-38273-chq-gsql-cuc-hai-quan.txt", CORPUS / "114_cd-224-cd-ttg-thu-tuong-chinh-phu.txt",
-         CORPUS / "141_tb-634-tb-vpcp-van-phong-chinh-phu.txt"]
-pytestmark = pytest.mark.skipif(not all(f.exists() for f in FILES), reason="shared seeds/corpus not present")
+FILES = [SEED_000, SEED_001,
+         REPO_CORPUS / "087_cv-38273-chq-gsql-cuc-hai-quan.txt", REPO_CORPUS / "114_cd-224-cd-ttg-thu-tuong-chinh-phu.txt",
+         REPO_CORPUS / "141_tb-634-tb-vpcp-van-phong-chinh-phu.txt"]
 
 
 @pytest.fixture(scope="module")

@@ -126,9 +126,9 @@ Nơi nhận:
 def test_an_enclosed_letter_after_the_footer_is_not_part_of_the_record() -> None:
     # corpus 242 (OCR'd): after its own footer the file holds the enclosed copy
     # of công văn 2488/TCT-CS with its own header, references and Nơi nhận.
-    from conftest import CORPUS
+    from conftest import REPO_CORPUS
 
-    got = congvan.to_json(congvan.parse(str(CORPUS / "242_cv-3630-tct-cs-tong-cuc-thue.txt")))
+    got = congvan.to_json(congvan.parse(str(REPO_CORPUS / "242_cv-3630-tct-cs-tong-cuc-thue.txt")))
     assert got["signer"]["name"] == "Hoàng Thị Hà Giang"
     cited = {f"{r['number']}/{r['symbol']}" for r in got["references"] if r["number"]}
     assert "2488/TCT-CS" in cited  # the letter cites its enclosure ...

@@ -12,9 +12,9 @@ import congvan
 from congvan.pipeline.graph import build_graph, issuer_key
 from congvan.pipeline.ingest import ingest
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEED_SCT = SHARED / "seeds" / "000_dd14468687b73df9.txt"    # Sở Công Thương Khánh Hòa, unnumbered draft
-SEED_BCT = SHARED / "seeds" / "001_091bf70c372fa8e6.txt"    # 2536/BCT-VP
+from conftest import SEED_000 as SEED_SCT    # Sở Công Thương Khánh Hòa, unnumbered draft
+from conftest import SEED_001 as SEED_BCT    # 2536/BCT-VP
+
 CONGVAN = Path(sys.executable).with_name("congvan")
 
 

@@ -16,11 +16,10 @@ from congvan.models import nd30 as names
 from congvan.pipeline import nd30, trackers
 from congvan.pipeline.cli import app
 
-from conftest import CORPUS, SEEDS
+from conftest import REPO_CORPUS, SEED_000, SEED_001
 
-FILES = [SEEDS / "001_091bf70c372fa8e6.txt", CORPUS / "114_cd-224-cd-ttg-thu-tuong-chinh-phu.txt",
-         CORPUS / "141_tb-634-tb-vpcp-van-phong-chinh-phu.txt"]
-pytestmark = pytest.mark.skipif(not all(f.exists() for f in FILES), reason="shared seeds/corpus not present")
+FILES = [SEED_001, REPO_CORPUS / "114_cd-224-cd-ttg-thu-tuong-chinh-phu.txt",
+         REPO_CORPUS / "141_tb-634-tb-vpcp-van-phong-chinh-phu.txt"]
 
 
 @pytest.fixture(scope="module")

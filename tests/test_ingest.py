@@ -17,12 +17,11 @@ import regex
 import congvan
 from congvan.pipeline.ingest import ingest, summary_lines
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEEDS = sorted((SHARED / "seeds").glob("*.txt"))
-REAL = SHARED / "corpus" / "real"
+from conftest import SEEDS, TEST_DATA
+
 # Small real TXT letters (tax, customs and labour letters): cheap to parse.
-REAL_TXT = [REAL / n for n in ("239_cv-963-tct-cntt-tong-cuc-thue.txt", "202_cv-5482-tchq-tong-cuc-hai-quan.txt",
-                               "206_cv-4632-ldtbxh-bo-lao-dong-thuong-binh-va-xa-hoi.txt")]
+REAL_TXT = [TEST_DATA / "corpus" / n for n in ("239_cv-963-tct-cntt-tong-cuc-thue.txt", "202_cv-5482-tchq-tong-cuc-hai-quan.txt",
+                                               "206_cv-4632-ldtbxh-bo-lao-dong-thuong-binh-va-xa-hoi.txt")]
 CONGVAN = Path(sys.executable).with_name("congvan")
 
 

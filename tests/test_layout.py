@@ -11,13 +11,12 @@ import pytest
 from congvan.parsers.readers import layout
 from congvan.parsers.readers.pdf import PROFILE, _extract_words, _rows_from_words
 
-from conftest import CORPUS
+from conftest import corpus_file
 
-needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="real corpus missing")
 
 
 def _page(prefix: str, number: int) -> tuple[list[layout.Row], float, float]:
-    path: Path = next(CORPUS.glob(f"{prefix}_*.pdf"))
+    path: Path = corpus_file(prefix)
     with pdfplumber.open(path) as pdf:
         page = pdf.pages[number - 1]
         return _rows_from_words(_extract_words(page), number), float(page.width), float(page.height)
@@ -41,7 +40,6 @@ def _laid(rows: list[layout.Row], width: float, height: float) -> list[layout.Bl
     return paras.out
 
 
-@needs_corpus
 def test_rows_hold_both_header_columns_and_keep_coordinates(first_page):
     rows, _, _ = first_page
     top = rows[0]
@@ -50,7 +48,6 @@ def test_rows_hold_both_header_columns_and_keep_coordinates(first_page):
     assert [r.top for r in rows] == sorted(r.top for r in rows)
 
 
-@needs_corpus
 def test_header_zone_split_at_the_gutter(first_page):
     rows, width, height = first_page
     zones = layout.find_zones(rows, width, height, PROFILE)
@@ -63,7 +60,6 @@ def test_header_zone_split_at_the_gutter(first_page):
     assert not any(rows[k].text.startswith("Kính gửi") for k in range(header.start, header.end + 1))
 
 
-@needs_corpus
 def test_left_column_whole_before_right_and_subject_one_block(first_page):
     texts = [b.text for b in _laid(*first_page)]
     assert texts.index("TỈNH LÀO CAI") < texts.index("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
@@ -71,7 +67,6 @@ def test_left_column_whole_before_right_and_subject_one_block(first_page):
     assert "1074/QĐ-BXD" in subject  # wrapped subject lines joined in its column
 
 
-@needs_corpus
 def test_margins_from_body_rows_not_header(first_page):
     rows, width, height = first_page
     zones = layout.find_zones(rows, width, height, PROFILE)
@@ -82,7 +77,6 @@ def test_margins_from_body_rows_not_header(first_page):
     assert m.right == pytest.approx(539.5, abs=1.0)
 
 
-@needs_corpus
 def test_paragraphs_joined_and_items_break(first_page):
     blocks = _laid(*first_page)
     para = next(b for b in blocks if b.text.startswith("Ngày 29/6/2026"))
@@ -94,7 +88,6 @@ def test_paragraphs_joined_and_items_break(first_page):
     assert [b.text for b in blocks if b.text.startswith("- ")][:2] == ["- Các Sở, ban, ngành thuộc tỉnh;", "- Công an tỉnh;"]
 
 
-@needs_corpus
 def test_footer_zone_lists_noi_nhan_before_signature(last_page):
     rows, width, height = last_page
     zones = layout.find_zones(rows, width, height, PROFILE)
@@ -103,7 +96,6 @@ def test_footer_zone_lists_noi_nhan_before_signature(last_page):
     assert texts.index("Nơi nhận:") < texts.index("- Như trên;") < texts.index("KT. CHỦ TỊCH") < texts.index("Phan Trung Bá")
 
 
-@needs_corpus
 def test_page_number_at_edge_dropped():
     rows, width, height = _page("050", 2)
     # 050 page 2 carries its number `2` at the top edge.

@@ -29,11 +29,12 @@ import pytest
 
 from congvan.parsers.readers import read_file
 
-CORPUS = Path("/work/shared/corpus/real")
+from conftest import CORPUS, NO_SHARED
+
 TRANSCRIPTS = CORPUS / "legacy_transcripts"
 MAX_CER = 0.01
 
-pytestmark = pytest.mark.skipif(not TRANSCRIPTS.is_dir(), reason="shared corpus not mounted")
+pytestmark = pytest.mark.skipif(not TRANSCRIPTS.is_dir(), reason=NO_SHARED)
 
 
 def _levenshtein(a: str, b: str) -> int:

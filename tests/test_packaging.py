@@ -11,7 +11,7 @@ import pytest
 
 import congvan
 
-from conftest import ROOT, SEEDS
+from conftest import ROOT, SEED_001
 
 
 def test_editable_install_maps_the_folders() -> None:
@@ -57,7 +57,7 @@ def test_regular_wheel_parses_a_letter(wheel: Path, tmp_path: Path) -> None:
         "print(congvan.to_json(congvan.parse(sys.argv[2]))['symbol'])"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code, str(target), str(SEEDS / "001_091bf70c372fa8e6.txt")],
+        [sys.executable, "-c", code, str(target), str(SEED_001)],
         capture_output=True, text=True, env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"}, timeout=120,
     )
     assert out.returncode == 0, out.stderr

@@ -19,15 +19,13 @@ from congvan.parsers.readers import pdf_repair, pdf_stamps
 from congvan.parsers.readers.base import ReadError
 from congvan.parsers.readers.pdf import read_pdf
 
-CORPUS = Path("/work/shared/corpus/real")
+from conftest import CORPUS, NO_SHARED, corpus_file
+
 TRANSCRIPTS = CORPUS / "legacy_transcripts"
 HAVE_OCR = importlib.util.find_spec("congvan.parsers.readers.ocr") is not None and shutil.which("tesseract") is not None
 
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="real corpus not present")
-
-
 def _file(prefix: str) -> Path:
-    return next(CORPUS.glob(f"{prefix}_*.pdf"))
+    return corpus_file(prefix)
 
 
 def _read(prefix: str):

@@ -13,7 +13,8 @@ from lxml import etree
 
 from congvan.parsers.readers import ReadError, read_bytes, read_file
 
-CORPUS = Path("/work/shared/corpus/real")
+from conftest import CORPUS, NO_SHARED
+
 DOCX_060 = CORPUS / "060_cv-597-hc-qlhc-cuc-hoa-chat-2026.docx"
 
 _CT = (b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -115,7 +116,7 @@ def test_python_docx_parser_does_not_resolve_entities() -> None:
     assert "root:" not in etree.tostring(el).decode()
 
 
-@pytest.mark.skipif(not DOCX_060.exists(), reason="shared corpus not mounted")
+@pytest.mark.skipif(not DOCX_060.exists(), reason=NO_SHARED)
 def test_truncated_docx_is_corrupt() -> None:
     data = DOCX_060.read_bytes()
     with pytest.raises(ReadError) as err:

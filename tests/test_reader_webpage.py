@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import regex
 
-from conftest import CORPUS, GOLD, SEEDS
+from conftest import CORPUS, SEEDS, SHARED_GOLD
 from congvan.parsers.readers import read_file
 from congvan.parsers.readers.text import decode_bytes
 from congvan.parsers.readers.webpage import is_web_page
@@ -30,7 +30,7 @@ def _texts(path: Path) -> list[str]:
 
 
 def _gold(path: Path) -> dict:
-    return json.loads((GOLD / "corpus" / f"{path.stem}.json").read_text(encoding="utf-8"))
+    return json.loads((SHARED_GOLD / "corpus" / f"{path.stem}.json").read_text(encoding="utf-8"))
 
 
 def _tvpl_pages() -> list[Path]:

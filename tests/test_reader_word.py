@@ -15,12 +15,12 @@ import pytest
 
 from congvan.parsers.readers import read_bytes, read_file
 
-CORPUS = Path("/work/shared/corpus/real")
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not mounted")
+from conftest import corpus_file
+
 
 
 def _texts(name: str) -> list[str]:
-    return [line.text for line in read_file(CORPUS / name).lines]
+    return [line.text for line in read_file(corpus_file(name)).lines]
 
 
 def _index(texts: list[str], start: str) -> int:
@@ -30,7 +30,7 @@ def _index(texts: list[str], start: str) -> int:
 # --- corpus DOCX -------------------------------------------------------------------------
 
 def test_060_number_and_subject_stay_separate_lines() -> None:
-    result = read_file(CORPUS / "060_cv-597-hc-qlhc-cuc-hoa-chat-2026.docx")
+    result = read_file(corpus_file("060_cv-597-hc-qlhc-cuc-hoa-chat-2026.docx"))
     texts = [line.text for line in result.lines]
     assert "Số: 597/HC-QLHC" in texts
     vv = _index(texts, "V/v cấp Giấy phép xuất khẩu")
@@ -66,7 +66,7 @@ def test_067_typed_directive_labels_kept() -> None:
 def test_071_auto_numbered_table_rows() -> None:
     """071's task table numbers its rows with w:numPr (`%1.`): the numbers are not in the
     text and must be counted back, in order, each before its task (row by row)."""
-    result = read_file(CORPUS / "071_kh-sct-lao-cai-draft-2026-2242.docx")
+    result = read_file(corpus_file("071_kh-sct-lao-cai-draft-2026-2242.docx"))
     texts = [line.text for line in result.lines]
     labels = [t for t in texts if t.rstrip(".").isdigit() and t.endswith(".")]
     assert labels[:9] == [f"{i}." for i in range(1, 10)]
@@ -82,7 +82,7 @@ def test_071_auto_numbered_table_rows() -> None:
     ("076_cv-sct-kt-lao-cai-draft-2019.doc", ["UBND TỈNH LÀO CAI", "SỞ CÔNG THƯƠNG", "Số: /SCT-KT"], ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Lào Cai, ngày tháng 5 năm 2019"]),
 ])
 def test_doc_header_left_column_before_right(name: str, left: list[str], right: list[str]) -> None:
-    result = read_file(CORPUS / name)
+    result = read_file(corpus_file(name))
     texts = [line.text for line in result.lines]
     assert result.format == "doc"
     positions = [texts.index(t) for t in left + right]
@@ -99,7 +99,7 @@ def test_019_footer_distribution_before_signature() -> None:
 def test_076_doc_via_libreoffice_keeps_subject_in_left_column() -> None:
     """076 goes through LibreOffice (its font table names legacy fonts); the V/v row is a
     merged cell that must still join the left column, before the date."""
-    result = read_file(CORPUS / "076_cv-sct-kt-lao-cai-draft-2019.doc")
+    result = read_file(corpus_file("076_cv-sct-kt-lao-cai-draft-2019.doc"))
     texts = [line.text for line in result.lines]
     assert _index(texts, "V/v tham gia ý kiến về TKCS") < _index(texts, "CỘNG HÒA XÃ HỘI")
     assert texts.index("Nơi nhận:") < texts.index("KT. GIÁM ĐỐC") < texts.index("Phan Văn Cương")
@@ -221,7 +221,7 @@ with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver")
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
 def test_doc_conversion_leaves_no_profile_folder_behind(tmp_path: Path) -> None:
     env = {**os.environ, "TMPDIR": str(tmp_path)}
-    run = subprocess.run([sys.executable, "-c", _CONVERT_SCRIPT, str(CORPUS / "076_cv-sct-kt-lao-cai-draft-2019.doc")],
+    run = subprocess.run([sys.executable, "-c", _CONVERT_SCRIPT, str(corpus_file("076_cv-sct-kt-lao-cai-draft-2019.doc"))],
                          capture_output=True, text=True, env=env, timeout=600)
     assert run.returncode == 0, run.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == []

@@ -18,11 +18,10 @@ from congvan.pipeline import registers
 from congvan.pipeline.cli import app
 from congvan.pipeline.ingest import ingest
 
-from conftest import CORPUS, SEEDS
+from conftest import REPO_CORPUS, SEED_000, SEED_001
 
-FILES = [SEEDS / "000_dd14468687b73df9.txt", SEEDS / "001_091bf70c372fa8e6.txt",
-         CORPUS / "087_cv-38273-chq-gsql-cuc-hai-quan.txt", CORPUS / "114_cd-224-cd-ttg-thu-tuong-chinh-phu.txt"]
-pytestmark = pytest.mark.skipif(not all(f.exists() for f in FILES), reason="shared seeds/corpus not present")
+FILES = [SEED_000, SEED_001,
+         REPO_CORPUS / "087_cv-38273-chq-gsql-cuc-hai-quan.txt", REPO_CORPUS / "114_cd-224-cd-ttg-thu-tuong-chinh-phu.txt"]
 
 
 @pytest.fixture(scope="module")

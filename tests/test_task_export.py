@@ -19,14 +19,20 @@ from congvan.models.schema import task_schema
 from congvan.pipeline.cli import app
 from congvan.pipeline.task_export import load_items, to_csv, to_ics, to_jsonl, to_table
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-SEED_001 = SEEDS / "001_091bf70c372fa8e6.txt"
-pytestmark = pytest.mark.skipif(not SEED_001.exists(), reason="shared seeds not present")
+from conftest import SEED_001, SEEDS
 
 
 @pytest.fixture(scope="module")
-def seed_items():
-    items, letters, problems = load_items(SEEDS)
+def seed_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("seeds")
+    for seed in SEEDS:
+        shutil.copy(seed, folder / seed.name)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def seed_items(seed_folder: Path):
+    items, letters, problems = load_items(seed_folder)
     assert not problems
     return items, letters
 
@@ -95,14 +101,14 @@ def test_table_groups_by_unit_with_counts(seed_items) -> None:
     assert "Văn phòng Bộ  [2 tasks: 2 lead, 0 support]" in table
 
 
-def test_cli_tasks_unit_filter_and_formats(tmp_path: Path) -> None:
+def test_cli_tasks_unit_filter_and_formats(tmp_path: Path, seed_folder: Path) -> None:
     runner = CliRunner()
     out = runner.invoke(app, ["tasks", str(SEED_001), "--unit", "thanh tra", "--format", "jsonl"])
     assert out.exit_code == 0, out.output
     units = {json.loads(line)["unit"] for line in out.stdout.splitlines()}
     assert units == {"Thanh tra Bộ"}
     target = tmp_path / "tasks.ics"
-    out = runner.invoke(app, ["tasks", str(SEEDS), "--format", "ics", "-o", str(target)])
+    out = runner.invoke(app, ["tasks", str(seed_folder), "--format", "ics", "-o", str(target)])
     assert out.exit_code == 0 and len(list(Calendar.from_ical(target.read_bytes()).walk("VTODO"))) == 18
     out = runner.invoke(app, ["tasks", str(SEED_001), "--format", "xml"])
     assert out.exit_code == 2

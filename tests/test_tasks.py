@@ -3,7 +3,6 @@ rules (offices, collectives, vague partners, unit keys) on their real text."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,12 +11,11 @@ import congvan
 from congvan.parsers.fields.units import find_units, fold, is_vague, unit_key
 from congvan.parsers.fields.tasks import assignments, heading_units
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEEDS = sorted((SHARED / "gold").glob("0*.json"))
-sys.path.insert(0, str(SHARED / "eval"))
-from score import norm  # noqa: E402  - the scorer's own folding, so tests judge as it does
+from congvan.pipeline.evaluate import norm  # the scorer's own folding, so tests judge as it does
 
-pytestmark = pytest.mark.skipif(not SEEDS, reason="shared gold not present")
+from conftest import SAMPLE_GOLD, SAMPLES, SEED_001, corpus_file
+
+SEEDS = sorted(SAMPLE_GOLD.glob("00*.json"))
 
 
 def _triples(items) -> set[tuple[str, str, str]]:
@@ -27,7 +25,7 @@ def _triples(items) -> set[tuple[str, str, str]]:
 @pytest.mark.parametrize("gold_path", SEEDS, ids=lambda p: p.stem)
 def test_seed_units_roles_paths_match_gold(gold_path: Path) -> None:
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
-    letter = congvan.parse(str(SHARED / gold["file"]))
+    letter = congvan.parse(str(SAMPLES / gold["file"]))
     got = _triples(congvan.to_json(letter)["action_items"])
     assert got == _triples(gold["action_items"])
 
@@ -35,7 +33,7 @@ def test_seed_units_roles_paths_match_gold(gold_path: Path) -> None:
 @pytest.mark.parametrize("gold_path", SEEDS, ids=lambda p: p.stem)
 def test_seed_urgency_and_recurrence_match_gold(gold_path: Path) -> None:
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
-    items = congvan.to_json(congvan.parse(str(SHARED / gold["file"])))["action_items"]
+    items = congvan.to_json(congvan.parse(str(SAMPLES / gold["file"])))["action_items"]
     for g in gold["action_items"]:
         mine = [a for a in items if (norm(a["path"]) or "") == (norm(g["path"]) or "") and norm(a["unit"]) == norm(g["unit"])]
         assert mine, g
@@ -46,7 +44,7 @@ def test_seed_urgency_and_recurrence_match_gold(gold_path: Path) -> None:
 
 
 def test_ids_are_stable_and_unique() -> None:
-    path = str(SHARED / "seeds" / "001_091bf70c372fa8e6.txt")
+    path = str(SEED_001)
     first = [a.id for a in congvan.parse(path).action_items]
     again = [a.id for a in congvan.parse(path).action_items]
     assert first == again
@@ -55,7 +53,7 @@ def test_ids_are_stable_and_unique() -> None:
 
 
 def test_closing_of_seed_001() -> None:
-    letter = congvan.parse(str(SHARED / "seeds" / "001_091bf70c372fa8e6.txt"))
+    letter = congvan.parse(str(SEED_001))
     follow = [a for a in letter.action_items if a.path == "" and a.text.startswith("Giao Văn phòng Bộ")]
     assert len(follow) == 1
     task = follow[0]
@@ -193,7 +191,7 @@ def test_dash_after_semicolon_keeps_its_subject() -> None:
 def test_report_sections_give_no_item_but_requests_and_headed_dashes_do() -> None:
     # Corpus 045: `báo cáo và đề nghị ... như sau:` then items 1-2 report, 3 asks.
     def pairs(name: str) -> set[tuple[str, str]]:
-        letter = congvan.parse(str(SHARED / "corpus" / "real" / name))
+        letter = congvan.parse(str(corpus_file(name)))
         return {(a.path, norm(a.unit)) for a in letter.action_items}
     got = pairs("045_cv-3686-ubnd-xd-lao-cai-2026.pdf")
     assert {p for p, _ in got} == {"3.i", "3.ii", "3.iii"}

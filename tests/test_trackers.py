@@ -19,11 +19,10 @@ from icalendar import Calendar
 
 from congvan.pipeline import nd30, trackers
 
-from conftest import CORPUS, SEEDS
+from conftest import REPO_CORPUS, SEED_000, SEED_001
 
-FILES = [SEEDS / "000_dd14468687b73df9.txt", SEEDS / "001_091bf70c372fa8e6.txt",
-         CORPUS / "114_cd-224-cd-ttg-thu-tuong-chinh-phu.txt", CORPUS / "133_kh-179-kh-ubnd-uy-ban-nhan-dan-tinh-dong-nai.txt"]
-pytestmark = pytest.mark.skipif(not all(f.exists() for f in FILES), reason="shared seeds/corpus not present")
+FILES = [SEED_000, SEED_001,
+         REPO_CORPUS / "114_cd-224-cd-ttg-thu-tuong-chinh-phu.txt", REPO_CORPUS / "133_kh-179-kh-ubnd-uy-ban-nhan-dan-tinh-dong-nai.txt"]
 AS_OF = dt.date(2026, 1, 15)
 
 

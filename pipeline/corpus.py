@@ -1,0 +1,83 @@
+"""Which files of a folder are letters: the one rule every stage uses.
+
+Flow: folders -> **candidate letter files** -> reader -> ... Ingest, the
+exports and `congvan tasks` walk folders with `discover` + `skip_by_name`
+(what the name alone rules out, unread); after parsing, `not_a_letter` says
+when plain text (or an image's OCR) holds nothing a letter has. `congvan
+parse` gives the same reasons for one file, so a file refused by ingest is
+refused by parse in the same words.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Iterable
+
+import regex
+
+# Names and extensions that are never letters: project files and data tables
+# sitting next to letters in an archive folder.
+_PROJECT_FILES = {"readme", "license", "licence", "copying", "changelog", "manifest", "notice", "authors",
+                  "contributing", "makefile", "dockerfile"}
+_DATA_EXTENSIONS = {".tsv", ".csv", ".json", ".jsonl", ".ndjson", ".yaml", ".yml", ".toml", ".ini", ".parquet",
+                    ".duckdb", ".db", ".sqlite", ".wal", ".py", ".sh", ".js", ".css", ".ipynb", ".xlsx", ".xls",
+                    ".zip", ".gz", ".tar", ".7z", ".rar", ".exe", ".dll", ".so", ".pyc", ".lock", ".log"}
+# Marks every letter's page carries (motto, number line, addressee, distribution).
+_LETTER_MARKS = regex.compile(
+    r"C[ỘO]NG\s+H[ÒOÓ]A\s+X[ÃA]\s+H[ỘO]I|Độc\s+lập\s*[-–—]\s*Tự\s+do|Kính\s+gửi|Nơi\s+nhận|"
+    r"\bV/v\b|(?<!\p{L})Số\s*:|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|"
+    r"QUYẾT\s+ĐỊNH|CÔNG\s+ĐIỆN|THÔNG\s+(?:BÁO|TƯ)|KẾ\s+HOẠCH|NGHỊ\s+(?:QUYẾT|ĐỊNH)|CHỈ\s+THỊ",
+    regex.IGNORECASE,
+)
+# What a reader that sniffs content calls each format, to name a file whose extension lies.
+_FORMAT_EXTENSIONS = {"pdf": {".pdf"}, "docx": {".docx", ".docm", ".odt"}, "doc": {".doc", ".dot"},
+                      "rtf": {".rtf", ".doc"}}
+
+
+def discover(paths: Iterable[str | Path]) -> list[Path]:
+    """Every regular file under the given files and folders, in a stable order."""
+    found: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_file():
+            found.append(p)
+            continue
+        for root, dirs, files in os.walk(p):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            found.extend(Path(root) / f for f in sorted(files))
+    return sorted({Path(os.path.abspath(f)) for f in found if f.is_file() and not f.is_symlink()})
+
+
+def skip_by_name(path: Path) -> tuple[str, str] | None:
+    """(kind, reason) when the name alone says this is not a letter."""
+    name = path.name
+    stem = name.split(".")[0].lower()
+    ext = path.suffix.lower()
+    if name.startswith("."):
+        return "not_a_letter", "hidden file"
+    if stem in _PROJECT_FILES:
+        return "not_a_letter", f"{name} is a project file ({stem.upper()}), not a letter"
+    if ext in _DATA_EXTENSIONS:
+        return "not_a_letter", f"a {ext} file is data or code, not a letter"
+    return None
+
+
+def letter_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The files under the given files and folders that may be letters (`discover` less
+    what `skip_by_name` rules out)."""
+    return [p for p in discover(paths) if skip_by_name(p) is None]
+
+
+def not_a_letter(letter: Any) -> str | None:
+    """A reason when plain text (or an image's OCR) parsed to nothing a letter has."""
+    if letter.format not in ("txt", "image"):
+        return None
+    has_number = letter.number is not None and (letter.number.number or letter.number.symbol)
+    marks = {m.group(0).lower() for m in _LETTER_MARKS.finditer(letter.text[:20000])}
+    if has_number or letter.issued is not None or len(marks) >= 2:
+        return None
+    reason = "no number line, issue date, national motto or addressee: not a letter"
+    ext = Path(letter.file or "").suffix.lower()
+    if any(ext in exts for exts in _FORMAT_EXTENSIONS.values()):
+        reason = f"a {letter.format} file named {ext}: {reason}"
+    return reason

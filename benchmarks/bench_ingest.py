@@ -63,7 +63,7 @@ def bench_ingest(corpus: Path, n: int, cores: int, work: Path) -> None:
 def synthetic(n: int, seed: int = 7) -> tuple[list[dict], list[dict]]:
     """n letters in 60 issuers; each cites 3 numbered documents (two of them letters in the
     store, one outside it) and, one in five, an unnumbered Công điện by its subject."""
-    from congvan.parsers.fields.numbers import canonical_key
+    from congvan.parsers.keys import number_key
 
     rng = random.Random(seed)
     # Subject words drawn Zipf-like from 3,000 syllables, as real subjects are.
@@ -83,7 +83,7 @@ def synthetic(n: int, seed: int = 7) -> tuple[list[dict], list[dict]]:
         symbol = "CĐ-TTg" if is_cd else sym
         letters.append({
             "letter_id": f"L{i:07d}", "doc_type": "Công điện" if is_cd else "Công văn", "number": str(i + 1),
-            "symbol": symbol, "canonical_key": canonical_key(str(i + 1), symbol),
+            "symbol": symbol, "number_key": number_key(str(i + 1), symbol),
             "issuer": "Thủ tướng Chính phủ" if is_cd else issuer, "issued": f"{2000 + i % 25}-05-04",
             "issued_year": 2000 + i % 25, "subject": subject(),
         })
@@ -92,17 +92,17 @@ def synthetic(n: int, seed: int = 7) -> tuple[list[dict], list[dict]]:
             j = rng.randrange(n)
             t = letters[j]
             refs.append({"letter_id": letter["letter_id"], "idx": k, "doc_type": t["doc_type"], "number": t["number"],
-                         "symbol": t["symbol"], "canonical_key": t["canonical_key"], "date": t["issued"],
+                         "symbol": t["symbol"], "number_key": t["number_key"], "date": t["issued"],
                          "year": t["issued_year"], "issuer": t["issuer"], "relation": "implements",
                          "subject": None, "text": "", "cites_idx": [], "cites_relation": []})
         refs.append({"letter_id": letter["letter_id"], "idx": 2, "doc_type": "Công văn", "number": str(n + i),
-                     "symbol": "XYZ-VP", "canonical_key": canonical_key(str(n + i), "XYZ-VP"), "date": None,
+                     "symbol": "XYZ-VP", "number_key": number_key(str(n + i), "XYZ-VP"), "date": None,
                      "year": None, "issuer": None, "relation": "mentions", "subject": None, "text": "",
                      "cites_idx": [], "cites_relation": []})
         if i % 5 == 0:
             t = letters[(i // 10) * 10]
             refs.append({"letter_id": letter["letter_id"], "idx": 3, "doc_type": "Công điện", "number": None,
-                         "symbol": None, "canonical_key": None, "date": None, "year": None,
+                         "symbol": None, "number_key": None, "date": None, "year": None,
                          "issuer": "Thủ tướng Chính phủ", "relation": "implements", "subject": None,
                          "text": "Công điện của Thủ tướng Chính phủ " + t["subject"], "cites_idx": [],
                          "cites_relation": []})

@@ -8,6 +8,7 @@ Records are frozen pydantic models: build a new one instead of mutating.
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
@@ -65,6 +66,28 @@ class PartialDate(Record):
         if self.precision == "month":
             return f"{self.year:04d}-{self.month:02d}"
         return f"{self.year:04d}"
+
+    @classmethod
+    def from_iso(cls, iso: str | None) -> PartialDate | None:
+        """`2023-05-04`, `2023-05` or `2023` back to a PartialDate; None for None or ``."""
+        if not iso:
+            return None
+        parts = [int(p) for p in str(iso).split("-")]
+        return cls(year=parts[0], month=parts[1] if len(parts) > 1 else None,
+                   day=parts[2] if len(parts) > 2 else None)
+
+    def first_day(self) -> dt.date:
+        """The first calendar day the date may be: `tháng 6/2023` is from 1 June."""
+        return dt.date(self.year, self.month or 1, (self.day or 1) if self.month else 1)
+
+    def last_day(self) -> dt.date:
+        """The last calendar day the date allows: `trước tháng 6/2023` is due by 30 June."""
+        if self.month is None:
+            return dt.date(self.year, 12, 31)
+        if self.day is not None:
+            return dt.date(self.year, self.month, self.day)
+        nxt = dt.date(self.year + (self.month == 12), self.month % 12 + 1, 1)
+        return nxt - dt.timedelta(days=1)
 
 
 class DocumentNumber(Record):

@@ -21,10 +21,10 @@ from congvan.parsers.fields.footer import enclosure_start, unmerge_footer
 from congvan.parsers.fields.directives import parse_directives
 from congvan.parsers.fields.header import parse_header
 from congvan.parsers.fields.lines import split_lines
-from congvan.parsers.fields.numbers import canonical_key
 from congvan.parsers.fields.references import find_mentions, resolve
 from congvan.parsers.fields.signer import find_signer
 from congvan.parsers.fields.tasks import derive_action_items
+from congvan.parsers.keys import number_key
 from congvan.parsers.normalize import NormText, normalize
 from congvan.parsers.readers.base import ReadResult
 
@@ -109,7 +109,7 @@ def parse_read_result(read: ReadResult, *, file: str | None = None, content_hash
     own = header.number
     # The footer's columns were reordered: the letter ends at its furthest line.
     letter_text = text[: max(l.end for l in lines)] if lines else text
-    mentions = find_mentions(letter_text, skip, canonical_key(own.number, own.symbol) if own else None)
+    mentions = find_mentions(letter_text, skip, number_key(own.number, own.symbol) if own else None)
     province = _province(header.parent_issuer, header.issuer) or header.place
     references = resolve(mentions, province, header.issuer)
 

@@ -3,7 +3,7 @@ an external node, plus the edges a reference's own description states.
 
 Flow: file -> reader -> text -> field parsers -> records -> store ->
 **graph**/tasks -> exports. `resolve_store` rebuilds the `nodes`, `edges` and
-`reference_links` tables from `letters` and `references` after every ingest,
+`reference_links` tables from `letters` and `citations` after every ingest,
 so a document ingested later picks up the citations made to it before, and the
 order of ingestion never changes the result.
 
@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 import regex
 
 from congvan.parsers.fields.lines import fold
+from congvan.parsers.keys import issuer_key, number_key
 
 if TYPE_CHECKING:
     import duckdb
@@ -51,27 +52,7 @@ _RARE_DF = 50
 # A reference whose every word is a topic word is looked up by its rarest one, unless
 # even that is in more documents than this: then it is too generic to single one out.
 _RAREST_DF = 500
-_UBND = regex.compile(r"uy\s*ban\s*nhan\s*dan")
-_HDND = regex.compile(r"hoi\s*dong\s*nhan\s*dan")
-_PLACE_WORD = regex.compile(r"\b(?:tinh|thanh\s+pho|tp)\b\.?")
-_OFFICE = regex.compile(r"^(?:bo truong|thu truong|giam doc|pho giam doc|chu tich|cuc truong|tong cuc truong|"
-                        r"vu truong|chanh van phong|truong ban)\s+(?=\S+\s)")
 _RELATION_RANK = {"mentions": 0}
-
-
-@lru_cache(maxsize=65536)
-def issuer_key(issuer: str | None) -> str | None:
-    """`Ủy ban nhân dân tỉnh Khánh Hòa` and `UBND tỉnh Khánh Hoà` -> `ubnd khanh hoa`."""
-    if not issuer:
-        return None
-    s = fold(issuer)
-    s = _UBND.sub("ubnd", s)
-    s = _HDND.sub("hdnd", s)
-    s = _PLACE_WORD.sub(" ", s)
-    s = " ".join(_WORD.findall(s))
-    # `Bộ trưởng Bộ Công Thương`, `Giám đốc Sở Công Thương`: the office stands for its body.
-    s = _OFFICE.sub("", s)
-    return s or None
 
 
 def issuers_compatible(a: str | None, b: str | None) -> bool:
@@ -126,7 +107,7 @@ class Node:
     doc_type: str | None = None
     number: str | None = None
     symbol: str | None = None
-    canonical_key: str | None = None
+    number_key: str | None = None
     issuer: str | None = None
     issuer_key: str | None = None
     date: str | None = None
@@ -147,7 +128,7 @@ class Node:
         return {
             "node_id": self.node_id, "in_corpus": self.in_corpus, "letter_id": self.letter_id,
             "doc_type": self.doc_type, "number": self.number, "symbol": self.symbol,
-            "canonical_key": self.canonical_key, "issuer": self.issuer, "date": self.date, "year": self.year,
+            "number_key": self.number_key, "issuer": self.issuer, "date": self.date, "year": self.year,
             "subject": self.subject, "label": self.label(), "n_cited": self.n_cited,
         }
 
@@ -257,15 +238,15 @@ def _build_graph(letters: Iterable[dict[str, Any]], refs: Iterable[dict[str, Any
     for row in sorted(letters, key=lambda r: r["letter_id"]):
         node = Node(
             node_id=row["letter_id"], in_corpus=True, letter_id=row["letter_id"], doc_type=row.get("doc_type"),
-            number=row.get("number"), symbol=row.get("symbol"), canonical_key=row.get("canonical_key"),
+            number=row.get("number"), symbol=row.get("symbol"), number_key=row.get("number_key"),
             issuer=row.get("issuer"), issuer_key=issuer_key(row.get("issuer")), date=row.get("issued"),
             year=row.get("issued_year") or symbol_year(row.get("symbol")), subject=row.get("subject"),
             tokens=subject_tokens(row.get("subject")),
         )
         g.nodes[node.node_id] = node
         letter_date[node.node_id] = node.date
-        if node.canonical_key:
-            by_key[node.canonical_key].append(node)
+        if node.number_key:
+            by_key[node.number_key].append(node)
 
     refs = sorted(refs, key=lambda r: (r["letter_id"], r["idx"]))
     link: dict[tuple[str, int], Link] = {}
@@ -282,7 +263,7 @@ def _build_graph(letters: Iterable[dict[str, Any]], refs: Iterable[dict[str, Any
     cited_dates: dict[str, list[str]] = defaultdict(list)
     # 1. Numbered references against letters, by identity.
     for ref in refs:
-        key = ref.get("canonical_key")
+        key = ref.get("number_key")
         if not key:
             unnumbered.append(ref)
             continue
@@ -290,7 +271,7 @@ def _build_graph(letters: Iterable[dict[str, Any]], refs: Iterable[dict[str, Any
         ikey = explicit or issuer_key(_implied_issuer(ref.get("symbol")))
         year = ref.get("year") or symbol_year(ref.get("symbol"))
         own = g.nodes.get(ref["letter_id"])
-        if own is not None and own.canonical_key == key and issuers_compatible(ikey, own.issuer_key) \
+        if own is not None and own.number_key == key and issuers_compatible(ikey, own.issuer_key) \
                 and (not year or not own.year or year == own.year):
             # A letter naming its own number (`Quyết định này ...`, an annex header) cites nothing.
             link[(ref["letter_id"], ref["idx"])] = Link(own.node_id, "self", 1.0, f"{key} is the citing letter's own number")
@@ -341,7 +322,7 @@ def _build_graph(letters: Iterable[dict[str, Any]], refs: Iterable[dict[str, Any
                 # It may name any of several letters: joining one external would pick a side.
                 node = next((n for n in externals if n.node_id == f"x:{key}|{ikey or '?'}|{year or '?'}"), None)
             if node is None:
-                node = Node(node_id=f"x:{key}|{ikey or '?'}|{year or '?'}", in_corpus=False, canonical_key=key,
+                node = Node(node_id=f"x:{key}|{ikey or '?'}|{year or '?'}", in_corpus=False, number_key=key,
                             number=ref.get("number"), symbol=ref.get("symbol"), issuer_key=ikey, year=year,
                             doc_type=ref.get("doc_type"))
                 externals.append(node)
@@ -459,7 +440,7 @@ def _absorb(node: Node, ref: dict[str, Any]) -> None:
     if d and (not node.date or len(d) > len(node.date)):
         node.date = d
     node.year = node.year or ref.get("year") or symbol_year(ref.get("symbol"))
-    subj = ref.get("subject") or (None if ref.get("canonical_key") else _ref_subject(ref))
+    subj = ref.get("subject") or (None if ref.get("number_key") else _ref_subject(ref))
     if subj and (not node.subject or len(subj) > len(node.subject)):
         node.subject = subj
     node.tokens = node.tokens | subject_tokens(ref.get("subject"))
@@ -472,11 +453,11 @@ def resolve_store(con: "duckdb.DuckDBPyConnection") -> Graph:
     """Rebuild nodes, edges and reference_links over the whole store, in one transaction."""
     from congvan.pipeline import store
 
-    cols = ["letter_id", "doc_type", "number", "symbol", "canonical_key", "issuer", "issued", "issued_year", "subject"]
+    cols = ["letter_id", "doc_type", "number", "symbol", "number_key", "issuer", "issued", "issued_year", "subject"]
     letters = [dict(zip(cols, r)) for r in con.execute(f"SELECT {', '.join(cols)} FROM letters").fetchall()]
-    rcols = ["letter_id", "idx", "doc_type", "number", "symbol", "canonical_key", "date", "year", "issuer",
+    rcols = ["letter_id", "idx", "doc_type", "number", "symbol", "number_key", "date", "year", "issuer",
              "relation", "subject", "text", "cites_idx", "cites_relation"]
-    refs = [dict(zip(rcols, r)) for r in con.execute(f'SELECT {", ".join(rcols)} FROM "references"').fetchall()]
+    refs = [dict(zip(rcols, r)) for r in con.execute(f'SELECT {", ".join(rcols)} FROM citations').fetchall()]
     g = build_graph(letters, refs)
     con.execute("BEGIN TRANSACTION")
     try:
@@ -532,10 +513,8 @@ def find_nodes(graph: "networkx.DiGraph", query: str) -> list[str]:
     hits = [n for n, d in graph.nodes(data=True) if d.get("letter_id") and str(d["letter_id"]).startswith(query)]
     if hits:
         return sorted(hits)
-    from congvan.parsers.fields.numbers import canonical_key
-
     if "/" in query:
         num, sym = query.split("/", 1)
-        key = canonical_key(num.strip(), sym.strip())
-        return sorted(n for n, d in graph.nodes(data=True) if key and d.get("canonical_key") == key)
+        key = number_key(num.strip(), sym.strip())
+        return sorted(n for n, d in graph.nodes(data=True) if key and d.get("number_key") == key)
     return []

@@ -135,12 +135,12 @@ def _checks(fields: dict[str, dict[str, Any]]) -> str:
 def responses(letters: Iterable[Letter]) -> dict[str, list[str]]:
     """letter id -> the `Số, ký hiệu` of letters in the set that answer it
     (a `responds_to` reference whose number, symbol and year match)."""
-    from congvan.parsers.fields.numbers import canonical_key
+    from congvan.parsers.keys import number_key
 
     letters = list(letters)
     by_key: dict[tuple[str, int | None], list[Letter]] = {}
     for l in letters:
-        key = canonical_key(l.number.number, l.number.symbol) if l.number else None
+        key = number_key(l.number.number, l.number.symbol) if l.number else None
         if key:
             by_key.setdefault((key, l.issued.year if l.issued else None), []).append(l)
     out: dict[str, list[str]] = {}
@@ -148,7 +148,7 @@ def responses(letters: Iterable[Letter]) -> dict[str, list[str]]:
         for ref in answer.references:
             if ref.relation != "responds_to":
                 continue
-            key = canonical_key(ref.number, ref.symbol)
+            key = number_key(ref.number, ref.symbol)
             if not key:
                 continue
             year = ref.date.year if ref.date else None

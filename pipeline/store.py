@@ -1,19 +1,27 @@
-"""The embedded DuckDB store: schema, row building, batched writes, reads.
+"""The embedded DuckDB store: the whole Letter as the record of truth, query tables derived from it.
 
-Flow: file -> reader -> text -> field parsers -> records -> **store** ->
-graph/tasks -> exports. Parse workers turn a `Letter` (or `FailedFile`) into
-plain rows with `result_rows`, so the writer only appends; the writer commits
-a batch of files in one transaction, so a file's rows in every table land
-together with its `files` row or not at all (a SIGKILL loses at most the open
-batch, which the next run parses again). Letters are keyed by their content
-hash (`letter_id`), files by path: the same bytes under two paths are parsed
-once and give two `files` rows pointing at one letter.
+Flow: file -> reader -> text -> field parsers -> Letter -> **store** ->
+graph / exports. Each letter is kept whole, as its JSON (`letters.record`),
+so `load_letters` gives back Letters equal to parsing the files. Beside it,
+the columns analysts query with SQL (`letters.issuer`, `citations.number`,
+`action_items.deadline_date` ...) are derived from the record by one
+declarative map (`TABLES`): adding a column is adding one line there.
+
+Parse workers turn a Letter (or FailedFile) into plain rows (`letter_rows`),
+so the writer only appends; it commits a batch of files in one transaction,
+so a file's rows in every table land together with its `files` row or not at
+all (a SIGKILL loses at most the open batch, which the next run parses
+again). Letters are keyed by their content hash (`letter_id`), files by
+path: the same bytes under two paths are parsed once and give two `files`
+rows pointing at one letter. The schema carries a version (`meta`); an
+older store is migrated when it is opened for writing
+(`pipeline/store_migrations.py`).
 """
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 if TYPE_CHECKING:  # the store is imported by workers: keep start-up light
     import duckdb
@@ -21,12 +29,174 @@ if TYPE_CHECKING:  # the store is imported by workers: keep start-up light
 
     from congvan.models.records import ActionItem, FailedFile, Letter
 
+SCHEMA_VERSION = 2
+
+
+# ------------------------------------------------------------- the column map
+
+
+@dataclass(frozen=True)
+class Column:
+    """One query column: its name, DuckDB type, and how it is read off the record."""
+
+    name: str
+    type: str
+    value: Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table derived from letters: the records it holds a row for (`items` of a letter,
+    each with its position) and its columns; every table starts with `letter_id`."""
+
+    name: str
+    items: Callable[[Any], Iterable[tuple[int, Any]]]
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+
+
+def _iso(date: Any) -> str | None:
+    return date.iso if date is not None else None
+
+
+def _year(date: Any) -> int | None:
+    return date.year if date is not None else None
+
+
+def _attr(*names: str) -> Callable[[Any], Any]:
+    """`_attr("signer", "name")`: letter.signer.name, None where a link is missing."""
+    def get(obj: Any) -> Any:
+        for name in names:
+            obj = getattr(obj, name, None) if obj is not None else None
+        return obj
+    return get
+
+
+def _keys() -> Any:
+    from congvan.parsers import keys
+    return keys
+
+
+def _record(letter: Any) -> str:
+    return letter.model_dump_json()
+
+
+LETTERS = Table("letters", lambda l: [(0, l)], (
+    Column("content_hash", "VARCHAR", _attr("content_hash")),
+    Column("file", "VARCHAR", _attr("file")),
+    Column("format", "VARCHAR", _attr("format")),
+    Column("encoding", "VARCHAR", _attr("encoding")),
+    Column("number", "VARCHAR", _attr("number", "number")),
+    Column("symbol", "VARCHAR", _attr("number", "symbol")),
+    Column("number_raw", "VARCHAR", _attr("number", "raw")),
+    Column("number_confidence", "DOUBLE", _attr("number", "confidence")),
+    Column("number_key", "VARCHAR", lambda l: _keys().number_key(*((l.number.number, l.number.symbol) if l.number else (None, None)))),
+    Column("identity_key", "VARCHAR", lambda l: _keys().letter_key(l)),
+    Column("issued", "VARCHAR", lambda l: _iso(l.issued)),
+    Column("issued_year", "INTEGER", lambda l: _year(l.issued)),
+    Column("issued_precision", "VARCHAR", _attr("issued", "precision")),
+    Column("place", "VARCHAR", _attr("place")),
+    Column("issuer", "VARCHAR", _attr("issuer")),
+    Column("issuer_key", "VARCHAR", lambda l: _keys().issuer_key(l.issuer)),
+    Column("parent_issuer", "VARCHAR", _attr("parent_issuer")),
+    Column("issuer_source", "VARCHAR", _attr("issuer_source")),
+    Column("doc_type", "VARCHAR", _attr("doc_type")),
+    Column("subject", "VARCHAR", _attr("subject")),
+    Column("urgency", "VARCHAR", _attr("urgency")),
+    Column("secrecy", "VARCHAR", _attr("secrecy")),
+    Column("signer_name", "VARCHAR", _attr("signer", "name")),
+    Column("signer_title", "VARCHAR", _attr("signer", "title")),
+    Column("signer_authority", "VARCHAR", _attr("signer", "authority")),
+    Column("n_pages", "INTEGER", lambda l: len(l.pages)),
+    Column("ocr_used", "BOOLEAN", lambda l: any(p.path == "ocr" for p in l.pages)),
+    Column("n_references", "INTEGER", lambda l: len(l.references)),
+    Column("n_directives", "INTEGER", lambda l: len(l.directives)),
+    Column("n_action_items", "INTEGER", lambda l: len(l.action_items)),
+    Column("warnings", "VARCHAR[]", lambda l: list(l.warnings)),
+    Column("confidence", "MAP(VARCHAR, DOUBLE)", lambda l: {k: float(v) for k, v in sorted(l.confidence.items())}),
+    Column("record", "JSON", _record),   # the whole Letter, text included: the record of truth
+), ("letter_id",))
+
+CITATIONS = Table("citations", lambda l: enumerate(l.references), (
+    Column("idx", "INTEGER", lambda ir: ir[0]),
+    Column("doc_type", "VARCHAR", lambda ir: ir[1].doc_type),
+    Column("number", "VARCHAR", lambda ir: ir[1].number),
+    Column("symbol", "VARCHAR", lambda ir: ir[1].symbol),
+    Column("number_key", "VARCHAR", lambda ir: _keys().number_key(ir[1].number, ir[1].symbol)),
+    Column("date", "VARCHAR", lambda ir: _iso(ir[1].date)),
+    Column("year", "INTEGER", lambda ir: _year(ir[1].date)),
+    Column("issuer", "VARCHAR", lambda ir: ir[1].issuer),
+    Column("relation", "VARCHAR", lambda ir: ir[1].relation),
+    Column("subject", "VARCHAR", lambda ir: ir[1].subject),
+    Column("text", "VARCHAR", lambda ir: ir[1].text),
+    Column("n_mentions", "INTEGER", lambda ir: max(1, len(ir[1].mentions))),
+    Column("cites_idx", "INTEGER[]", lambda ir: [c[0] for c in ir[1].cites]),
+    Column("cites_relation", "VARCHAR[]", lambda ir: [c[1] for c in ir[1].cites]),
+), ("letter_id", "idx"))
+
+DIRECTIVES = Table("directives", lambda l: ((d.index, d) for d in l.directives), (
+    Column("idx", "INTEGER", lambda ir: ir[0]),
+    Column("depth", "INTEGER", lambda ir: ir[1].depth),
+    Column("label", "VARCHAR", lambda ir: ir[1].label),
+    Column("kind", "VARCHAR", lambda ir: ir[1].kind),
+    Column("path", "VARCHAR", lambda ir: ir[1].path),
+    Column("parent", "INTEGER", lambda ir: ir[1].parent),
+    Column("text", "VARCHAR", lambda ir: ir[1].text),
+), ("letter_id", "idx"))
+
+ACTION_ITEMS = Table("action_items", lambda l: enumerate(l.action_items), (
+    Column("id", "VARCHAR", lambda ir: ir[1].id),
+    Column("path", "VARCHAR", lambda ir: ir[1].path),
+    Column("label", "VARCHAR", lambda ir: ir[1].label),
+    Column("unit", "VARCHAR", lambda ir: ir[1].unit),
+    Column("unit_key", "VARCHAR", lambda ir: ir[1].unit_key),
+    Column("role", "VARCHAR", lambda ir: ir[1].role),
+    Column("collaborators", "VARCHAR[]", lambda ir: list(ir[1].collaborators)),
+    Column("text", "VARCHAR", lambda ir: ir[1].text),
+    Column("deadline_date", "VARCHAR", lambda ir: _iso(ir[1].deadline.date) if ir[1].deadline else None),
+    Column("deadline_text", "VARCHAR", lambda ir: ir[1].deadline.text if ir[1].deadline else None),
+    Column("deadline_kind", "VARCHAR", lambda ir: ir[1].deadline.kind if ir[1].deadline else None),
+    Column("recurrence", "VARCHAR", lambda ir: ir[1].recurrence),
+    Column("rrule", "VARCHAR", lambda ir: ir[1].rrule),
+    Column("urgency", "VARCHAR", lambda ir: ir[1].urgency),
+    Column("report_to", "VARCHAR", lambda ir: ir[1].report_to),
+), ("letter_id", "id"))
+
+RECIPIENTS = Table("recipients", lambda l: enumerate(l.recipients), (
+    Column("idx", "INTEGER", lambda ir: ir[0]),
+    Column("name", "VARCHAR", lambda ir: ir[1].name),
+), ("letter_id", "idx"))
+
+DISTRIBUTION = Table("distribution", lambda l: enumerate(l.distribution), (
+    Column("idx", "INTEGER", lambda ir: ir[0]),
+    Column("name", "VARCHAR", lambda ir: ir[1].name),
+    Column("purpose", "VARCHAR", lambda ir: ir[1].purpose),
+), ("letter_id", "idx"))
+
+PAGES = Table("pages", lambda l: ((p.page, p) for p in l.pages), (
+    Column("page", "INTEGER", lambda ir: ir[0]),
+    Column("path", "VARCHAR", lambda ir: ir[1].path),
+    Column("quality", "DOUBLE", lambda ir: ir[1].quality),
+    Column("ocr_confidence", "DOUBLE", lambda ir: ir[1].ocr_confidence),
+    Column("note", "VARCHAR", lambda ir: ir[1].note),
+), ("letter_id", "page"))
+
 # Tables holding parsed content, in write order; `files` is written last in a batch.
-CONTENT_TABLES = ("letters", "references", "directives", "action_items", "recipients", "distribution", "pages")
+TABLES: tuple[Table, ...] = (LETTERS, CITATIONS, DIRECTIVES, ACTION_ITEMS, RECIPIENTS, DISTRIBUTION, PAGES)
+CONTENT_TABLES = tuple(t.name for t in TABLES)
 GRAPH_TABLES = ("nodes", "edges", "reference_links")
 ALL_TABLES = ("files", *CONTENT_TABLES, *GRAPH_TABLES, "duplicates")
 
-SCHEMA = """
+
+def _create(table: Table) -> str:
+    cols = ",\n    ".join(["letter_id VARCHAR", *(f'"{c.name}" {c.type}' for c in table.columns)])
+    key = ", ".join(table.key)
+    return f'CREATE TABLE IF NOT EXISTS "{table.name}" (\n    {cols},\n    PRIMARY KEY ({key})\n);'
+
+
+SCHEMA = "\n".join([
+    """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS files (
     path VARCHAR PRIMARY KEY,
     content_hash VARCHAR,
@@ -39,78 +209,9 @@ CREATE TABLE IF NOT EXISTS files (
     parse_seconds DOUBLE,
     ocr_used BOOLEAN,
     same_as VARCHAR                   -- the path first parsed with the same bytes
-);
-CREATE TABLE IF NOT EXISTS letters (
-    letter_id VARCHAR PRIMARY KEY,
-    content_hash VARCHAR,
-    file VARCHAR,
-    format VARCHAR,
-    encoding VARCHAR,
-    number VARCHAR,
-    symbol VARCHAR,
-    number_raw VARCHAR,
-    canonical_key VARCHAR,
-    issued VARCHAR,                   -- ISO, to the day, month or year
-    issued_year INTEGER,
-    issued_precision VARCHAR,
-    place VARCHAR,
-    issuer VARCHAR,
-    parent_issuer VARCHAR,
-    issuer_source VARCHAR,
-    doc_type VARCHAR,
-    subject VARCHAR,
-    urgency VARCHAR,
-    signer_name VARCHAR,
-    signer_title VARCHAR,
-    signer_authority VARCHAR,
-    n_pages INTEGER,
-    ocr_used BOOLEAN,
-    warnings VARCHAR[],
-    confidence MAP(VARCHAR, DOUBLE),  -- the parsers' per-field confidence, 0..1 (number 0.2 when garbled)
-    number_confidence DOUBLE,         -- how surely the Số: line was read
-    text VARCHAR
-);
-CREATE TABLE IF NOT EXISTS "references" (
-    letter_id VARCHAR,
-    idx INTEGER,
-    doc_type VARCHAR,
-    number VARCHAR,
-    symbol VARCHAR,
-    canonical_key VARCHAR,
-    date VARCHAR,
-    year INTEGER,
-    issuer VARCHAR,
-    relation VARCHAR,
-    subject VARCHAR,
-    text VARCHAR,
-    n_mentions INTEGER,
-    cites_idx INTEGER[],
-    cites_relation VARCHAR[],
-    PRIMARY KEY (letter_id, idx)
-);
-CREATE TABLE IF NOT EXISTS directives (
-    letter_id VARCHAR, idx INTEGER, depth INTEGER, label VARCHAR, kind VARCHAR,
-    path VARCHAR, parent INTEGER, text VARCHAR,
-    PRIMARY KEY (letter_id, idx)
-);
-CREATE TABLE IF NOT EXISTS action_items (
-    letter_id VARCHAR, id VARCHAR, path VARCHAR, label VARCHAR, unit VARCHAR,
-    unit_key VARCHAR, role VARCHAR, collaborators VARCHAR[], text VARCHAR,
-    deadline_date VARCHAR, deadline_text VARCHAR, deadline_kind VARCHAR,
-    recurrence VARCHAR, rrule VARCHAR, urgency VARCHAR, report_to VARCHAR,
-    record VARCHAR,                   -- the ActionItem as JSON, for load_action_items
-    PRIMARY KEY (letter_id, id)
-);
-CREATE TABLE IF NOT EXISTS recipients (
-    letter_id VARCHAR, idx INTEGER, name VARCHAR, PRIMARY KEY (letter_id, idx)
-);
-CREATE TABLE IF NOT EXISTS distribution (
-    letter_id VARCHAR, idx INTEGER, name VARCHAR, purpose VARCHAR, PRIMARY KEY (letter_id, idx)
-);
-CREATE TABLE IF NOT EXISTS pages (
-    letter_id VARCHAR, page INTEGER, path VARCHAR, quality DOUBLE, ocr_confidence DOUBLE, note VARCHAR,
-    PRIMARY KEY (letter_id, page)
-);
+);""",
+    *(_create(t) for t in TABLES),
+    """
 CREATE TABLE IF NOT EXISTS nodes (
     node_id VARCHAR PRIMARY KEY,
     in_corpus BOOLEAN,
@@ -118,7 +219,7 @@ CREATE TABLE IF NOT EXISTS nodes (
     doc_type VARCHAR,
     number VARCHAR,
     symbol VARCHAR,
-    canonical_key VARCHAR,
+    number_key VARCHAR,
     issuer VARCHAR,
     date VARCHAR,
     year INTEGER,
@@ -135,123 +236,67 @@ CREATE TABLE IF NOT EXISTS reference_links (
     letter_id VARCHAR, idx INTEGER, node_id VARCHAR, method VARCHAR,
     confidence DOUBLE, evidence VARCHAR, PRIMARY KEY (letter_id, idx)
 );
--- A second file with the same identity (number, symbol, issuer, year), or the
--- same bytes under another path: listed for review, never merged or dropped.
+-- Files that hold one document (same identity: number and symbol, issuer, year; or,
+-- unnumbered, the same bytes): listed for review, never merged or dropped. `kind`:
+-- same_file (same bytes), same_document (other bytes, same subject: a PDF and its
+-- DOCX), conflict (same identity, different subjects: a misread or a reused number).
 CREATE OR REPLACE VIEW duplicates AS
 WITH f AS (
-    SELECT f.path, f.content_hash, l.letter_id, l.number, l.symbol, l.canonical_key,
-           l.issuer, l.issued_year
+    SELECT f.path, f.content_hash, l.letter_id, l.number, l.symbol, l.issuer, l.issued_year, l.subject,
+           coalesce(l.identity_key, 'content:' || f.content_hash) AS identity
     FROM files f JOIN letters l USING (letter_id)
     WHERE f.status = 'ok'
-), by_identity AS (
-    SELECT path, content_hash, letter_id, number, symbol, issuer, issued_year,
-           'identity ' || canonical_key || ' | ' || coalesce(issuer, '?') || ' | ' || coalesce(CAST(issued_year AS VARCHAR), '?') AS identity,
-           count(*) OVER w AS n_files,
-           count(DISTINCT content_hash) OVER w AS n_contents
-    FROM f WHERE canonical_key IS NOT NULL
-    WINDOW w AS (PARTITION BY canonical_key, coalesce(issuer, ''), coalesce(issued_year, -1))
-), by_content AS (
-    SELECT path, content_hash, letter_id, number, symbol, issuer, issued_year,
-           'content ' || content_hash AS identity,
-           count(*) OVER (PARTITION BY content_hash) AS n_files, 1 AS n_contents
-    FROM f WHERE canonical_key IS NULL
+), g AS (
+    SELECT identity, count(*) AS n_files, count(DISTINCT content_hash) AS n_contents,
+           count(DISTINCT lower(strip_accents(coalesce(subject, '')))) AS n_subjects
+    FROM f GROUP BY identity HAVING count(*) > 1
 )
 SELECT identity, path, content_hash, letter_id, number, symbol, issuer, issued_year, n_files,
-       CASE WHEN n_contents = 1 THEN 'same_file' ELSE 'conflict' END AS kind
-FROM (SELECT * FROM by_identity UNION ALL SELECT * FROM by_content)
-WHERE n_files > 1;
-"""
+       CASE WHEN n_contents = 1 THEN 'same_file' WHEN n_subjects = 1 THEN 'same_document' ELSE 'conflict' END AS kind
+FROM f JOIN g USING (identity);
+""",
+])
 
 
 def connect(db: str | Path, *, read_only: bool = False) -> "duckdb.DuckDBPyConnection":
-    """Open (and on first use create) the store."""
+    """Open (and on first use create) the store; an older store is migrated when opened
+    for writing, and refused read-only until then (it would read back wrong)."""
     import duckdb
+
+    from congvan.pipeline import store_migrations
 
     path = Path(db)
     if read_only and not path.exists():
         raise FileNotFoundError(f"{db}: no such database")
     con = duckdb.connect(str(path), read_only=read_only)
-    if not read_only:
+    try:
+        version = store_migrations.version(con)
+        if read_only:
+            if version is not None and version < SCHEMA_VERSION:
+                raise store_migrations.OldStore(
+                    f"{db}: a store of schema version {version} (this congvan writes {SCHEMA_VERSION}): "
+                    "open it once for writing (e.g. `congvan ingest` on its folder) to migrate it")
+            return con
+        if version is not None and version < SCHEMA_VERSION:
+            store_migrations.migrate(con, version)
         con.execute(SCHEMA)
-        # A store made before the columns existed gets them empty: its letters read
-        # back as before (confidence from the warnings) until they are parsed again.
-        for column, kind in _ADDED_COLUMNS["letters"]:
-            con.execute(f"ALTER TABLE letters ADD COLUMN IF NOT EXISTS {column} {kind}")
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+    except BaseException:
+        con.close()
+        raise
     return con
-
-
-# Columns added to a table after stores were first written, with their types.
-_ADDED_COLUMNS: dict[str, list[tuple[str, str]]] = {
-    "letters": [("confidence", "MAP(VARCHAR, DOUBLE)"), ("number_confidence", "DOUBLE")],
-}
 
 
 # ---------------------------------------------------------------- row building
 
 
-def _iso(date: Any) -> str | None:
-    return date.iso if date is not None else None
-
-
 def letter_rows(letter: "Letter") -> dict[str, list[dict[str, Any]]]:
-    """Every content table's rows for one letter (run in the parse worker)."""
-    from congvan.parsers.fields.numbers import canonical_key
-
-    lid = letter.id
-    num = letter.number
-    ocr_used = any(p.path == "ocr" for p in letter.pages)
-    rows: dict[str, list[dict[str, Any]]] = {t: [] for t in CONTENT_TABLES}
-    rows["letters"].append({
-        "letter_id": lid, "content_hash": letter.content_hash, "file": letter.file,
-        "format": letter.format, "encoding": letter.encoding,
-        "number": num.number if num else None, "symbol": num.symbol if num else None,
-        "number_raw": num.raw if num else None,
-        "canonical_key": canonical_key(num.number, num.symbol) if num else None,
-        "issued": _iso(letter.issued), "issued_year": letter.issued.year if letter.issued else None,
-        "issued_precision": letter.issued.precision if letter.issued else None,
-        "place": letter.place, "issuer": letter.issuer, "parent_issuer": letter.parent_issuer,
-        "issuer_source": letter.issuer_source, "doc_type": letter.doc_type, "subject": letter.subject,
-        "urgency": letter.urgency,
-        "signer_name": letter.signer.name if letter.signer else None,
-        "signer_title": letter.signer.title if letter.signer else None,
-        "signer_authority": letter.signer.authority if letter.signer else None,
-        "n_pages": len(letter.pages), "ocr_used": ocr_used, "warnings": list(letter.warnings),
-        "confidence": {k: float(v) for k, v in sorted(letter.confidence.items())},
-        "number_confidence": float(num.confidence) if num else None,
-        "text": letter.text,
-    })
-    for i, ref in enumerate(letter.references):
-        rows["references"].append({
-            "letter_id": lid, "idx": i, "doc_type": ref.doc_type, "number": ref.number, "symbol": ref.symbol,
-            "canonical_key": canonical_key(ref.number, ref.symbol), "date": _iso(ref.date),
-            "year": ref.date.year if ref.date else None, "issuer": ref.issuer, "relation": ref.relation,
-            "subject": ref.subject, "text": ref.text, "n_mentions": max(1, len(ref.mentions)),
-            "cites_idx": [c[0] for c in ref.cites], "cites_relation": [c[1] for c in ref.cites],
-        })
-    for d in letter.directives:
-        rows["directives"].append({
-            "letter_id": lid, "idx": d.index, "depth": d.depth, "label": d.label, "kind": d.kind,
-            "path": d.path, "parent": d.parent, "text": d.text,
-        })
-    for item in letter.action_items:
-        dl = item.deadline
-        rows["action_items"].append({
-            "letter_id": lid, "id": item.id, "path": item.path, "label": item.label, "unit": item.unit,
-            "unit_key": item.unit_key, "role": item.role, "collaborators": list(item.collaborators),
-            "text": item.text, "deadline_date": _iso(dl.date) if dl else None,
-            "deadline_text": dl.text if dl else None, "deadline_kind": dl.kind if dl else None,
-            "recurrence": item.recurrence, "rrule": item.rrule, "urgency": item.urgency,
-            "report_to": item.report_to, "record": item.model_dump_json(),
-        })
-    for i, r in enumerate(letter.recipients):
-        rows["recipients"].append({"letter_id": lid, "idx": i, "name": r.name})
-    for i, d in enumerate(letter.distribution):
-        rows["distribution"].append({"letter_id": lid, "idx": i, "name": d.name, "purpose": d.purpose})
-    for p in letter.pages:
-        rows["pages"].append({
-            "letter_id": lid, "page": p.page, "path": p.path, "quality": p.quality,
-            "ocr_confidence": p.ocr_confidence, "note": p.note,
-        })
+    """Every content table's rows for one letter, from the column map (run in the parse worker)."""
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for table in TABLES:
+        rows[table.name] = [{"letter_id": letter.id, **{c.name: c.value(item if table is LETTERS else (i, item))
+                                                         for c in table.columns}}
+                            for i, item in table.items(letter)]
     return rows
 
 
@@ -274,15 +319,11 @@ def failed_row(path: str, content_hash: str | None, size: int | None, failed: "F
 
 # ---------------------------------------------------------------------- writes
 
-_COLUMNS: dict[str, list[str]] = {}
-
-
-def _columns(con: "duckdb.DuckDBPyConnection", table: str) -> list[str]:
-    if table not in _COLUMNS:
-        _COLUMNS[table] = [r[0] for r in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
-            [table]).fetchall()]
-    return _COLUMNS[table]
+def _types(con: "duckdb.DuckDBPyConnection", table: str) -> list[tuple[str, str]]:
+    # Asked of each store, not cached by table name: two stores in one process may differ.
+    return [(r[0], r[1]) for r in con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+        [table]).fetchall()]
 
 
 def append_rows(con: "duckdb.DuckDBPyConnection", table: str, rows: list[dict[str, Any]], *, replace: bool = False) -> None:
@@ -291,32 +332,20 @@ def append_rows(con: "duckdb.DuckDBPyConnection", table: str, rows: list[dict[st
         return
     import pyarrow as pa
 
-    cols = _columns(con, table)
+    types = _types(con, table)
     # Arrow infers list and null columns poorly from Python rows: let DuckDB cast to the declared types.
     # A dict would be inferred as a struct, which does not cast to a MAP: those columns are typed here.
-    maps = {c for c, t in _types(con, table) if t == "MAP(VARCHAR, DOUBLE)"}
-    data = pa.table({c: pa.array([r.get(c) for r in rows], type=pa.map_(pa.string(), pa.float64()) if c in maps else None)
-                     for c in cols})
+    data = pa.table({c: pa.array([r.get(c) for r in rows],
+                                 type=pa.map_(pa.string(), pa.float64()) if t == "MAP(VARCHAR, DOUBLE)" else None)
+                     for c, t in types})
     con.register("_batch", data)
     try:
-        casts = ", ".join(f'CAST("{c}" AS {t})' for c, t in _types(con, table))
+        casts = ", ".join(f'CAST("{c}" AS {t})' for c, t in types)
+        names = ", ".join(f'"{c}"' for c, _ in types)
         verb = "INSERT OR REPLACE" if replace else "INSERT"
-        # By name: a store given a column later (`_ADDED_COLUMNS`) has it last.
-        names = ", ".join(f'"{c}"' for c, _ in _types(con, table))
         con.execute(f'{verb} INTO "{table}" ({names}) SELECT {casts} FROM _batch')
     finally:
         con.unregister("_batch")
-
-
-_TYPES: dict[str, list[tuple[str, str]]] = {}
-
-
-def _types(con: "duckdb.DuckDBPyConnection", table: str) -> list[tuple[str, str]]:
-    if table not in _TYPES:
-        _TYPES[table] = [(r[0], r[1]) for r in con.execute(
-            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
-            [table]).fetchall()]
-    return _TYPES[table]
 
 
 def write_batch(con: "duckdb.DuckDBPyConnection", batch: Iterable[dict[str, list[dict[str, Any]]]]) -> None:
@@ -388,13 +417,20 @@ def load_tables(db: str | Path) -> dict[str, "pandas.DataFrame"]:
         con.close()
 
 
-def load_action_items(db: str | Path) -> "list[ActionItem]":
-    """The stored action items as records, ordered by letter and item id."""
-    from congvan.models.records import ActionItem
+def load_letters(db: str | Path) -> "list[Letter]":
+    """Every stored letter, whole, as parsing its file gave it (`file` is the first of its
+    paths), ordered by letter id."""
+    from congvan.models.records import Letter
 
     con = connect(db, read_only=True)
     try:
-        rows = con.execute("SELECT record FROM action_items ORDER BY letter_id, id").fetchall()
+        rows = con.execute("SELECT record, file FROM letters ORDER BY letter_id").fetchall()
     finally:
         con.close()
-    return [ActionItem.model_validate(json.loads(r[0])) for r in rows]
+    return [Letter.model_validate_json(record).model_copy(update={"file": file}) for record, file in rows]
+
+
+def load_action_items(db: str | Path) -> "list[ActionItem]":
+    """The stored letters' action items, ordered by letter and item id."""
+    return sorted((item for letter in load_letters(db) for item in letter.action_items),
+                  key=lambda i: (i.letter_id, i.id))

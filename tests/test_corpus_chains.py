@@ -27,7 +27,7 @@ import networkx
 import pytest
 
 import congvan
-from congvan.parsers.fields.numbers import canonical_key
+from congvan.parsers.keys import number_key
 from congvan.pipeline.ingest import ingest
 
 from conftest import CORPUS, corpus_file
@@ -67,14 +67,14 @@ class Chains:
 
     def target(self, src: str, number: str, symbol: str) -> tuple[str, dict]:
         """The node `src` links to for the reference to number/symbol."""
-        key = canonical_key(number, symbol)
-        hits = [d for d in self.graph.successors(self.ids[src]) if self.graph.nodes[d].get("canonical_key") == key]
+        key = number_key(number, symbol)
+        hits = [d for d in self.graph.successors(self.ids[src]) if self.graph.nodes[d].get("number_key") == key]
         assert len(hits) == 1, (src, key, hits)
         return hits[0], self.graph.edges[self.ids[src], hits[0]]
 
 
 def _key(data: dict) -> str | None:
-    return data.get("canonical_key")
+    return data.get("number_key")
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ CONGVAN = Path(sys.executable).with_name("congvan")
 
 
 def _by_symbol(g, number: str, symbol_key: str) -> str:
-    hits = [n for n, d in g.nodes(data=True) if d.get("canonical_key") == f"{number}/{symbol_key}"]
+    hits = [n for n, d in g.nodes(data=True) if d.get("number_key") == f"{number}/{symbol_key}"]
     assert len(hits) == 1, hits
     return hits[0]
 
@@ -53,7 +53,7 @@ def test_seed_letters_join_through_cong_dien_280(seeds_db: Path) -> None:
 
     tables = congvan.load_store(str(seeds_db))
     links = tables["reference_links"].set_index(["letter_id", "idx"])
-    sct_refs = tables["references"][tables["references"]["letter_id"] == sct]
+    sct_refs = tables["citations"][tables["citations"]["letter_id"] == sct]
     unnumbered = sct_refs[(sct_refs["doc_type"] == "Công điện") & sct_refs["number"].isna()]
     assert len(unnumbered) == 1
     link = links.loc[(sct, int(unnumbered["idx"].iloc[0]))]
@@ -75,7 +75,7 @@ def test_order_of_ingestion_does_not_matter(tmp_path: Path, seeds_db: Path) -> N
     ingest([SEED_SCT], db, workers=1, log=lambda s: None)
     before = congvan.load_graph(str(db))
     # Alone, seed 000's unnumbered Công điện has nothing to resolve to.
-    assert not any(d.get("canonical_key") == "280/CD-TTG" for _, d in before.nodes(data=True))
+    assert not any(d.get("number_key") == "280/CD-TTG" for _, d in before.nodes(data=True))
     ingest([SEED_BCT], db, workers=1, log=lambda s: None)
     after = congvan.load_graph(str(db))
     together = congvan.load_graph(str(seeds_db))
@@ -101,19 +101,19 @@ def test_graph_cli_descendants_of_280(seeds_db: Path) -> None:
 
 def _letter(lid: str, number: str | None, symbol: str | None, issuer: str, issued: str, doc_type: str = "Công văn",
             subject: str | None = None) -> dict:
-    from congvan.parsers.fields.numbers import canonical_key
+    from congvan.parsers.keys import number_key
 
     return {"letter_id": lid, "doc_type": doc_type, "number": number, "symbol": symbol,
-            "canonical_key": canonical_key(number, symbol), "issuer": issuer, "issued": issued,
+            "number_key": number_key(number, symbol), "issuer": issuer, "issued": issued,
             "issued_year": int(issued[:4]), "subject": subject}
 
 
 def _ref(lid: str, idx: int, number: str | None, symbol: str | None, issuer: str | None, date: str | None,
          doc_type: str = "Công văn", text: str = "", subject: str | None = None) -> dict:
-    from congvan.parsers.fields.numbers import canonical_key
+    from congvan.parsers.keys import number_key
 
     return {"letter_id": lid, "idx": idx, "doc_type": doc_type, "number": number, "symbol": symbol,
-            "canonical_key": canonical_key(number, symbol), "date": date, "year": int(date[:4]) if date else None,
+            "number_key": number_key(number, symbol), "date": date, "year": int(date[:4]) if date else None,
             "issuer": issuer, "relation": "implements", "subject": subject, "text": text or f"{number}/{symbol}",
             "cites_idx": [], "cites_relation": []}
 

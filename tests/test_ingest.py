@@ -17,7 +17,7 @@ import regex
 import congvan
 from congvan.pipeline.ingest import ingest, summary_lines
 
-from conftest import SEEDS, TEST_DATA
+from conftest import SAMPLES, SEEDS, TEST_DATA
 
 # Small real TXT letters (tax, customs and labour letters): cheap to parse.
 REAL_TXT = [TEST_DATA / "corpus" / n for n in ("239_cv-963-tct-cntt-tong-cuc-thue.txt", "202_cv-5482-tchq-tong-cuc-hai-quan.txt",
@@ -151,7 +151,7 @@ def test_bad_files_are_rows_and_the_rest_ingests(tmp_path: Path) -> None:
     folder.mkdir()
     for seed in SEEDS:
         shutil.copy(seed, folder / seed.name)
-    pdf = REAL / "039_qd-115-2004-qd-ttg-tcvn3.pdf"
+    pdf = SAMPLES / "050_cv-193-ubnd-kt-lao-cai-2026.pdf"
     (folder / "truncated.pdf").write_bytes(pdf.read_bytes()[: pdf.stat().st_size // 3])
     (folder / "empty.txt").write_bytes(b"")
     (folder / "random.docx").write_bytes(os.urandom(4096))
@@ -193,6 +193,7 @@ def test_same_identity_different_content_is_a_conflict(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     text = SEEDS[1].read_text(encoding="utf-8")
+    subject = congvan.parse(str(SEEDS[1])).subject
     (folder / "a.txt").write_text(text, encoding="utf-8")
     (folder / "b.txt").write_text(text + "\nBản sao lưu tại Văn phòng Bộ.\n", encoding="utf-8")
     db = tmp_path / "s.duckdb"
@@ -201,7 +202,13 @@ def test_same_identity_different_content_is_a_conflict(tmp_path: Path) -> None:
     assert len(tables["letters"]) == 2, "two different files are never merged"
     dup = tables["duplicates"]
     assert sorted(dup["path"].map(lambda p: Path(p).name)) == ["a.txt", "b.txt"]
-    assert set(dup["kind"]) == {"conflict"}
+    assert set(dup["kind"]) == {"same_document"}        # other bytes, the same subject: one document
+    # The same number, issuer and year on a letter about something else: a conflict to review.
+    first_words = subject.split()[0]
+    (folder / "c.txt").write_text(text.replace(first_words, "Thanh tra", 1), encoding="utf-8")
+    ingest([folder], db, workers=1, log=lambda s: None)
+    dup = congvan.load_store(str(db))["duplicates"]
+    assert len(dup) == 3 and set(dup["kind"]) == {"conflict"}
     assert set(dup["number"]) == {"2536"}
 
 
@@ -262,7 +269,7 @@ def test_cli_export_writes_parquet(tmp_path: Path) -> None:
     assert exp.returncode == 0, exp.stderr
     letters = pd.read_parquet(out / "letters.parquet")
     assert sorted(letters["number"].dropna()) == ["2536"]
-    assert {"files", "references", "directives", "recipients", "distribution", "nodes", "edges"} <= {
+    assert {"files", "citations", "directives", "recipients", "distribution", "nodes", "edges"} <= {
         p.stem for p in out.glob("*.parquet")}
     missing = subprocess.run([str(CONGVAN), "export", "--db", str(tmp_path / "nope.duckdb"), "--parquet", str(out)],
                              capture_output=True, text=True, timeout=60)

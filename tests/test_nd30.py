@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 
 import congvan
+from congvan.parsers.keys import letter_key
 from congvan.models.schema import letter_schema
 from congvan.models import nd30 as names
 from congvan.pipeline import nd30
@@ -68,11 +69,12 @@ def test_identity_and_duplicates_in_the_store(tmp_path: Path) -> None:
     ingest([folder], db, workers=1, log=lambda s: None)
     letters = nd30.letters_from_store(db)
     assert len(letters) == 2                       # same bytes: one letter; edited: its own
-    assert len({nd30.identity_key(l) for l in letters}) == 1
-    assert nd30.identity(letters[0]) == nd30.Identity("2536", "BCT-VP", "Bộ Công Thương", 2023)
+    assert {letter_key(l) for l in letters} == {"2536/BCT-VP|bo cong thuong|2023"}
     dup = congvan.load_store(str(db))["duplicates"]
     kinds = dict(zip(dup["path"].map(lambda p: Path(p).name), dup["kind"]))
-    assert kinds == {"a.txt": "conflict", "same.txt": "conflict", "edited.txt": "conflict"}
+    # Two byte-identical files and an edited copy with the same subject: one document.
+    assert kinds == {"a.txt": "same_document", "same.txt": "same_document", "edited.txt": "same_document"}
+    assert set(dup["identity"]) == {"2536/BCT-VP|bo cong thuong|2023"}
     assert dup["content_hash"].nunique() == 2     # the review sees which two are byte-identical
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from congvan.parsers.fields.numbers import CITED, NUMBER_LINE, canonical_key, parse_number, split_symbol
+from congvan.parsers.fields.numbers import CITED, NUMBER_LINE, parse_number, split_symbol
+from congvan.parsers.keys import number_key
 from congvan.parsers.normalize import normalize
 
 
@@ -67,8 +68,8 @@ def test_one_document_two_spellings_share_a_key() -> None:
     # corpus 036 cites `40/2000 /TT-BTC`; the header of 035 reads `40 /2000/TT/BTC`.
     a = parse_number("40", "2000 /TT-BTC")
     b = parse_number("40 ", "2000/TT/BTC")
-    assert canonical_key(a.number, a.symbol) == canonical_key(b.number, b.symbol)
-    assert canonical_key("280", "CĐ-TTg") == canonical_key("280", "CD-TTg")
+    assert number_key(a.number, a.symbol) == number_key(b.number, b.symbol)
+    assert number_key("280", "CĐ-TTg") == number_key("280", "CD-TTg")
 
 
 @pytest.mark.parametrize(

@@ -86,15 +86,6 @@ def parse_number(raw_num: str | None, raw_sym: str) -> ParsedNumber:
     return ParsedNumber(None, symbol, 0.2, f"number {text!r} is garbled: left blank rather than guessed")
 
 
-def canonical_key(number: str | None, symbol: str | None) -> str | None:
-    """Identity key that ignores how separators were typed (`TT/BTC` = `TT-BTC`,
-    `QD` = `QĐ`): for matching a citation to a letter, never for display."""
-    if not number or not symbol:
-        return None
-    sym = regex.sub(r"[\s./\-]+", "-", symbol.upper()).replace("Đ", "D").strip("-")
-    return f"{number.lstrip('0') or '0'}/{sym}"
-
-
 def split_symbol(symbol: str) -> tuple[str | None, str | None]:
     """(type name, issuer name) the symbol implies, either may be None.
 

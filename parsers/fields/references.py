@@ -21,7 +21,8 @@ from congvan.models.records import PartialDate, Reference, Relation, Source
 from congvan.parsers.fields.codes import issuer_codes, type_titles
 from congvan.parsers.fields.dates import SHORT_DATE, build_date, group, search_long
 from congvan.parsers.fields.lines import fold
-from congvan.parsers.fields.numbers import CITED, canonical_key, parse_number, split_symbol
+from congvan.parsers.fields.numbers import CITED, parse_number, split_symbol
+from congvan.parsers.keys import number_key
 
 # The type titles, plus words that cite a document without being a title.
 _TYPE_WORDS = sorted({*type_titles(), "Văn bản", "Hiến pháp"}, key=len, reverse=True)
@@ -149,7 +150,7 @@ def find_mentions(text: str, skip: list[tuple[int, int]], own_key: str | None = 
         parsed = parse_number(raw_num, raw_sym)
         if not parsed.symbol or len(regex.findall(r"\p{L}", parsed.symbol)) < 2:
             continue
-        if own_key and canonical_key(parsed.number, parsed.symbol) == own_key:
+        if own_key and number_key(parsed.number, parsed.symbol) == own_key:
             continue
         if regex.search(r"(?:QCVN|TCVN|ISO)\s*$", text[max(0, m.start() - 8):m.start()]):
             continue  # technical standards (`QCVN 41:2019/BGTVT`) are not documents cited
@@ -270,7 +271,7 @@ def resolve(mentions: list[Mention], context_place: str | None, letter_issuer: s
     mention_ref: dict[int, int] = {}
     for k, m in enumerate(mentions):
         issuer = _complete_issuer(m.issuer, m.symbol, context_place, letter_issuer)
-        key: object = canonical_key(m.number, m.symbol) or ("nonum", m.doc_type, fold(issuer or ""))
+        key: object = number_key(m.number, m.symbol) or ("nonum", m.doc_type, fold(issuer or ""))
         src = Source(start=m.start, end=m.end)
         if key in index_of:
             i = index_of[key]

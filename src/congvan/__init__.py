@@ -6,6 +6,7 @@ The public API for scripts and notebooks:
     letter = congvan.parse("letter.pdf")      # a congvan.models.Letter
     data = congvan.to_json(letter)            # the `congvan parse --json` object
     tables = congvan.load_store("corpus.duckdb")   # table name -> pandas DataFrame
+    letters = congvan.load_letters("corpus.duckdb")  # the stored Letters, whole
     graph = congvan.load_graph("corpus.duckdb")    # networkx DiGraph, citing -> cited
 """
 from __future__ import annotations
@@ -47,6 +48,13 @@ def load_store(db: str) -> dict[str, pandas.DataFrame]:
     from congvan.pipeline.store import load_tables
 
     return load_tables(db)
+
+
+def load_letters(db: str) -> list[Letter]:
+    """Every letter of an ingested store, whole: each equal to parsing its file."""
+    from congvan.pipeline.store import load_letters as _load_letters
+
+    return _load_letters(db)
 
 
 def load_graph(db: str) -> networkx.DiGraph:

@@ -63,7 +63,8 @@ def run_stages(corpus: Path) -> tuple[dict[str, float], dict[str, list[float]], 
     """Per-file stage times in this process; read seconds and pages per reading path."""
     from congvan.parsers.letter import parse_read_result
     from congvan.parsers.readers import ReadError, read_file
-    from congvan.pipeline.ingest import discover, file_hash, skip_by_name
+    from congvan.pipeline.corpus import discover, skip_by_name
+    from congvan.pipeline.ingest import file_hash
     from congvan.pipeline.parse import parse_string
     from congvan.parsers.fields.tasks import derive_action_items
 

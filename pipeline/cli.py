@@ -40,10 +40,13 @@ def parse(
     file: Path = typer.Argument(..., help="A letter: PDF, DOCX, DOC, RTF, TXT or an image."),
     as_json: bool = typer.Option(False, "--json", help="Print exactly one JSON object."),
     force: bool = typer.Option(False, "--force", help="Parse a file that does not look like a letter all the same."),
+    timeout: float = typer.Option(300.0, "--timeout", help="Seconds the parse may take (0: no limit)."),
+    memory_mb: int = typer.Option(4096, "--memory-mb", help="Address-space limit of the parse, in MiB (0: none)."),
 ) -> None:
     """Parse one letter and print its record."""
     from congvan.models.output import letter_to_json
     from congvan.parsers.readers import ReadError
+    from congvan.pipeline import sandbox
     from congvan.pipeline.corpus import not_a_letter, skip_by_name
     from congvan.pipeline.parse import parse_file
 
@@ -52,9 +55,14 @@ def parse(
     if refused:
         _fail(f"{file}: {refused[1]} (--force parses it anyway)")
     try:
-        letter = parse_file(file)
+        with sandbox.limits(timeout or None, memory_mb or None):
+            letter = parse_file(file)
     except ReadError as exc:
         _fail(f"{file}: {exc} [{exc.kind}]")
+    except sandbox.ParseTimeout:
+        _fail(f"{file}: parsing took longer than the {timeout:g} s limit [timeout] (raise it with --timeout)")
+    except MemoryError:
+        _fail(f"{file}: ran out of memory while parsing (over {memory_mb} MiB) [too_large] (raise it with --memory-mb)")
     reason = None if force else not_a_letter(letter)
     if reason:
         _fail(f"{file}: {reason} (--force parses it anyway)")
@@ -104,6 +112,8 @@ def ingest(
     retry_failed: bool = typer.Option(False, "--retry-failed", help="Parse again the files that failed before."),
 ) -> None:
     """Parse every file under DIRS into the store, in parallel; resumable; then resolve the citation graph."""
+    from congvan.pipeline import engines, store
+    from congvan.pipeline.ingest import Interrupted
     from congvan.pipeline.ingest import ingest as run_ingest
     from congvan.pipeline.ingest import summary_lines
 
@@ -120,16 +130,19 @@ def ingest(
     try:
         report = run_ingest(dirs, db, workers=workers, engine=engine, scheduler=scheduler, timeout=timeout,
                             memory_mb=memory_mb or None, retry_failed=retry_failed)
-    except OSError as exc:
-        _fail(f"{db}: {exc}")
+    except Interrupted as stop:
+        typer.echo(stop.report.line(), err=True)
+        typer.echo(f"congvan: interrupted: {stop.report.parsed_now} files committed to {db}; "
+                   "run the same command again to go on", err=True)
+        raise typer.Exit(128 + stop.signum)
+    except engines.SchedulerError as exc:
+        _fail(str(exc))
     except Exception as exc:  # noqa: BLE001 - the edge: a clear message, not a traceback
-        if type(exc).__module__.startswith("duckdb"):
-            _fail(f"{db}: {exc}")
-        raise
-    done = len(report.files) - report.parsed_now - report.reused - report.skipped_by_name
-    typer.echo(f"ingest: {report.parsed_now} parsed now, {report.reused} same bytes as a stored file, "
-               f"{report.skipped_by_name} skipped by name, {done} already in the store; "
-               f"{report.seconds:.1f} s (graph {report.graph_seconds:.2f} s)", err=True)
+        message = store.explain(exc, db)
+        if message is None:
+            raise
+        _fail(message)
+    typer.echo(report.line(), err=True)
     for line in summary_lines(db, report.files):
         typer.echo(line)
 

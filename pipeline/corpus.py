@@ -34,18 +34,37 @@ _FORMAT_EXTENSIONS = {"pdf": {".pdf"}, "docx": {".docx", ".docm", ".odt"}, "doc"
                       "rtf": {".rtf", ".doc"}}
 
 
-def discover(paths: Iterable[str | Path]) -> list[Path]:
-    """Every regular file under the given files and folders, in a stable order."""
-    found: list[Path] = []
+def discover(paths: Iterable[str | Path], problems: list[tuple[str, str]] | None = None) -> list[Path]:
+    """Every regular file under the given files and folders (symbolic links not followed),
+    in a stable order. What cannot be listed or looked at (a folder without permission, a
+    path longer than the system allows) goes to `problems` as (path, reason), never lost."""
+    found: set[str] = set()
+
+    def trouble(path: str, exc: OSError) -> None:
+        if problems is not None:
+            problems.append((os.path.abspath(path), f"cannot read: {exc.strerror or exc}"))
+
     for p in paths:
-        p = Path(p)
-        if p.is_file():
-            found.append(p)
+        p = os.fspath(p)
+        try:
+            if os.path.isfile(p) and not os.path.islink(p):
+                found.add(os.path.abspath(p))
+                continue
+        except OSError as exc:
+            trouble(p, exc)
             continue
-        for root, dirs, files in os.walk(p):
+        for root, dirs, files in os.walk(p, onerror=lambda exc: trouble(exc.filename or p, exc)):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            found.extend(Path(root) / f for f in sorted(files))
-    return sorted({Path(os.path.abspath(f)) for f in found if f.is_file() and not f.is_symlink()})
+            for name in files:
+                full = os.path.join(root, name)
+                try:
+                    if os.path.islink(full) or not os.path.isfile(full):
+                        continue
+                except OSError as exc:
+                    trouble(full, exc)
+                    continue
+                found.add(os.path.abspath(full))
+    return [Path(f) for f in sorted(found)]
 
 
 def skip_by_name(path: Path) -> tuple[str, str] | None:

@@ -468,7 +468,7 @@ def resolve_store(con: "duckdb.DuckDBPyConnection") -> Graph:
         store.append_rows(con, "reference_links", g.links)
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        store.rollback(con)
         raise
     return g
 

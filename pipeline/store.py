@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
+from congvan.pipeline import store_migrations
+
 if TYPE_CHECKING:  # the store is imported by workers: keep start-up light
     import duckdb
     import pandas
@@ -263,12 +265,13 @@ def connect(db: str | Path, *, read_only: bool = False) -> "duckdb.DuckDBPyConne
     for writing, and refused read-only until then (it would read back wrong)."""
     import duckdb
 
-    from congvan.pipeline import store_migrations
-
     path = Path(db)
     if read_only and not path.exists():
         raise FileNotFoundError(f"{db}: no such database")
-    con = duckdb.connect(str(path), read_only=read_only)
+    _refuse_other_formats(path)
+    # Never fetch an extension from the network: a store needs none, and offline it would hang.
+    con = duckdb.connect(str(path), read_only=read_only,
+                         config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
     try:
         version = store_migrations.version(con)
         if read_only:
@@ -285,6 +288,54 @@ def connect(db: str | Path, *, read_only: bool = False) -> "duckdb.DuckDBPyConne
         con.close()
         raise
     return con
+
+
+_OTHER_FORMATS = ((b"SQLite format 3\x00", "a SQLite database"), (b"PAR1", "a Parquet file"),
+                  (b"PK\x03\x04", "a ZIP archive (a spreadsheet?)"))
+
+
+def _refuse_other_formats(path: Path) -> None:
+    """A file DuckDB would try to read through an extension (SQLite, Parquet) is not a store."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except (FileNotFoundError, IsADirectoryError):
+        return
+    except OSError:
+        return   # duckdb's own error says it better
+    for magic, what in _OTHER_FORMATS:
+        if head.startswith(magic):
+            raise store_migrations.NotAStore(f"{what}, not a congvan store")
+
+
+def explain(exc: BaseException, db: str | Path) -> str | None:
+    """One line saying what is wrong with the store and what to do, for an error opening,
+    reading or writing it; None when the error is not about the store."""
+    import duckdb
+
+    if isinstance(exc, (store_migrations.OldStore, store_migrations.NotAStore)):
+        return f"{db}: {exc}"
+    if isinstance(exc, IsADirectoryError):
+        return f"{db} is a folder: give a file path for --db"
+    text = str(exc)
+    low = text.lower()
+    if not isinstance(exc, (duckdb.Error, OSError)):
+        return None
+    if "conflicting lock" in low:
+        pid = text.split("(PID ", 1)[1].split(")", 1)[0] if "(PID " in text else "?"
+        return f"{db} is in use by another process (PID {pid}): wait for it to finish, or use another --db"
+    if "not a valid duckdb database" in low:
+        return f"{db} is not a congvan store (empty or damaged): give a new --db path, or restore it from a backup"
+    if "is a directory" in low:
+        return f"{db} is a folder: give a file path for --db"
+    if "no space left" in low or "disk is full" in low or "disk full" in low:
+        return f"no space left on the disk holding {db}: free some and run again (what was committed is kept)"
+    if "permission denied" in low or "read-only" in low or "read only" in low:
+        return f"cannot write {db}: permission denied or a read-only disk (copy the store somewhere writable)"
+    if isinstance(exc, FileNotFoundError):
+        return f"{db}: no such store"
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    return f"{db}: {first}"
 
 
 # ---------------------------------------------------------------- row building
@@ -366,8 +417,17 @@ def write_batch(con: "duckdb.DuckDBPyConnection", batch: Iterable[dict[str, list
         append_rows(con, "files", merged["files"], replace=True)
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        rollback(con)
         raise
+
+
+def rollback(con: "duckdb.DuckDBPyConnection") -> None:
+    """Roll back after a failed write; when the failure already ended the transaction (a full
+    disk does), the rollback's own error must not hide the one that says what happened."""
+    try:
+        con.execute("ROLLBACK")
+    except Exception:  # noqa: BLE001 - the original error is the one raised
+        pass
 
 
 def drop_orphans(con: "duckdb.DuckDBPyConnection") -> int:

@@ -33,13 +33,26 @@ class OldStore(Exception):
     """A store of an older schema opened read-only: it must be migrated first."""
 
 
+class NotAStore(Exception):
+    """A DuckDB database that holds other tables than a congvan store's."""
+
+
 def version(con: "duckdb.DuckDBPyConnection") -> int | None:
-    """The store's schema version; None for a new, empty store."""
+    """The store's schema version; None for a new, empty database. Raises NotAStore for
+    a database of someone else's tables, which congvan must not write into."""
     tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    if not tables:
+        return None
     if "meta" in tables:
         rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
-        return int(rows[0][0]) if rows else None
-    return 1 if "letters" in tables else None
+        if rows:
+            return int(rows[0][0])
+    elif {"files", "letters"} <= tables:
+        columns = {r[0] for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'letters'").fetchall()}
+        if "letter_id" in columns:
+            return 1
+    raise NotAStore(f"a DuckDB database with other tables ({', '.join(sorted(tables)[:5])}), not a congvan store")
 
 
 def migrate(con: "duckdb.DuckDBPyConnection", from_version: int) -> None:
@@ -71,7 +84,7 @@ def _from_1(con: "duckdb.DuckDBPyConnection") -> None:
         con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(store.SCHEMA_VERSION)])
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        store.rollback(con)
         raise
 
 

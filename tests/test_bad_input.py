@@ -95,3 +95,14 @@ def test_parse_refuses_a_fifo_without_waiting(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     out = _cli("parse", str(fifo))   # the timeout fails the test if parse opened the pipe
     assert out.returncode == 2 and "not a regular file" in out.stderr
+
+
+def test_parse_has_the_limits_of_an_ingest_worker(tmp_path: Path) -> None:
+    big = tmp_path / "long.txt"
+    line = "Thực hiện Công văn số 4217/UBND-TH ngày 04/5/2023 của UBND tỉnh Khánh Hòa.\n"
+    big.write_text(line * 200_000, encoding="utf-8")           # 18 MB of citations
+    out = _cli("parse", "--timeout", "1", str(big))
+    assert out.returncode == 2 and "longer than the 1 s limit" in out.stderr and "--timeout" in out.stderr
+    out = _cli("parse", "--memory-mb", "300", str(big))
+    assert out.returncode == 2 and "ran out of memory" in out.stderr and "--memory-mb" in out.stderr
+    assert "Traceback" not in out.stderr

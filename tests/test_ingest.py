@@ -281,13 +281,13 @@ def test_row_building_error_fails_the_file_not_the_batch(tmp_path: Path, monkeyp
                                                         engine: str) -> None:
     import ingest_faults
 
-    from congvan.pipeline import ingest as ingest_module
+    from congvan.pipeline import engines, sandbox
 
     if engine == "dask":
         pytest.importorskip("dask.distributed")
-        monkeypatch.setattr(ingest_module, "dask_task", ingest_faults.dask_task)
+        monkeypatch.setattr(engines, "dask_task", ingest_faults.dask_task)
     else:
-        monkeypatch.setattr(ingest_module, "parse_task", ingest_faults.parse_task)
+        monkeypatch.setattr(sandbox, "parse_task", ingest_faults.parse_task)
     folder = tmp_path / "in"
     varied_corpus(folder, 4)
     (folder / "bad-rows.txt").write_text(SEEDS[0].read_text(encoding="utf-8"), encoding="utf-8")
@@ -343,8 +343,188 @@ def test_file_over_the_size_limit_is_a_row_without_being_read(tmp_path: Path, mo
     monkeypatch.setattr(ingest_module, "file_hash", lambda p: hashed.append(Path(p).name) or real_hash(p))
     db = tmp_path / "s.duckdb"
     report = ingest([folder], db, workers=1, log=lambda s: None)
-    assert report.parsed_now == 1 and hashed == ["letter_00000.txt"]
+    assert (report.parsed_now, report.ok, report.failed) == (2, 1, 1) and hashed == ["letter_00000.txt"]
     files = congvan.load_store(str(db))["files"].set_index("path")
     row = files.loc[str(big)]
     assert (row["status"], row["kind"], row["format"]) == ("failed", "too_large", "pdf")
     assert "201 MB is over the 200 MB limit" in row["reason"]
+
+
+# ------------------------------------------------------------ hostile folders and stores
+
+
+def test_names_that_are_not_utf8_are_stored_escaped(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    odd = os.path.join(os.fsencode(folder), b"c\xf4ng-v\xe3n.txt")     # Latin-1 bytes, not UTF-8
+    with open(odd, "wb") as fh:
+        fh.write(SEEDS[1].read_bytes())
+    db = tmp_path / "s.duckdb"
+    report = ingest([folder], db, workers=1, log=lambda s: None)
+    assert (report.ok, report.failed) == (1, 0)
+    (path,) = congvan.load_store(str(db))["files"]["path"]
+    assert path.endswith("c\\xf4ng-v\\xe3n.txt")
+    (letter,) = congvan.load_letters(str(db))
+    assert letter.number.number == "2536" and letter.file == path
+    again = ingest([folder], db, workers=1, log=lambda s: None)
+    assert (again.unchanged, again.parsed_now) == (1, 0)
+
+
+def test_a_folder_too_deep_to_open_is_a_row_not_a_gap(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    varied_corpus(folder, 1)
+    here = os.getcwd()
+    try:
+        os.chdir(folder)
+        for _ in range(22):      # 22 × 201 characters: past PATH_MAX (4096)
+            os.mkdir("d" * 200)
+            os.chdir("d" * 200)
+        with open("lost.txt", "w", encoding="utf-8") as fh:
+            fh.write(SEEDS[1].read_text(encoding="utf-8"))
+    finally:
+        os.chdir(here)
+    db = tmp_path / "s.duckdb"
+    report = ingest([folder], db, workers=1, log=lambda s: None)
+    assert (report.ok, report.failed) == (1, 1)
+    files = congvan.load_store(str(db))["files"]
+    bad = files[files["status"] == "failed"].iloc[0]
+    assert bad["kind"] == "unreadable" and "too long" in bad["reason"] and len(bad["path"]) > 4096
+
+
+def test_counts_add_up_and_name_each_file_once(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    varied_corpus(folder, 3)
+    shutil.copy(folder / "00" / "letter_00000.txt", folder / "copy.txt")
+    (folder / "notes.txt").write_text("Danh sách việc cần làm: họp, đi công tác.\n", encoding="utf-8")
+    (folder / "README.md").write_text("# Thư mục\n", encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    db = tmp_path / "s.duckdb"
+    first = ingest([folder], db, workers=2, log=lambda s: None)
+    assert (first.ok, first.failed, first.not_letters, first.reused, first.skipped_by_name, first.unchanged) == \
+        (3, 1, 1, 1, 1, 0)
+    assert first.parsed_now == first.ok + first.failed + first.not_letters
+    assert len(first.files) == first.parsed_now + first.reused + first.skipped_by_name + first.unchanged
+    second = ingest([folder], db, workers=2, log=lambda s: None)
+    assert (second.parsed_now, second.reused, second.unchanged, second.skipped_by_name) == (0, 0, 6, 1)
+
+
+def test_bytes_rewritten_after_hashing_are_stored_with_their_own_hash(tmp_path: Path, monkeypatch) -> None:
+    from congvan.pipeline import ingest as ingest_module
+
+    folder = tmp_path / "in"
+    varied_corpus(folder, 1)
+    real_hash = ingest_module.file_hash
+    # The client hashed the file, then it was rewritten with the same size before the parse.
+    monkeypatch.setattr(ingest_module, "file_hash", lambda p: ("0" * 64, real_hash(p)[1]))
+    db = tmp_path / "s.duckdb"
+    ingest([folder], db, workers=1, log=lambda s: None)
+    (row,) = congvan.load_store(str(db))["files"].to_dict("records")
+    assert row["content_hash"] == hashlib.sha256(Path(row["path"]).read_bytes()).hexdigest()
+
+
+def _one_error_line(run: subprocess.CompletedProcess) -> str:
+    assert run.returncode == 2, (run.returncode, run.stderr)
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("congvan: error:") and "Traceback" not in run.stderr, run.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(("kind", "words"), [
+    ("empty", "not a congvan store"), ("garbage", "not a congvan store"), ("folder", "is a folder"),
+    ("sqlite", "SQLite"), ("foreign", "other tables"), ("locked", "in use by another process"),
+])
+def test_a_store_that_cannot_be_used_is_one_line(tmp_path: Path, kind: str, words: str) -> None:
+    import duckdb
+
+    folder = tmp_path / "in"
+    varied_corpus(folder, 1)
+    db = tmp_path / "store.duckdb"
+    holder = None
+    if kind == "empty":
+        db.write_bytes(b"")
+    elif kind == "garbage":
+        db.write_bytes(os.urandom(8192))
+    elif kind == "folder":
+        db.mkdir()
+    elif kind == "sqlite":
+        import sqlite3
+
+        con = sqlite3.connect(db)
+        con.execute("CREATE TABLE t (a)")
+        con.commit()
+        con.close()
+    elif kind == "foreign":
+        con = duckdb.connect(str(db))
+        con.execute("CREATE TABLE invoices (id INTEGER, total DOUBLE)")
+        con.close()
+    else:
+        ingest([folder], db, workers=1, log=lambda s: None)
+        holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                                   "print('held', flush=True); time.sleep(60)", str(db)], stdout=subprocess.PIPE)
+        assert holder.stdout.readline().strip() == b"held"
+    try:
+        run = subprocess.run([str(CONGVAN), "ingest", str(folder), "--db", str(db)], capture_output=True, text=True,
+                             timeout=120)
+    finally:
+        if holder is not None:
+            holder.kill()
+            holder.wait()
+    assert words in _one_error_line(run)
+    if kind == "foreign":   # nothing was written into someone else's database
+        con = duckdb.connect(str(db), read_only=True)
+        assert [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()] == ["invoices"]
+        con.close()
+
+
+def test_a_read_only_store_is_one_line(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root writes through file permissions")
+    folder = tmp_path / "in"
+    varied_corpus(folder, 1)
+    db = tmp_path / "s.duckdb"
+    ingest([folder], db, workers=1, log=lambda s: None)
+    db.chmod(0o444)
+    varied_corpus(tmp_path / "more", 1)
+    run = subprocess.run([str(CONGVAN), "ingest", str(tmp_path / "more"), "--db", str(db)], capture_output=True,
+                         text=True, timeout=120)
+    assert "cannot write" in _one_error_line(run)
+
+
+def test_unreachable_scheduler_fails_fast_and_leaves_no_store(tmp_path: Path) -> None:
+    pytest.importorskip("dask.distributed")
+    folder = tmp_path / "in"
+    varied_corpus(folder, 1)
+    db = tmp_path / "s.duckdb"
+    t0 = time.monotonic()
+    run = subprocess.run([str(CONGVAN), "ingest", str(folder), "--db", str(db), "--engine", "dask",
+                          "--scheduler", "tcp://127.0.0.1:9"], capture_output=True, text=True, timeout=120)
+    assert "cannot reach the Dask scheduler" in _one_error_line(run)
+    assert time.monotonic() - t0 < 40 and not db.exists()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_stop_signal_commits_what_is_done_and_leaves_no_worker(tmp_path: Path, signum: int) -> None:
+    corpus = tmp_path / "corpus"
+    files = varied_corpus(corpus, 480)
+    db = tmp_path / "s.duckdb"
+    proc = subprocess.Popen([str(CONGVAN), "ingest", str(corpus), "--db", str(db), "-j", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline:
+        if " files committed" in proc.stderr.readline().decode("utf-8", "replace"):
+            break
+    assert proc.poll() is None, "ingest ended before it could be stopped"
+    os.kill(proc.pid, signum)      # to the ingest alone, as `kill` or a service manager would
+    t0 = time.monotonic()
+    err = proc.communicate(timeout=60)[1].decode("utf-8", "replace")
+    assert time.monotonic() - t0 < 20
+    assert proc.returncode == 128 + signum and "interrupted" in err and "Traceback" not in err
+    time.sleep(0.5)
+    # No worker left running in the ingest's process group (an exited one may wait to be reaped).
+    states = subprocess.run(["ps", "-o", "stat=", "-g", str(proc.pid)], capture_output=True, text=True).stdout.split()
+    assert all(s.startswith("Z") for s in states), states
+    stored = congvan.load_store(str(db))["files"]
+    assert 0 < len(stored) < len(files)
+    done = subprocess.run([str(CONGVAN), "ingest", str(corpus), "--db", str(db), "-j", "2"], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0 and done.stdout.splitlines()[0] == f"files {len(files)} parsed {len(files)} failed 0 skipped 0"

@@ -45,8 +45,8 @@ class _Locator:
         _, self.starts = read.joined()
 
     def __call__(self, src: Source) -> Source:
-        start = min(max(src.start, 0), len(self.norm.offsets) - 1)
-        orig = self.norm.offsets[start]
+        start = min(max(src.start, 0), len(self.norm.text))
+        orig = self.norm.original(start)
         line = self.read.line_at(self.starts, orig)
         if line is None:
             return src

@@ -14,11 +14,19 @@ What it does, and why:
   and stay).
 - tone marks in the new placement (`Hoà` -> `Hòa`, `Uỷ` -> `Ủy`), but only
   on open syllables: `hoàn`, `quý`, `thuở` are already right.
+
+Speed: a letter is a few passes of C-speed regex and string work (no loop
+over characters in Python); each pass that changes the text's length keeps
+only the list of its edits, and the way back to the reader's offsets is
+computed from them when a span is located (`NormText.original`).
 """
 from __future__ import annotations
 
+import bisect
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
 import regex
 
@@ -48,74 +56,124 @@ _OLD_PAIRS = {
     "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
     "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
 }
-_ONSET = frozenset("bcdđghklmnpqrstvx")
+
+_ONE_FOR_ONE = {k: v for k, v in _CHAR_MAP.items() if len(v) == 1}
+# Characters replaced one for one: found by a regex (most letters have none or few).
+_MAPPED = regex.compile("[" + "".join(regex.escape(c) for c in sorted(_ONE_FOR_ONE)) + "]")
+# Characters whose replacement changes the text's length (drops, `…`): their places are recorded.
+_RESIZE = regex.compile("[" + "".join(regex.escape(c) for c in sorted(_DROP | {k for k, v in _CHAR_MAP.items()
+                                                                               if len(v) != 1})) + "]+")
+# A base character with its combining marks: the unit NFC composes.
+_COMPOSE = regex.compile(r".\p{M}+", regex.DOTALL)
+# The vowel pair of an old tone placement at a word's end (`hoà`, `uỷ`); its onset is checked apart.
+_OLD_TONE = regex.compile("(?:" + "|".join(sorted({p for k in _OLD_PAIRS for p in (k, k.upper(), k.capitalize())}))
+                          + r")(?![\p{L}\p{M}])")
+_ONSET = frozenset("bcdđghklmnpqrstvxBCDĐGHKLMNPQRSTVX")
+# Spaces around a line break (dropped), runs of spaces (one kept), spaces opening the text.
+_SPACES = regex.compile(r"(?P<nl> +\n *|\n +)| {2,}|^ +")
+
+# One pass's edits: (start, end) in its input, (start, end) in its output, for each
+# place where the length changed; elsewhere the two texts are offset by a constant.
+Edits = list[tuple[int, int, int, int]]
+
+
+def _sub(pattern: regex.Pattern, repl: Any, text: str) -> tuple[str, Edits]:
+    """`pattern.sub` that also records where the text grew or shrank."""
+    edits: Edits = []
+    out: list[str] = []
+    pos = shift = 0
+    for m in pattern.finditer(text):
+        new = repl(m)
+        out.append(text[pos:m.start()])
+        out.append(new)
+        if len(new) != m.end() - m.start():
+            edits.append((m.start(), m.end(), m.start() + shift, m.start() + shift + len(new)))
+            shift += len(new) - (m.end() - m.start())
+        pos = m.end()
+    if not out:
+        return text, edits
+    out.append(text[pos:])
+    return "".join(out), edits
+
+
+def _back(pos: int, edits: Edits) -> int:
+    """An output position of one pass, mapped to its input position."""
+    i = bisect.bisect_right(edits, pos, key=lambda e: e[2]) - 1
+    if i < 0:
+        return pos
+    a, b, c, d = edits[i]
+    if pos < d:   # inside a replacement: spread over what it replaced
+        return a + min((pos - c) * (b - a) // max(d - c, 1), max(b - a - 1, 0))
+    return b + (pos - d)
+
 
 @dataclass(frozen=True)
 class NormText:
-    """Normalised text and, for each of its characters, the offset of the
-    reader-text character it came from (len(offsets) == len(text) + 1)."""
+    """Normalised text, and the way back from each of its characters to the reader
+    text (`original`; `offsets` lists it for every character, built on first use)."""
 
     text: str
-    offsets: tuple[int, ...]
+    raw_length: int
+    passes: tuple[Edits, ...] = ()
+
+    def original(self, pos: int) -> int:
+        """The reader-text offset of position `pos` (0 <= pos <= len(text))."""
+        if pos >= len(self.text):
+            return self.raw_length
+        for edits in reversed(self.passes):
+            if edits:
+                pos = _back(pos, edits)
+        return pos
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
-        return self.offsets[start], self.offsets[end]
+        return self.original(start), self.original(end)
+
+    @cached_property
+    def offsets(self) -> tuple[int, ...]:
+        return tuple(self.original(i) for i in range(len(self.text) + 1))
 
 
-def _fix_tone(word: str) -> str:
-    """Move a tone from the second to the first vowel of an open oa/oe/uy
-    syllable (`Hoà` -> `Hòa`); `hoàn` (closed) and `quý` (qu onset) stay."""
-    low = word.lower()
-    new = _OLD_PAIRS.get(low[-2:])
-    if new is None or not all(c in _ONSET for c in low[:-2]):
-        return word
-    if low[-2] == "u" and low[:-2].endswith("q"):
-        return word
-    head = word[:-2]
-    pair = "".join(n.upper() if o.isupper() else n for o, n in zip(word[-2:], new))
-    return head + pair
+def _tone(m: regex.Match) -> str:
+    """`oà` -> `òa` when all before it in the word is an onset (`hoà`; not `hoàn`, which
+    the lookahead already excludes, nor `quý`, whose u belongs to the onset)."""
+    text, pair = m.string, m.group()
+    i = m.start()
+    while i > 0 and text[i - 1] in _ONSET:
+        i -= 1
+    if i > 0 and (text[i - 1].isalpha() or unicodedata.category(text[i - 1]).startswith("M")):
+        return pair
+    if pair[0] in "uU" and text[i:m.start()][-1:] in ("q", "Q"):
+        return pair
+    new = _OLD_PAIRS[pair.lower()]
+    return "".join(n.upper() if o.isupper() else n for o, n in zip(pair, new))
+
+
+def _spaces(m: regex.Match) -> str:
+    if m["nl"]:
+        return "\n"
+    return "" if m.start() == 0 else " "
+
+
+def _one_for_one(m: regex.Match) -> str:
+    return _ONE_FOR_ONE[m.group()]
 
 
 def normalize(raw: str) -> NormText:
-    """Normalise reader text; see the module docstring for each step."""
-    out: list[str] = []
-    offs: list[int] = []
-    # Pass 1: character map, drops, NFC per grapheme cluster, tone placement per word.
-    for m in regex.finditer(r"\p{L}[\p{L}\p{M}]*|\X", raw):
-        chunk = m.group()
-        start = m.start()
-        if len(chunk) == 1 and chunk in _DROP:
-            continue
-        if len(chunk) == 1 and chunk in _CHAR_MAP:
-            rep = _CHAR_MAP[chunk]
-            for ch in rep:
-                out.append(ch)
-                offs.append(start)
-            continue
-        if chunk[0].isalpha():
-            mapped = "".join(_CHAR_MAP.get(c, c) for c in chunk if c not in _DROP)
-            fixed = _fix_tone(unicodedata.normalize("NFC", mapped))
-            # Spread the original offsets over the word; lengths may differ.
-            span = m.end() - start
-            for k, ch in enumerate(fixed):
-                out.append(ch)
-                offs.append(start + min(k * span // max(len(fixed), 1), span - 1))
-            continue
-        nfc = unicodedata.normalize("NFC", chunk)
-        for ch in nfc:
-            out.append(_CHAR_MAP.get(ch, ch))
-            offs.append(start)
-    # Pass 2: collapse runs of spaces, strip spaces at line ends.
-    text2: list[str] = []
-    offs2: list[int] = []
-    for ch, off in zip(out, offs):
-        if ch == " ":
-            if not text2 or text2[-1] in " \n":
-                continue
-        elif ch == "\n" and text2 and text2[-1] == " ":
-            text2.pop()
-            offs2.pop()
-        text2.append(ch)
-        offs2.append(off)
-    offs2.append(len(raw))
-    return NormText("".join(text2), tuple(offs2))
+    """Normalise reader text; see the module docstring for each step. A few passes of
+    C-speed string work; the offsets back to `raw` are kept as each pass's edits."""
+    passes: list[Edits] = []
+    text, edits = _sub(_RESIZE, lambda m: "".join(_CHAR_MAP.get(c, "") for c in m.group()), raw)
+    passes.append(edits)
+    text = _MAPPED.sub(_one_for_one, text)
+    if not unicodedata.is_normalized("NFC", text):
+        text, edits = _sub(_COMPOSE, lambda m: unicodedata.normalize("NFC", m.group()), text)
+        passes.append(edits)
+        # What composing leaves (singletons such as the Ohm sign) keeps its length.
+        nfc = unicodedata.normalize("NFC", text)
+        if len(nfc) == len(text):
+            text = nfc
+        text = _MAPPED.sub(_one_for_one, text)   # a letter only composed now may map too (`Ð`)
+    text = _OLD_TONE.sub(_tone, text)
+    text, edits = _sub(_SPACES, _spaces, text)
+    passes.append(edits)
+    return NormText(text, len(raw), tuple(p for p in passes if p))

@@ -43,3 +43,29 @@ def test_offsets_survive_collapsed_spaces() -> None:
     norm = normalize(raw)
     i = norm.text.index("/SCT")
     assert raw[norm.offsets[i]] == "/"
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("HOÀ BÌNH, Thuỷ lợi, khoẻ", "HÒA BÌNH, Thủy lợi, khỏe"),   # upper case and words mid-line
+        ("QUÝ I, quỳ, Hoàng", "QUÝ I, quỳ, Hoàng"),                 # qu onset, closed syllable
+        ("thoả\u00ad thuận", "thỏa thuận"),                          # soft hyphen dropped
+        ("  Kính gửi:   Sở Tài chính  \n  - Như trên;", "Kính gửi: Sở Tài chính\n- Như trên;"),
+        ("Đề nghị…", "Đề nghị..."),
+    ],
+)
+def test_normalize_words_and_spaces(raw: str, clean: str) -> None:
+    assert normalize(raw).text == clean
+
+
+def test_offsets_through_every_kind_of_edit() -> None:
+    raw = unicodedata.normalize("NFD", "  Số\u00ad: 12…  /UBND-VP\u200b   \nHoà Bình")
+    norm = normalize(raw)
+    assert norm.text == "Số: 12... /UBND-VP\nHòa Bình"
+    for word in ("Số", "12", "/UBND", "Hòa", "Bình"):
+        i = norm.text.index(word)
+        a, b = norm.original_span(i, i + len(word))
+        assert unicodedata.normalize("NFC", raw[a:b]).replace("\u00ad", "").replace("oà", "òa") == word, word
+    assert norm.original(len(norm.text)) == len(raw)
+    assert norm.offsets == tuple(norm.original(i) for i in range(len(norm.text) + 1))

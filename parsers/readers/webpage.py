@@ -45,6 +45,7 @@ from __future__ import annotations
 import datetime as _dt
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 
 import regex
 
@@ -182,8 +183,10 @@ class _Unit:
     lineno: int  # 1-based source line where it starts
     cell: int  # index of the table cell / block it sits in
 
-    @property
+    @cached_property
     def text(self) -> str:
+        # Read many times per unit while the page is cut: cleaned once (a unit's raw
+        # is complete when it is read: `_units` builds it before anything looks).
         return _clean(self.raw)
 
 
@@ -206,6 +209,7 @@ _NAME_START = regex.compile(
     r"|TỈNH|THÀNH PHỐ|TP\.|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|ĐẶC KHU|KHU)\b"
 )
 _EMPH_LIMIT = 15  # an emphasis span longer than this is an unclosed marker
+_CELL_PIPE = regex.compile(r"(?<!\\)\|")
 
 
 def _split_flat(text: str) -> list[str]:
@@ -221,7 +225,7 @@ def _split_flat(text: str) -> list[str]:
 
 def _emphasis_open(raw: str, bold: bool, ital: bool) -> tuple[bool, bool]:
     text = raw.replace("\\*", "")
-    for run in regex.findall(r"\*+", text):
+    for run in _STARS.findall(text):
         n = len(run)
         if n >= 2:
             bold = not bold if (n // 2) % 2 else bold
@@ -256,7 +260,7 @@ def _units(lines: list[str], start: int, stop: int) -> list[_Unit | str]:
         if not line.strip():
             brk(BLANK)
             continue
-        parts = regex.split(r"(?<!\\)\|", line)
+        parts = _CELL_PIPE.split(line)
         for k, part in enumerate(parts):
             if k:
                 brk(CELL)
@@ -402,9 +406,12 @@ def _header_start(lines: list[str], text: str) -> tuple[int, int] | None:
 def _signature_end(units: list[_Unit | str], body_from: int) -> int | None:
     """Index just past the signature cell, or None."""
     real = [(k, u) for k, u in enumerate(units) if isinstance(u, _Unit)]
+    by_cell: dict[int, list[tuple[int, _Unit]]] = {}
+    for k, u in real:
+        by_cell.setdefault(u.cell, []).append((k, u))
 
     def cell_units(cell: int) -> list[tuple[int, _Unit]]:
-        return [(k, u) for k, u in real if u.cell == cell]
+        return by_cell.get(cell, [])
 
     def plausible(cu: list[tuple[int, _Unit]]) -> bool:
         return 0 < len(cu) <= 8 and all(len(u.text) <= 90 for _, u in cu)
@@ -421,9 +428,9 @@ def _signature_end(units: list[_Unit | str], body_from: int) -> int | None:
     for k, u in real:
         if k < body_from or not footer_start(u):
             continue
-        later = sorted({v.cell for kk, v in real if kk > k and v.cell > u.cell})
-        if later:
-            nxt = cell_units(later[0])
+        later = min((c for c in by_cell if c > u.cell and by_cell[c][-1][0] > k), default=None)
+        if later is not None:
+            nxt = cell_units(later)
             lead = nxt[0][1].text if nxt else ""
             if plausible(nxt) and (_AUTHORITY.match(lead) or _caps(lead)) and not _ANNEX.match(lead):
                 return nxt[-1][0] + 1

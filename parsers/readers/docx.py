@@ -17,6 +17,7 @@ in front of the paragraph. Runs set in legacy Vietnamese fonts (`.VnTime`,
 from __future__ import annotations
 
 import io
+import math
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -152,6 +153,32 @@ _ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "x
 _LEVEL_REF = regex.compile(r"%([1-9])")
 
 
+# Word's own limits: list numbers up to 32767, nine list levels, 255 table columns.
+_MAX_NUMBER = 32767
+_MAX_LEVEL = 8
+_MAX_SPAN = 255
+_MAX_LABEL = 40
+
+
+def _int(value: str | None, default: int, lo: int, hi: int) -> int:
+    """An integer attribute as Word would read it: a non-number gives the default, and
+    the value is kept to Word's own range (a start of 10^18 would count for ever)."""
+    try:
+        n = int(str(value).strip()) if value is not None else default
+    except ValueError:
+        n = default
+    return min(max(n, lo), hi)
+
+
+def _width(value: str | None) -> float:
+    """A table grid width in twips; NaN, infinities and absurd sizes count as 0."""
+    try:
+        w = float(value) if value else 0.0
+    except ValueError:
+        return 0.0
+    return w if math.isfinite(w) and 0 <= w <= 1e7 else 0.0
+
+
 def _roman(n: int) -> str:
     out = []
     for value, sym in _ROMAN:
@@ -168,6 +195,7 @@ def _letters(n: int) -> str:
 
 
 def _format_number(n: int, fmt: str) -> str:
+    n = min(max(n, 0), _MAX_NUMBER)
     if fmt in ("lowerLetter",):
         return _letters(n)
     if fmt == "upperLetter":
@@ -208,7 +236,7 @@ class Numbering:
         for an in root.iterchildren(_q("abstractNum")):
             levels: dict[int, _Level] = {}
             for lvl in an.iterchildren(_q("lvl")):
-                levels[int(lvl.get(_q("ilvl"), "0"))] = self._level(lvl)
+                levels[_int(lvl.get(_q("ilvl")), 0, 0, _MAX_LEVEL)] = self._level(lvl)
             self.abstract[an.get(_q("abstractNumId"), "")] = levels
         for num in root.iterchildren(_q("num")):
             aid = num.find(_q("abstractNumId"))
@@ -216,13 +244,13 @@ class Numbering:
             for ov in num.iterchildren(_q("lvlOverride")):
                 so = ov.find(_q("startOverride"))
                 if so is not None:
-                    overrides[int(ov.get(_q("ilvl"), "0"))] = int(so.get(_VAL, "1"))
+                    overrides[_int(ov.get(_q("ilvl")), 0, 0, _MAX_LEVEL)] = _int(so.get(_VAL), 1, 0, _MAX_NUMBER)
                 lvl = ov.find(_q("lvl"))
                 if lvl is not None and aid is not None:
                     # An overriding level definition: keep it under a private abstract id.
                     key = f"{aid.get(_VAL)}#{num.get(_q('numId'))}"
                     self.abstract.setdefault(key, dict(self.abstract.get(aid.get(_VAL, ""), {})))
-                    self.abstract[key][int(ov.get(_q("ilvl"), "0"))] = self._level(lvl)
+                    self.abstract[key][_int(ov.get(_q("ilvl")), 0, 0, _MAX_LEVEL)] = self._level(lvl)
                     aid_val = key
                     break
             else:
@@ -237,10 +265,11 @@ class Numbering:
 
         restart = val("lvlRestart")
         return _Level(
-            start=int(val("start") or 1),
+            start=_int(val("start"), 1, 0, _MAX_NUMBER),
             fmt=val("numFmt") or "decimal",
-            text=val("lvlText") if val("lvlText") is not None else "",  # type: ignore[arg-type]
-            restart=int(restart) if restart is not None else None,
+            # A label template is a few characters (`%1.%2.`); a longer one is not a label.
+            text=(val("lvlText") or "")[:_MAX_LABEL],
+            restart=_int(restart, 0, 0, _MAX_LEVEL + 1) if restart is not None else None,
         )
 
     def label(self, num_id: str, ilvl: int) -> str:
@@ -251,7 +280,7 @@ class Numbering:
         levels = self.abstract.get(aid, {})
         level = levels.get(ilvl, _Level())
         counters = self.counters.setdefault(num_id, {})
-        counters[ilvl] = counters.get(ilvl, overrides.get(ilvl, level.start) - 1) + 1
+        counters[ilvl] = min(counters.get(ilvl, overrides.get(ilvl, level.start) - 1) + 1, _MAX_NUMBER)
         for deeper in [k for k in counters if k > ilvl]:
             lv = levels.get(deeper, _Level())
             if lv.restart is None or lv.restart != 0 and lv.restart - 1 <= ilvl:
@@ -265,7 +294,7 @@ class Numbering:
             n = counters.get(k, overrides.get(k, lv.start))
             return _format_number(n, lv.fmt)
 
-        return _LEVEL_REF.sub(sub, level.text).strip()
+        return _LEVEL_REF.sub(sub, level.text).strip()[:_MAX_LABEL]
 
 
 # --------------------------------------------------------------------------- styles and fonts
@@ -341,7 +370,7 @@ def _numpr(el: etree._Element) -> tuple[str, int] | None:
     ilvl = el.find(_q("ilvl"))
     if nid is None:
         return None
-    return nid.get(_VAL, ""), int(ilvl.get(_VAL, "0")) if ilvl is not None else 0
+    return nid.get(_VAL, ""), _int(ilvl.get(_VAL), 0, 0, _MAX_LEVEL) if ilvl is not None else 0
 
 
 # --------------------------------------------------------------------------- walking
@@ -505,14 +534,14 @@ class _Walker:
         t = self.tables
         self.tables += 1
         base = f"{parent}/table{t}" if parent and parent.startswith("table") else f"table{t}"
-        grid = [float(g.get(_q("w"), "0") or 0) for g in tbl.iterfind(f"{_q('tblGrid')}/{_q('gridCol')}")]
+        grid = [_width(g.get(_q("w"))) for g in tbl.iterfind(f"{_q('tblGrid')}/{_q('gridCol')}")]
         edges = [0.0]
         for w in grid:
             edges.append(edges[-1] + w)
         cells: list[TableCell] = []
         for r, tr in enumerate(tbl.iterchildren(TR)):
             before = tr.find(f"{_q('trPr')}/{_q('gridBefore')}")
-            g = int(before.get(_VAL, "0")) if before is not None else 0
+            g = _int(before.get(_VAL), 0, 0, _MAX_SPAN) if before is not None else 0
             for c, tc in enumerate(self._cells(tr)):
                 tcpr = tc.find(_q("tcPr"))
                 span = 1
@@ -520,7 +549,7 @@ class _Walker:
                 if tcpr is not None:
                     gs = tcpr.find(_q("gridSpan"))
                     if gs is not None:
-                        span = max(int(gs.get(_VAL, "1") or 1), 1)
+                        span = _int(gs.get(_VAL), 1, 1, _MAX_SPAN)
                     vm = tcpr.find(_q("vMerge"))
                     continued = vm is not None and vm.get(_VAL, "continue") != "restart"
                 if len(edges) > g + span:
@@ -586,20 +615,28 @@ def read_docx_package(data: bytes, name: str, fmt: str = "docx", *, list_labels:
     head: list[Line] = []
     foot: list[Line] = []
     seen_parts: set[int] = set()
+    warnings: list[str] = []
     for section in document.sections:
         for kind, sink in (("header", head), ("footer", foot)):
-            for hf in (getattr(section, f"first_page_{kind}"), getattr(section, kind), getattr(section, f"even_page_{kind}")):
-                if not hf._has_definition:  # noqa: SLF001 - inherited: read where defined
-                    continue
-                hpart = hf._definition  # noqa: SLF001
-                if id(hpart) in seen_parts:
-                    continue
-                seen_parts.add(id(hpart))
-                for line in walker.block(hpart.element, kind, None):
-                    sink.append(line)
-    body = list(walker.block(document.element.body, None, [0]))
+            for which in (f"first_page_{kind}", kind, f"even_page_{kind}"):
+                try:
+                    hf = getattr(section, which)
+                    if not hf._has_definition:  # noqa: SLF001 - inherited: read where defined
+                        continue
+                    hpart = hf._definition  # noqa: SLF001
+                    if id(hpart) in seen_parts:
+                        continue
+                    seen_parts.add(id(hpart))
+                    sink.extend(walker.block(hpart.element, kind, None))
+                except (KeyError, ValueError, AttributeError, NotImplementedError, etree.XMLSyntaxError) as exc:
+                    # A page header kept outside the package (an External relation), or broken: the
+                    # letter is in the body; say what was left out.
+                    warnings.append(f"page {kind} could not be read and was left out ({type(exc).__name__})")
+    try:
+        body = list(walker.block(document.element.body, None, [0]))
+    except RecursionError as exc:
+        raise ReadError("corrupt", "the Word document nests tables deeper than any letter does") from exc
     lines = _dedupe(head) + body + _dedupe(foot)
-    warnings: list[str] = []
     encoding = "utf-8"
     if walker.stats.encodings:
         encoding = "+".join(sorted(walker.stats.encodings))

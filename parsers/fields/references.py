@@ -13,6 +13,7 @@ cited document, kept in `Reference.cites`, not a relation of this letter.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 import regex
@@ -83,12 +84,47 @@ class Mention:
     cites: list[tuple[int, Relation]] = field(default_factory=list)
 
 
+_SENTENCE_STOP = regex.compile(r"\.\s+(?=\p{Lu})")
+# How far back a clause's start is looked for: a citation further into its clause
+# than this takes no verb from it anyway (`_relation` wants it within 60 characters).
+_CLAUSE_WINDOW = 600
+
+
 def _clause_start(text: str, pos: int) -> int:
-    """Start of the clause holding `pos`: after the last `;`, sentence stop or line break."""
-    best = max(text.rfind("\n", 0, pos), text.rfind(";", 0, pos))
-    for m in regex.finditer(r"\.\s+(?=\p{Lu})", text[max(0, pos - 600):pos]):
-        best = max(best, max(0, pos - 600) + m.start())
+    """Start of the clause holding `pos`: after the last `;`, sentence stop or line break
+    (looked for in the window before `pos` only, so a page of one long line stays linear)."""
+    lo = max(0, pos - _CLAUSE_WINDOW)
+    best = max(text.rfind("\n", lo, pos), text.rfind(";", lo, pos), lo - 1)
+    for m in _SENTENCE_STOP.finditer(text, lo, pos):
+        best = max(best, m.start())
     return best + 1
+
+
+class _Taken:
+    """Spans already read as citations: disjoint, sorted, so a lookup is a bisection."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for a, b in spans:
+            self.add(a, b)
+
+    def free(self, a: int, b: int) -> bool:
+        i = bisect.bisect_left(self.starts, b) - 1
+        return i < 0 or self.ends[i] <= a
+
+    def add(self, a: int, b: int) -> None:
+        i = bisect.bisect_left(self.starts, a)
+        # Merge with the neighbours it touches, so the spans stay disjoint.
+        if i > 0 and self.ends[i - 1] >= a:
+            i -= 1
+            a = self.starts[i]
+        j = i
+        while j < len(self.starts) and self.starts[j] <= b:
+            b = max(b, self.ends[j])
+            j += 1
+        self.starts[i:j] = [a]
+        self.ends[i:j] = [b]
 
 
 def _read_after(text: str, pos: int) -> tuple[PartialDate | None, str | None, str | None, int, int]:
@@ -138,10 +174,8 @@ def find_mentions(text: str, skip: list[tuple[int, int]], own_key: str | None = 
     """Every citation in `text`, outside the `skip` spans (the letter's own
     number line) and never the letter itself (`own_key`)."""
     mentions: list[Mention] = []
-    taken: list[tuple[int, int]] = list(skip)
-
-    def free(a: int, b: int) -> bool:
-        return all(b <= s or a >= e for s, e in taken)
+    taken = _Taken(skip)
+    free = taken.free
 
     for m in CITED.finditer(text):
         if not free(m.start(), m.end()):
@@ -173,7 +207,7 @@ def find_mentions(text: str, skip: list[tuple[int, int]], own_key: str | None = 
         end = max(desc_end, m.end())
         mentions.append(Mention(start, max(cite_end, m.end()), end, doc_type, parsed.number,
                                 parsed.symbol, date, issuer, subject, snippet=" ".join(text[start:end].split())))
-        taken.append((start, m.end()))
+        taken.add(start, m.end())
     for m in _TYPE_UNNUMBERED.finditer(text):
         if not free(m.start(), m.end()):
             continue
@@ -192,7 +226,7 @@ def find_mentions(text: str, skip: list[tuple[int, int]], own_key: str | None = 
                 desc_end = cite_end + tail.end()
         mentions.append(Mention(m.start(), cite_end, desc_end, doc_type, None, None, date, issuer, subject,
                                 snippet=" ".join(text[m.start():desc_end].split())))
-        taken.append((m.start(), cite_end))
+        taken.add(m.start(), cite_end)
     # Short forms after a first mention (`Công điện 280` for `Công điện số
     # 280/CĐ-TTg`): another mention of that document, never a new one.
     first = {(m.doc_type, m.number): m for m in reversed(mentions) if m.number}
@@ -202,7 +236,7 @@ def find_mentions(text: str, skip: list[tuple[int, int]], own_key: str | None = 
             continue
         mentions.append(Mention(m.start(), m.end(), m.end(), target.doc_type, target.number, target.symbol,
                                 None, None, None, snippet=m.group()))
-        taken.append((m.start(), m.end()))
+        taken.add(m.start(), m.end())
     mentions.sort(key=lambda x: x.start)
     _nest(mentions)
     for mention in mentions:

@@ -40,17 +40,18 @@ def congvan_cmd() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "congvan"]
 
 
-def corpus_file(name: str) -> Path:
-    """A real corpus letter by file name or by its three-digit prefix (`"056"`): the copy
-    in tests/data or data/samples when the repository has one, else the shared corpus;
-    the test skips when neither holds it."""
-    for folder in (TEST_DATA / "corpus", SAMPLES, CORPUS):
+def corpus_file(name: str, suffix: str = "") -> Path:
+    """A real corpus letter by file name or by its three-digit prefix (`"056"`, with an
+    optional `suffix` such as ".pdf"): the copy in tests/data when the repository has one,
+    else the shared corpus, else data/samples (whose seed letters share prefixes with
+    corpus files); the test skips when none holds it."""
+    for folder in (TEST_DATA / "corpus", CORPUS, SAMPLES):
         if not folder.is_dir():
             continue
         exact = folder / name
         if exact.is_file():
             return exact
-        found = sorted(folder.glob(f"{name}_*")) if len(name) == 3 and name.isdigit() else []
+        found = sorted(folder.glob(f"{name}_*{suffix}")) if len(name) == 3 and name.isdigit() else []
         if found:
             return found[0]
     pytest.skip(f"{name}: not in tests/data or data/samples, and {NO_SHARED}")

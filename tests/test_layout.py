@@ -16,7 +16,7 @@ from conftest import corpus_file
 
 
 def _page(prefix: str, number: int) -> tuple[list[layout.Row], float, float]:
-    path: Path = corpus_file(prefix)
+    path: Path = corpus_file(prefix, ".pdf")
     with pdfplumber.open(path) as pdf:
         page = pdf.pages[number - 1]
         return _rows_from_words(_extract_words(page), number), float(page.width), float(page.height)

@@ -27,7 +27,7 @@ A4 = (595.0, 842.0)
 
 
 def _render(prefix: str, page: int, dpi: int = ocr.OCR_DPI) -> Image.Image:
-    path = corpus_file(prefix)
+    path = corpus_file(prefix, ".pdf")
     with pdfplumber.open(path) as pdf:
         return pdf.pages[page - 1].to_image(resolution=dpi).original.copy()
 

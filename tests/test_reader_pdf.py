@@ -25,7 +25,7 @@ TRANSCRIPTS = CORPUS / "legacy_transcripts"
 HAVE_OCR = importlib.util.find_spec("congvan.parsers.readers.ocr") is not None and shutil.which("tesseract") is not None
 
 def _file(prefix: str) -> Path:
-    return corpus_file(prefix)
+    return corpus_file(prefix, ".pdf")
 
 
 def _read(prefix: str):

@@ -53,7 +53,7 @@ def discover(paths: Iterable[str | Path], problems: list[tuple[str, str]] | None
         except OSError as exc:
             trouble(p, exc)
             continue
-        for root, dirs, files in os.walk(p, onerror=lambda exc: trouble(exc.filename or p, exc)):
+        for root, dirs, files in os.walk(p, onerror=lambda exc, top=p: trouble(exc.filename or top, exc)):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in files:
                 full = os.path.join(root, name)

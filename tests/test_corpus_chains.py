@@ -30,7 +30,7 @@ import congvan
 from congvan.parsers.keys import number_key
 from congvan.pipeline.ingest import ingest
 
-from conftest import CORPUS, corpus_file
+from conftest import corpus_file
 
 # Every file a chain needs, by its three-digit corpus prefix.
 CHAIN_FILES = (

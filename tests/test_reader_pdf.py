@@ -19,7 +19,7 @@ from congvan.parsers.readers import pdf_repair, pdf_stamps
 from congvan.parsers.readers.base import ReadError
 from congvan.parsers.readers.pdf import read_pdf
 
-from conftest import CORPUS, NO_SHARED, corpus_file
+from conftest import CORPUS, corpus_file
 
 TRANSCRIPTS = CORPUS / "legacy_transcripts"
 HAVE_OCR = importlib.util.find_spec("congvan.parsers.readers.ocr") is not None and shutil.which("tesseract") is not None

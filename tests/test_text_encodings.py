@@ -13,11 +13,11 @@ from congvan.parsers.readers import ReadError, read_bytes
 from congvan.parsers.readers.text import decode_bytes
 from congvan.pipeline.parse import parse_bytes
 
-from conftest import SEEDS
+from conftest import SEED_000
 
 
 def _seed_text() -> str:
-    text = (SEEDS / "000_dd14468687b73df9.txt").read_text(encoding="utf-8")
+    text = SEED_000.read_text(encoding="utf-8")
     # Characters no 8-bit Vietnamese code page has.
     return unicodedata.normalize("NFC", text).replace("–", "-").replace("—", "-")
 

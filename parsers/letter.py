@@ -24,6 +24,7 @@ from congvan.parsers.fields.numbers import canonical_key
 from congvan.parsers.fields.references import find_mentions, resolve
 from congvan.parsers.fields.signer import find_signer
 from congvan.parsers.normalize import NormText, normalize
+from congvan.parsers import postocr
 from congvan.parsers.readers.base import ReadResult
 
 _PROVINCE = regex.compile(r"(?:tỉnh|thành phố|TP\.?)\s+(?P<name>[\p{Lu}][\p{L} ]+)$")
@@ -77,15 +78,32 @@ def _province(*names: str | None) -> str | None:
     return None
 
 
+def _corrected_fields(spans: dict[str, tuple[int, int]], corrections: list[postocr.Correction]) -> list[str]:
+    """One warning per header field an OCR correction touched, with the raw reading."""
+    out = []
+    for name, (a, b) in spans.items():
+        inside = [c for c in corrections if a <= c.start < b]
+        if inside:
+            changes = ", ".join(f"{c.raw!r} -> {c.fixed!r}" for c in inside)
+            out.append(f"{name}: OCR reading corrected ({changes})")
+    return out
+
+
 def parse_read_result(read: ReadResult, *, file: str | None = None, content_hash: str | None = None) -> Letter:
     raw, _ = read.joined()
     norm = normalize(raw)
+    # OCR output (and only OCR output) gets its misreadings put back; the
+    # reading before correction stays in the warnings of each field it touched.
+    norm, corrections, ocr_why = postocr.apply(read, norm)
     text = norm.text
     lines = split_lines(text)
     warnings = list(read.warnings)
 
-    header = parse_header(lines)
+    header = parse_header(lines, ocr=ocr_why is not None)
     warnings += header.warnings
+    if corrections:
+        warnings.append(f"{ocr_why}: {len(corrections)} OCR misreadings corrected")
+        warnings += _corrected_fields(header.spans, corrections)
     recipients, kg_at, after_kg = find_recipients(lines, header.body_start, min(len(lines), header.body_start + 40))
     body_start = after_kg if kg_at is not None else header.body_start
     noi_nhan = first_noi_nhan(lines, body_start)

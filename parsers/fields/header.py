@@ -187,7 +187,7 @@ def unmerge_columns(zone: list[TextLine]) -> list[TextLine]:
     return left + right
 
 
-def parse_header(lines: list[TextLine]) -> Header:
+def parse_header(lines: list[TextLine], ocr: bool = False) -> Header:
     h = Header()
     body = find_body_start(lines)
     h.body_start = body

@@ -18,9 +18,10 @@ Evidence, strongest first; a token is changed only when it is strong:
   likely, when the token's own pairs were never seen in clean text and the
   candidate's were.
 
-Every change keeps the token's length and case, so character offsets (the
-provenance map of `NormText`) stay valid; each is returned as a `Correction`
-with the raw reading. One dictionary lookup per token and candidate: no
+Every change keeps the token's case and, but for a stray letter dropped from
+an impossible syllable (`THOÔNG` -> `THÔNG`), its length; `apply` carries the
+provenance map of `NormText` across the changes. Each is returned as a
+`Correction` with the raw reading. One dictionary lookup per token and candidate: no
 per-character loop over the text.
 """
 from __future__ import annotations
@@ -68,7 +69,8 @@ _RATIO = 50  # a printed pair seen in clean text loses only to one seen this muc
 
 @dataclass(frozen=True)
 class Correction:
-    """One change: `raw` at [start, end) of the text became `fixed` (same length)."""
+    """One change: `raw` at [start, end) of the text became `fixed` (the same
+    length but for a stray letter dropped from an impossible syllable)."""
 
     start: int
     end: int
@@ -210,10 +212,21 @@ def names() -> dict[str, str | None]:
 
 
 def _cased(raw: str, fixed_lower: str) -> str:
-    """`fixed_lower` in the case pattern of `raw` (same length)."""
+    """`fixed_lower` in the case pattern of `raw` (capitals, or the case of each letter)."""
     if raw.isupper():
         return fixed_lower.upper()
+    if raw[:1].isupper() and raw[1:].islower():
+        return fixed_lower[:1].upper() + fixed_lower[1:]
     return "".join(f.upper() if r.isupper() else f for r, f in zip(raw, fixed_lower))
+
+
+def _deletions(m: Model, low: str) -> list[str]:
+    out = []
+    for i in range(len(low)):
+        v = low[:i] + low[i + 1:]
+        if v not in out and m.uni.get(v, 0) >= 2 and valid(v):
+            out.append(v)
+    return out
 
 
 def _name_fixes(text: str, words: list[regex.Match], done: set[int]) -> list[Correction]:
@@ -266,7 +279,7 @@ def _name_fixes(text: str, words: list[regex.Match], done: set[int]) -> list[Cor
 
 def correct(text: str, spans: list[tuple[int, int]] | None = None) -> tuple[str, list[Correction]]:
     """Correct OCR misreadings in `text` (within `spans` if given, else all of it).
-    Returns the corrected text (same length) and the changes made."""
+    Returns the corrected text and the changes made (spans in `text`, sorted)."""
     if spans is None:
         spans = [(0, len(text))]
     m = model()
@@ -283,10 +296,14 @@ def correct(text: str, spans: list[tuple[int, int]] | None = None) -> tuple[str,
         forms = [("0" if t[0].isdigit() else t.lower()) if t[0].isalnum() else None for t in raw]
         glued = [not region[items[k].end():items[k + 1].start()].strip(" \n") for k in range(len(items) - 1)] + [False]
         for k, tok in enumerate(raw):
-            if not tok[0].isalpha() or len(tok) > 7 or items[k].start() in done:
+            if not tok[0].isalpha() or len(tok) > 8 or items[k].start() in done:
                 continue
             low = forms[k]
             cands = m.index.get(fold_syllable(low))
+            if not valid(low) and len(low) > 2:
+                # An impossible syllable may carry one stray letter (`THOÔNG`):
+                # the known syllables one deletion away are candidates too.
+                cands = [*(cands or ()), *_deletions(m, low)]
             if not cands or cands == [low]:
                 continue
             left = forms[k - 1] if k and glued[k - 1] else None
@@ -303,8 +320,8 @@ def correct(text: str, spans: list[tuple[int, int]] | None = None) -> tuple[str,
                     continue  # a word of a proper name (`Hoàng Văn Thành`): the model does not know names
             elif left is None and right is None:
                 continue
-            if tok.isupper() and len(tok) > 1 and not is_syllable(tok):
-                continue  # an acronym
+            if tok.isupper() and len(tok) > 1 and not is_syllable(tok) and all(c.isascii() or c == "Đ" for c in tok):
+                continue  # an acronym (`TNDN`, `UBND`); `THOÔNG` with its marked vowel is a word
             # Dictionary lookups first: only candidates clean text pairs with
             # the neighbours are scored.
             viable = [c for c in cands if c != low and _supported(m, c, low, left, right)
@@ -317,6 +334,7 @@ def correct(text: str, spans: list[tuple[int, int]] | None = None) -> tuple[str,
                 continue
             it = items[k]
             fixes.append(Correction(it.start() + a, it.end() + a, tok, _cased(tok, best), "ngram"))
+            forms[k] = best  # the next word's left context is the corrected one
     if not fixes:
         return text, []
     fixes.sort(key=lambda c: c.start)
@@ -402,4 +420,29 @@ def apply(read: ReadResult, norm: NormText) -> tuple[NormText, list[Correction],
     text, fixes = correct(norm.text, spans)
     if why.startswith("a text file") and ocr_like_share(norm.text, fixes) < OCR_SHARE:
         return norm, [], None
-    return NormText(text, norm.offsets), fixes, why
+    return NormText(text, _shifted(norm.offsets, fixes)), _moved(fixes), why
+
+
+def _shifted(offsets: tuple[int, ...], fixes: list[Correction]) -> tuple[int, ...]:
+    """The provenance map after the changes: a shortened word keeps the
+    offsets of its first letters."""
+    if all(len(c.raw) == len(c.fixed) for c in fixes):
+        return offsets
+    out: list[int] = []
+    pos = 0
+    for c in fixes:
+        out.extend(offsets[pos:c.start])
+        out.extend(offsets[c.start:c.start + len(c.fixed)])
+        pos = c.end
+    out.extend(offsets[pos:])
+    return tuple(out)
+
+
+def _moved(fixes: list[Correction]) -> list[Correction]:
+    """The changes with their spans in the corrected text."""
+    out: list[Correction] = []
+    shift = 0
+    for c in fixes:
+        out.append(Correction(c.start + shift, c.start + shift + len(c.fixed), c.raw, c.fixed, c.rule))
+        shift += len(c.fixed) - len(c.raw)
+    return out

@@ -16,6 +16,7 @@ import regex
 from congvan.models.records import DocumentNumber, PartialDate
 from congvan.parsers.fields.codes import issuer_codes, type_titles
 from congvan.parsers.fields.dates import PLACE_DATE, build_date, group, read_date, search_long
+from congvan.parsers.fields.issuers import Bodies, read_bodies
 from congvan.parsers.fields.lines import TextLine, fold, is_upper, upper_share
 from congvan.parsers.fields.vocabulary import BODY_HEAD, LEVEL_START, OFFICE_START, ordinary_case
 from congvan.parsers.fields.numbers import NUMBER_LINE, SYMBOL, ParsedNumber, parse_number, split_symbol
@@ -62,6 +63,7 @@ def known_body(name: str) -> str:
     return name
 
 
+_ACRONYM = regex.compile(r"(?<![\p{L}])[A-ZĐ]{2,6}(?![\p{L}])")
 _GARBLED_NUMBER = regex.compile(r"^S[ốôoỐÔO6][\s:;.,]")
 _LAST_SYMBOL = regex.compile(rf"/\s?(?P<sym>{SYMBOL})\s*$")
 _TITLES = sorted(((fold(t), t) for t in type_titles()), key=lambda p: -len(p[0]))
@@ -83,6 +85,7 @@ class Header:
     spans: dict[str, tuple[int, int]] = field(default_factory=dict)
     confidence: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    bodies: Bodies | None = None  # how the issuer block was read (evidence for confidence)
 
 
 def _cut_motto(line: TextLine) -> str:
@@ -127,23 +130,6 @@ def find_body_start(lines: list[TextLine], limit: int = 80) -> int:
             return i
     # No header at all (a pasted body): everything is body.
     return min(len(lines), limit) if seen_header else 0
-
-
-def _join_bodies(org: list[str]) -> list[str]:
-    bodies: list[str] = []
-    for text in org:
-        f = fold(text)
-        if bodies and (
-            LEVEL_START.match(f)
-            or (" " not in text.strip() and is_syllable(text.strip()))  # `PHỦ` wrapped off its line; not `UBND`
-            or _GENERIC_HEAD.match(fold(bodies[-1]))
-            or bodies[-1].endswith((",", "-", " và", " VÀ"))
-            or text[:1].islower() and not bodies[-1].islower()
-        ):
-            bodies[-1] = f"{bodies[-1]} {text}"
-        else:
-            bodies.append(text)
-    return bodies
 
 
 def _split_at(line: TextLine, at: int) -> tuple[TextLine, TextLine]:
@@ -328,18 +314,18 @@ def parse_header(lines: list[TextLine], ocr: bool = False) -> Header:
             continue
         if _mark(h, text):
             continue
-        quality = syllable_share(text)
+        # Acronyms (`PHÒNG QLCN`, `UBND`) are words of a name, not debris.
+        quality = syllable_share(_ACRONYM.sub("", text)) if _ACRONYM.sub("", text).strip() else 0.0
         names_a_body = BODY_HEAD.match(f) or LEVEL_START.match(f) or known_body(text) != text
         if quality < 0.6 or len(text) > 120 or (quality < 0.95 and not names_a_body):
             continue  # OCR debris of a stamp or a logo
         org.append(text.strip(" -_|"))
         org_lines.append(line)
-    bodies = _join_bodies([o for o in org if o])
-    if bodies:
-        h.issuer = known_body(ordinary_case(bodies[-1]))
-        parent = known_body(ordinary_case(bodies[-2])) if len(bodies) > 1 else None
-        # A body printed twice (a logo line above the name) is not its own parent.
-        h.parent_issuer = parent if parent and fold(parent) != fold(h.issuer) else None
+    found = read_bodies([o for o in org if o])
+    h.warnings += found.warnings
+    h.bodies = found
+    if found.issuer:
+        h.issuer, h.parent_issuer = found.issuer, found.parent
         h.issuer_source = "header"
         h.spans["issuer"] = (org_lines[0].start, org_lines[-1].end)
     elif h.number and h.number.symbol:

@@ -1,0 +1,225 @@
+"""The issuing bodies of a header block: which lines make the issuer and its
+parent, in what spelling, and whether they are names at all.
+
+Flow: `header.parse_header` collects the left-column lines above the number
+(motto cut off, stamps and marks skipped) -> `read_bodies()` -> issuer and
+parent (or null and a warning) with the evidence the confidence is built on.
+
+- A name wrapped over two or three lines is one name: a line that starts
+  with `và`, `-`, a place (`BÀ RỊA - VŨNG TÀU` under `BAN QUẢN LÝ CÁC KHU
+  CÔNG NGHIỆP`) or that completes a known name (`VIỆT NAM` under `NGÂN HÀNG
+  NHÀ NƯỚC`), or that follows a bare head (`TRƯỜNG ĐẠI HỌC`), continues the
+  line above. A line that starts with a body's head word is a body of its
+  own: the parent is never the first half of the issuer's name.
+- OCR debris is cut: motto pieces merged into the line (`ộc lập - Tụ o
+  Hañf phúc`), non-words after a known name (`TỔNG CỤC THUẾ WENGHEX`).
+- Spelling and case come from the lexicon (parsers/data/lexicon.yaml and the
+  issuer names of codes.yaml), matched on letters alone (`Thủ tướng
+  CHÍNHPHỦ`, `Cuc THUE`), else from the capitals rule of `ordinary_case`.
+- A name must start with a body's head word (`Bộ`, `Sở`, `UBND` ...) or be a
+  known body; anything else (`Giờ --- Ngày Xe kính chuyển`, `Nam và Hàn
+  Quốc`) is no issuer: null and a warning, never a guess.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import regex
+import yaml
+
+from congvan.parsers.fields.codes import issuer_codes
+from congvan.parsers.fields.lines import fold, is_upper
+from congvan.parsers.fields.vocabulary import BODY_HEAD, BODY_HEADS, FOLDED_LEVELS, LEVEL_START, ordinary_case
+from congvan.parsers.syllables import is_syllable
+
+_DATA = Path(__file__).resolve().parent.parent / "data"
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# Pieces of the national motto that OCR merged into the issuer's line, folded.
+_MOTTO_PIECE = regex.compile(r"(?:^|\s)(?:d?oc\s*lap\b|lap\s*-\s*t|t[uy]\s*do\s*-|h[a-z]{2,3}\s+phuc\b|cong\s*hoa\s*xa)")
+# A line that goes on from the line above: a connector at its start.
+_CONTINUES = regex.compile(r"^(?:va|cua|-|&|,|thuoc)(?:\s|$)")
+_OPEN_END = regex.compile(r"(?:,|-|&|\s(?:va|cua|cac))$")
+_TRAIL = regex.compile(r"[\s_|.:;]+$")
+
+
+@dataclass
+class Bodies:
+    """What the header block names: issuer and parent (None when not a name),
+    whether each matched a known body, and what was cut or refused."""
+
+    issuer: str | None = None
+    parent: str | None = None
+    issuer_known: bool = False
+    parent_known: bool = False
+    repaired: bool = False  # lines joined over noise, debris cut, case broken
+    warnings: list[str] = field(default_factory=list)
+
+
+def _key(text: str) -> str:
+    """Letters and digits only, folded: `LAO ĐỘNG-THƯƠNG BINH` = `Lao động - Thương binh`."""
+    return regex.sub(r"[^a-z0-9]", "", fold(text))
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
+    """(known bodies by key, place keys, bare head keys)."""
+    lex = yaml.load((_DATA / "lexicon.yaml").read_text(encoding="utf-8"), Loader=_LOADER)
+    places = yaml.load((_DATA / "places.yaml").read_text(encoding="utf-8"), Loader=_LOADER)
+    known: dict[str, str] = {}
+    for name in [*lex["bodies"], *lex["local_bodies"], *(v for v in issuer_codes().values() if len(v) > 5)]:
+        known.setdefault(_key(name), name)
+    place_keys = frozenset(_key(p) for p in [*places["provinces"], *places["districts"]])
+    heads = frozenset(_key(h) for h in [*BODY_HEADS, "Trường Đại học", "Trường Cao đẳng", "Ban Quản lý", "Đại học"])
+    return known, place_keys, heads
+
+
+def known_name(text: str) -> str | None:
+    """The lexicon's spelling of a body whose letters `text` spells, else None."""
+    return _lexicon()[0].get(_key(text))
+
+
+def _known_prefix(text: str) -> tuple[str, str] | None:
+    """(known body, the rest of the line) for the longest known body `text` starts with."""
+    words = text.split()
+    known = _lexicon()[0]
+    for n in range(min(len(words), 12), 0, -1):
+        name = known.get(_key(" ".join(words[:n])))
+        if name:
+            return name, " ".join(words[n:])
+    return None
+
+
+def _is_place(text: str) -> bool:
+    """A place name, with or without its level word (`TỈNH LÀO CAI`, `Bà Rịa - Vũng Tàu`)."""
+    f = fold(text)
+    m = LEVEL_START.match(f)
+    rest = text[m.end():] if m else text
+    return _key(rest) in _lexicon()[1]
+
+
+def _noise(rest: str) -> bool:
+    """Words after a known name that no name has: non-syllables that are no code."""
+    words = [w for w in regex.findall(r"[\p{L}]+", rest)]
+    if not words:
+        return bool(rest.strip(" -_.,|"))
+    bad = [w for w in words if not is_syllable(w) and not (w.isupper() and len(w) <= 5)]
+    return bool(bad) or _MOTTO_PIECE.search(fold(rest)) is not None
+
+
+def clean_line(text: str) -> tuple[str, bool]:
+    """A header line without merged motto pieces and trailing debris: (text, cut?)."""
+    cut = False
+    m = _MOTTO_PIECE.search(fold(text))
+    if m and m.start() > 0:
+        text, cut = text[: m.start()], True
+    text = _TRAIL.sub("", text).strip()
+    pre = _known_prefix(text)
+    # After a known name: non-words, or a scrap of two or three letters (`Bo Tai chinh ot`).
+    if pre and pre[1] and not _is_place(pre[1]) and (_noise(pre[1]) or len(regex.sub(r"[^\p{L}]", "", pre[1])) <= 3):
+        words = text.split()
+        kept = len(words) - len(pre[1].split())
+        text, cut = " ".join(words[:kept]), True
+    return text, cut
+
+
+def _bare_head(text: str) -> bool:
+    return _key(text) in _lexicon()[2] or fold(text).split()[-1:] and fold(text).split()[-1] in FOLDED_LEVELS
+
+
+def _starts_body(text: str) -> bool:
+    return bool(BODY_HEAD.match(fold(text)))
+
+
+def join_wrapped(lines: list[str]) -> list[str]:
+    """Header lines -> body names, joining a name wrapped over lines."""
+    bodies: list[str] = []
+    for text in lines:
+        f = fold(text)
+        if bodies:
+            prev = bodies[-1]
+            joined = f"{prev} {text}"
+            known_join = known_name(joined) is not None and known_name(text) is None
+            if (
+                _CONTINUES.match(f)
+                or _OPEN_END.search(fold(prev))
+                or _bare_head(prev)
+                or known_join
+                or (_is_place(text) and not _starts_body(text) and not _has_place(prev))
+                or (LEVEL_START.match(f) and not _starts_body(text))
+                or (" " not in text.strip() and is_syllable(text.strip()) and not _starts_body(text))
+                or (text[:1].islower() and not prev.islower())
+            ):
+                bodies[-1] = joined
+                continue
+        bodies.append(text)
+    return bodies
+
+
+def _has_place(text: str) -> bool:
+    words = text.split()
+    return any(_is_place(" ".join(words[i:])) for i in range(1, len(words)))
+
+
+def spell(name: str) -> tuple[str, bool]:
+    """A body's name in its known spelling, or in ordinary case: (name, known?)."""
+    name = " ".join(name.split())
+    known = known_name(name)
+    if known:
+        return known, True
+    pre = _known_prefix(name)
+    if pre and pre[1] and _is_place(pre[1]):
+        # `CỤC THUẾ TP HÀ NỘI`: a known body and its place.
+        return f"{pre[0]} {ordinary_case(_caps(pre[1]))}", True
+    return ordinary_case(_caps(name)), False
+
+
+def _caps(name: str) -> str:
+    """A name whose case OCR broke (`Cuc THUE TP Hà Nội`) read as the capitals it was printed in."""
+    words = [w for w in name.split() if regex.search(r"\p{L}", w)]
+    caps = sum(1 for w in words if is_upper(w) and is_syllable(regex.sub(r"[^\p{L}]", "", w) or "x"))
+    return name.upper() if words and 0 < caps < len(words) and caps * 2 >= len(words) else name
+
+
+def is_name(name: str) -> bool:
+    """A body's name: it starts with a head word or is a known body."""
+    return _starts_body(name) or known_name(name) is not None
+
+
+def read_bodies(lines: list[str]) -> Bodies:
+    """Issuer (the lowest body) and parent (the one above) from header lines."""
+    out = Bodies()
+    cleaned = []
+    for text in lines:
+        text, cut = clean_line(text)
+        if cut:
+            out.repaired = True
+        if text:
+            cleaned.append(text)
+    bodies = [b.strip(" -,") for b in join_wrapped(cleaned)]
+    if not bodies:
+        return out
+    if len(bodies) < len(cleaned):
+        out.repaired = out.repaired or any(_bare_head(b) for b in cleaned)
+    issuer, parent = bodies[-1], (bodies[-2] if len(bodies) > 1 else None)
+    if not is_name(issuer):
+        out.warnings.append(f"issuer {issuer!r} in the header is not the name of a body: left blank")
+        # The line above may be the issuer after all (a stamp line under it).
+        issuer, parent = parent, (bodies[-3] if len(bodies) > 2 else None)
+        out.repaired = True
+        if issuer is not None and not is_name(issuer):
+            out.warnings.append(f"issuer {issuer!r} in the header is not the name of a body: left blank")
+            issuer = parent = None
+    if issuer is not None:
+        out.issuer, out.issuer_known = spell(issuer)
+    if parent is not None:
+        if is_name(parent):
+            out.parent, out.parent_known = spell(parent)
+            if fold(out.parent) == fold(out.issuer or ""):
+                out.parent, out.parent_known = None, False  # a logo line repeating the name
+        else:
+            out.warnings.append(f"parent body {parent!r} in the header is not the name of a body: left blank")
+            out.repaired = True
+    return out

@@ -64,6 +64,7 @@ _MARGIN_UNKNOWN = math.log(8.0)  # the token was never seen in clean text
 _MIN_SUPPORT = 2  # the candidate's pairs with its neighbours, seen this often
 _SMOOTH = 30.0  # Dirichlet prior of the bigram model
 _ONE_SIDE = 20  # one neighbour alone is evidence when paired this often
+_RARE = 30  # a spelling this much rarer than an accent variant counts as unseen
 _RATIO = 50  # a printed pair seen in clean text loses only to one seen this much more
 
 
@@ -308,18 +309,21 @@ def correct(text: str, spans: list[tuple[int, int]] | None = None) -> tuple[str,
                 continue
             left = forms[k - 1] if k and glued[k - 1] else None
             right = forms[k + 1] if glued[k] else None
-            known = m.uni.get(low, 0) >= 2 and valid(low)
+            # A spelling clean text has, but a hundred times rarer than one of
+            # its accent variants (`Noi` beside `Nơi`), is judged as unseen.
+            known = m.uni.get(low, 0) >= 2 and valid(low) and not any(
+                m.uni.get(c, 0) > _RARE * m.uni[low] for c in cands)
             if known:
                 # A real word is changed only when both its neighbours ask for it.
                 if left in (None, "0") or right in (None, "0"):
                     continue
                 if m.bi.get((left, low)) and m.bi.get((low, right)):
                     continue  # clean text has it just so
-                if tok[:1].isupper() and not tok.isupper() and (
-                        (k and glued[k - 1] and raw[k - 1][:1].isupper()) or (glued[k] and raw[k + 1][:1].isupper())):
-                    continue  # a word of a proper name (`Hoàng Văn Thành`): the model does not know names
             elif left is None and right is None:
                 continue
+            if valid(low) and tok[:1].isupper() and not tok.isupper() and (
+                    (k and glued[k - 1] and raw[k - 1][:1].isupper()) or (glued[k] and raw[k + 1][:1].isupper())):
+                continue  # a word of a proper name (`Hoàng Văn Thành`, `Si Ma Cai`): the model does not know names
             if tok.isupper() and len(tok) > 1 and not is_syllable(tok) and all(c.isascii() or c == "Đ" for c in tok):
                 continue  # an acronym (`TNDN`, `UBND`); `THOÔNG` with its marked vowel is a word
             # Dictionary lookups first: only candidates clean text pairs with

@@ -16,7 +16,7 @@ import regex
 from congvan.models.records import DocumentNumber, PartialDate
 from congvan.parsers.fields.codes import issuer_codes, type_titles
 from congvan.parsers.fields.dates import PLACE_DATE, build_date, group, read_date, search_long
-from congvan.parsers.fields.issuers import Bodies, read_bodies
+from congvan.parsers.fields.issuers import Bodies, read_bodies, starts_body
 from congvan.parsers.fields.lines import TextLine, fold, is_upper, upper_share
 from congvan.parsers.fields.vocabulary import BODY_HEAD, LEVEL_START, OFFICE_START, ordinary_case
 from congvan.parsers.fields.numbers import NUMBER_LINE, SYMBOL, ParsedNumber, parse_number, split_symbol
@@ -64,6 +64,8 @@ def known_body(name: str) -> str:
 
 
 _ACRONYM = regex.compile(r"(?<![\p{L}])[A-ZĐ]{2,6}(?![\p{L}])")
+# A number line OCR bent past reading: at most a short word (`sé;`) before `<digits>/<CODE>-`.
+_SYMBOL_IN_LINE = regex.compile(r"^[\W\d_]*(?:\p{L}{1,3}[\W\d_]*)?\d\s*/\s*[A-ZĐ]{2,}[-./]")
 _GARBLED_NUMBER = regex.compile(r"^S[ốôoỐÔO6][\s:;.,]")
 _LAST_SYMBOL = regex.compile(rf"/\s?(?P<sym>{SYMBOL})\s*$")
 _TITLES = sorted(((fold(t), t) for t in type_titles()), key=lambda p: -len(p[0]))
@@ -304,7 +306,10 @@ def parse_header(lines: list[TextLine], ocr: bool = False) -> Header:
         h.spans["subject"] = (subject_lines[0].start, subject_lines[-1].end)
 
     # Issuing bodies: left-column lines above the number (or title/date/body).
-    stop = min(x for x in (num_idx, title_idx, date_idx, len(zone)) if x is not None)
+    # The V/v subject or an unreadable number line ends the issuer block too
+    # (a number line OCR bent past reading leaves the subject under the bodies).
+    vv_idx = next((i for i, l in enumerate(zone) if _VV.match(l.text) or _SYMBOL_IN_LINE.search(l.text)), None)
+    stop = min(x for x in (num_idx, title_idx, date_idx, vv_idx, len(zone)) if x is not None)
     org: list[str] = []
     org_lines: list[TextLine] = []
     for line in zone[:stop]:
@@ -314,9 +319,12 @@ def parse_header(lines: list[TextLine], ocr: bool = False) -> Header:
             continue
         if _mark(h, text):
             continue
-        # Acronyms (`PHÒNG QLCN`, `UBND`) are words of a name, not debris.
-        quality = syllable_share(_ACRONYM.sub("", text)) if _ACRONYM.sub("", text).strip() else 0.0
-        names_a_body = BODY_HEAD.match(f) or LEVEL_START.match(f) or known_body(text) != text
+        names_a_body = starts_body(text) or LEVEL_START.match(f) or known_body(text) != text
+        # In a body's name, acronyms (`PHÒNG QLCN`) are words, not debris.
+        bare = _ACRONYM.sub(lambda a: "" if not is_syllable(a.group()) else a.group(), text) if names_a_body else text
+        quality = syllable_share(bare) if bare.strip() else 0.0
+        if len(regex.sub(r"[^\p{L}]", "", text)) < 3 or _SYMBOL_IN_LINE.search(text):
+            continue  # a number line OCR garbled past reading (`sé; 5452 /TCHQ-GSQL`)
         if quality < 0.6 or len(text) > 120 or (quality < 0.95 and not names_a_body):
             continue  # OCR debris of a stamp or a logo
         org.append(text.strip(" -_|"))

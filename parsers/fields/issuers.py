@@ -63,17 +63,22 @@ def _key(text: str) -> str:
     return regex.sub(r"[^a-z0-9]", "", fold(text))
 
 
+_LEVEL_WORDS = {fold(w): w for w in ("tỉnh", "thành phố", "huyện", "quận", "xã", "phường", "thị xã", "thị trấn")}
+
+
 @lru_cache(maxsize=1)
-def _lexicon() -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
-    """(known bodies by key, place keys, bare head keys)."""
+def _lexicon() -> tuple[dict[str, str], frozenset[str], frozenset[str], dict[str, str], tuple[str, ...]]:
+    """(known bodies by key, place keys, bare head keys, place spelling by key,
+    extra head words)."""
     lex = yaml.load((_DATA / "lexicon.yaml").read_text(encoding="utf-8"), Loader=_LOADER)
     places = yaml.load((_DATA / "places.yaml").read_text(encoding="utf-8"), Loader=_LOADER)
     known: dict[str, str] = {}
     for name in [*lex["bodies"], *lex["local_bodies"], *(v for v in issuer_codes().values() if len(v) > 5)]:
         known.setdefault(_key(name), name)
-    place_keys = frozenset(_key(p) for p in [*places["provinces"], *places["districts"]])
-    heads = frozenset(_key(h) for h in [*BODY_HEADS, "Trường Đại học", "Trường Cao đẳng", "Ban Quản lý", "Đại học"])
-    return known, place_keys, heads
+    spelled = {_key(p): p for p in [*places["districts"], *places["provinces"]]}
+    heads = frozenset(_key(h) for h in [*BODY_HEADS, *lex["name_heads"], "Trường Đại học", "Trường Cao đẳng", "Đại học"])
+    extra = tuple(sorted((fold(h) for h in lex["name_heads"]), key=len, reverse=True))
+    return known, frozenset(spelled), heads, spelled, extra
 
 
 def known_name(text: str) -> str | None:
@@ -126,11 +131,24 @@ def clean_line(text: str) -> tuple[str, bool]:
 
 
 def _bare_head(text: str) -> bool:
-    return _key(text) in _lexicon()[2] or fold(text).split()[-1:] and fold(text).split()[-1] in FOLDED_LEVELS
+    """A head that needs a name after it (`TRƯỜNG ĐẠI HỌC`, `UBND TỈNH`), not a
+    body named by its head alone (`CHÍNH PHỦ`)."""
+    key = _key(text)
+    if key in _lexicon()[0]:
+        return False
+    words = fold(text).split()
+    return key in _lexicon()[2] or bool(words) and words[-1] in FOLDED_LEVELS
 
 
-def _starts_body(text: str) -> bool:
-    return bool(BODY_HEAD.match(fold(text)))
+def _complete(text: str) -> bool:
+    """A known body, alone or with its place (`CỤC THUẾ TỈNH BẮC NINH`)."""
+    return spell(text)[1]
+
+
+def starts_body(text: str) -> bool:
+    """The text starts with a head word of a body's name (`Sở`, `UBND`, `BQL`, `Thuế tỉnh`)."""
+    f = fold(text)
+    return bool(BODY_HEAD.match(f)) or any(f == h or f.startswith(h + " ") for h in _lexicon()[4])
 
 
 def join_wrapped(lines: list[str]) -> list[str]:
@@ -147,10 +165,11 @@ def join_wrapped(lines: list[str]) -> list[str]:
                 or _OPEN_END.search(fold(prev))
                 or _bare_head(prev)
                 or known_join
-                or (_is_place(text) and not _starts_body(text) and not _has_place(prev))
-                or (LEVEL_START.match(f) and not _starts_body(text))
-                or (" " not in text.strip() and is_syllable(text.strip()) and not _starts_body(text))
-                or (text[:1].islower() and not prev.islower())
+                or (_is_place(text) and not starts_body(text) and not _has_place(prev))
+                or (LEVEL_START.match(f) and not starts_body(text))
+                or (not _complete(prev) and (
+                    (" " not in text.strip() and is_syllable(text.strip()) and not starts_body(text))
+                    or (text[:1].islower() and not prev.islower())))
             ):
                 bodies[-1] = joined
                 continue
@@ -172,8 +191,27 @@ def spell(name: str) -> tuple[str, bool]:
     pre = _known_prefix(name)
     if pre and pre[1] and _is_place(pre[1]):
         # `CỤC THUẾ TP HÀ NỘI`: a known body and its place.
-        return f"{pre[0]} {ordinary_case(_caps(pre[1]))}", True
+        return f"{pre[0]} {place_spelling(pre[1])}", True
+    words = name.split()
+    for i in range(1, len(words)):
+        tail = " ".join(words[i:])
+        if _is_place(tail):
+            # `BQL CÁC KHU CÔNG NGHIỆP BÀ RỊA – VŨNG TÀU`: the place keeps its capitals.
+            return f"{ordinary_case(_caps(' '.join(words[:i])))} {place_spelling(tail)}", False
     return ordinary_case(_caps(name)), False
+
+
+def place_spelling(text: str) -> str:
+    """`TỈNH BẮC NINH`, `tịnh Bắc Ninh` -> `tỉnh Bắc Ninh`: the level word and
+    the place as the lexicon spells them (ordinary case when unknown)."""
+    m = LEVEL_START.match(fold(text))
+    level, rest = (text[: m.end()].strip(), text[m.end():]) if m else ("", text)
+    place = _lexicon()[3].get(_key(rest))
+    if place is None:
+        return ordinary_case(_caps(text))
+    if level:
+        level = level if level.isupper() and len(level) <= 3 else _LEVEL_WORDS.get(fold(level).rstrip("."), level.lower())
+    return f"{level} {place}".strip()
 
 
 def _caps(name: str) -> str:
@@ -185,7 +223,7 @@ def _caps(name: str) -> str:
 
 def is_name(name: str) -> bool:
     """A body's name: it starts with a head word or is a known body."""
-    return _starts_body(name) or known_name(name) is not None
+    return starts_body(name) or known_name(name) is not None
 
 
 def read_bodies(lines: list[str]) -> Bodies:
@@ -203,15 +241,15 @@ def read_bodies(lines: list[str]) -> Bodies:
         return out
     if len(bodies) < len(cleaned):
         out.repaired = out.repaired or any(_bare_head(b) for b in cleaned)
-    issuer, parent = bodies[-1], (bodies[-2] if len(bodies) > 1 else None)
-    if not is_name(issuer):
-        out.warnings.append(f"issuer {issuer!r} in the header is not the name of a body: left blank")
-        # The line above may be the issuer after all (a stamp line under it).
-        issuer, parent = parent, (bodies[-3] if len(bodies) > 2 else None)
+    # The issuer is the lowest line that names a body; debris under it (a
+    # stamp, a subject line) is dropped with a warning, at most two lines.
+    at = len(bodies) - 1
+    while at >= 0 and not is_name(bodies[at]) and len(bodies) - at <= 2:
+        out.warnings.append(f"issuer {bodies[at]!r} in the header is not the name of a body: left blank")
         out.repaired = True
-        if issuer is not None and not is_name(issuer):
-            out.warnings.append(f"issuer {issuer!r} in the header is not the name of a body: left blank")
-            issuer = parent = None
+        at -= 1
+    issuer = bodies[at] if at >= 0 and is_name(bodies[at]) else None
+    parent = bodies[at - 1] if issuer is not None and at >= 1 else None
     if issuer is not None:
         out.issuer, out.issuer_known = spell(issuer)
     if parent is not None:

@@ -15,6 +15,7 @@ import regex
 from pydantic import BaseModel
 
 from congvan.models.records import Letter, Source
+from congvan.parsers.fields.confidence import Evidence, rate
 from congvan.parsers.fields.addressees import find_distribution, find_recipients, first_noi_nhan
 from congvan.parsers.fields.footer import enclosure_start, unmerge_footer
 from congvan.parsers.fields.directives import parse_directives
@@ -139,7 +140,17 @@ def parse_read_result(read: ReadResult, *, file: str | None = None, content_hash
         sources["signer"] = signer.source
     locate = _Locator(read, norm)
     sources = {k: locate(v) for k, v in sources.items()}
+    evidence = Evidence(
+        ocr=ocr_why is not None,
+        corrected={w.split(":")[0] for w in _corrected_fields(header.spans, corrections)},
+        metadata=dict(read.metadata),
+        signed_at=read.metadata.get("signed_at"),
+    )
+    confidence, low = rate(header, signer, evidence)
+    warnings += low
     number = header.number
+    if number is not None:
+        number = number.model_copy(update={"confidence": confidence["number"]})
     if number is not None and "number" in sources:
         number = number.model_copy(update={"source": sources["number"]})
     issued = header.issued
@@ -169,7 +180,7 @@ def parse_read_result(read: ReadResult, *, file: str | None = None, content_hash
         directives=tuple(directives),
         pages=read.pages,
         sources=sources,
-        confidence=header.confidence,
+        confidence=confidence,
         warnings=tuple(warnings),
         text=text,
     )

@@ -88,6 +88,8 @@ class Header:
     confidence: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     bodies: Bodies | None = None  # how the issuer block was read (evidence for confidence)
+    doc_type_source: str = "default"  # "title", "symbol", "sentence" or "default"
+    subject_source: str | None = None  # "vv", "title", "sentence"
 
 
 def _cut_motto(line: TextLine) -> str:
@@ -271,6 +273,7 @@ def parse_header(lines: list[TextLine], ocr: bool = False) -> Header:
         title = _title_of(line.text)
         if title:
             h.doc_type, title_idx = title, i
+            h.doc_type_source = "title"
             h.spans["doc_type"] = (line.start, line.end)
             break
 
@@ -303,6 +306,7 @@ def parse_header(lines: list[TextLine], ocr: bool = False) -> Header:
         if text.startswith("(") is False and text.endswith(")") and "(" not in text:
             text = text[:-1]
         h.subject = text.strip(" .;:") or None
+        h.subject_source = "vv" if _VV.match(subject_lines[0].text) else "title"
         h.spans["subject"] = (subject_lines[0].start, subject_lines[-1].end)
 
     # Issuing bodies: left-column lines above the number (or title/date/body).
@@ -347,6 +351,7 @@ def parse_header(lines: list[TextLine], ocr: bool = False) -> Header:
         implied, _ = split_symbol(h.number.symbol)
         if implied:
             h.doc_type = implied
+            h.doc_type_source = "symbol"
     for line in zone[stop:]:  # marks may also stand under the number, below the issuer block
         _mark(h, line.text)
     return h
@@ -392,12 +397,14 @@ def _title_sentence(h: Header, zone: list[TextLine]) -> int | None:
         h.issuer = known_body(ordinary_case(group(text, m, "issuer")))
         h.issuer_source = "header"
         h.doc_type = _title_of(group(text, m, "type").upper()) or h.doc_type
+        h.doc_type_source = "sentence"
         date = group(text, m, "date")
         reading = read_date(date if "/" in date else "ngày " + date)
         if reading and reading.date:
             h.issued = reading.date
         if m["subject"]:
             h.subject = " ".join(group(text, m, "subject").split()).strip(" .;:")
+            h.subject_source = "sentence"
             h.spans["subject"] = (lines[0].start, lines[-1].end)
         h.spans["number"] = (lines[0].start, lines[-1].end)
         return end

@@ -97,7 +97,7 @@ def _known_prefix(text: str) -> tuple[str, str] | None:
     return None
 
 
-def _is_place(text: str) -> bool:
+def is_place(text: str) -> bool:
     """A place name, with or without its level word (`TỈNH LÀO CAI`, `Bà Rịa - Vũng Tàu`)."""
     f = fold(text)
     m = LEVEL_START.match(f)
@@ -123,7 +123,7 @@ def clean_line(text: str) -> tuple[str, bool]:
     text = _TRAIL.sub("", text).strip()
     pre = _known_prefix(text)
     # After a known name: non-words, or a scrap of two or three letters (`Bo Tai chinh ot`).
-    if pre and pre[1] and not _is_place(pre[1]) and (_noise(pre[1]) or len(regex.sub(r"[^\p{L}]", "", pre[1])) <= 3):
+    if pre and pre[1] and not is_place(pre[1]) and (_noise(pre[1]) or len(regex.sub(r"[^\p{L}]", "", pre[1])) <= 3):
         words = text.split()
         kept = len(words) - len(pre[1].split())
         text, cut = " ".join(words[:kept]), True
@@ -165,7 +165,7 @@ def join_wrapped(lines: list[str]) -> list[str]:
                 or _OPEN_END.search(fold(prev))
                 or _bare_head(prev)
                 or known_join
-                or (_is_place(text) and not starts_body(text) and not _has_place(prev))
+                or (is_place(text) and not starts_body(text) and not _has_place(prev))
                 or (LEVEL_START.match(f) and not starts_body(text))
                 or (not _complete(prev) and (
                     (" " not in text.strip() and is_syllable(text.strip()) and not starts_body(text))
@@ -179,7 +179,7 @@ def join_wrapped(lines: list[str]) -> list[str]:
 
 def _has_place(text: str) -> bool:
     words = text.split()
-    return any(_is_place(" ".join(words[i:])) for i in range(1, len(words)))
+    return any(is_place(" ".join(words[i:])) for i in range(1, len(words)))
 
 
 def spell(name: str) -> tuple[str, bool]:
@@ -189,13 +189,13 @@ def spell(name: str) -> tuple[str, bool]:
     if known:
         return known, True
     pre = _known_prefix(name)
-    if pre and pre[1] and _is_place(pre[1]):
+    if pre and pre[1] and is_place(pre[1]):
         # `CỤC THUẾ TP HÀ NỘI`: a known body and its place.
         return f"{pre[0]} {place_spelling(pre[1])}", True
     words = name.split()
     for i in range(1, len(words)):
         tail = " ".join(words[i:])
-        if _is_place(tail):
+        if is_place(tail):
             # `BQL CÁC KHU CÔNG NGHIỆP BÀ RỊA – VŨNG TÀU`: the place keeps its capitals.
             return f"{ordinary_case(_caps(' '.join(words[:i])))} {place_spelling(tail)}", False
     return ordinary_case(_caps(name)), False

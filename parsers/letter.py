@@ -79,6 +79,9 @@ def _province(*names: str | None) -> str | None:
     return None
 
 
+_CORRECTABLE = frozenset({"number", "issued", "place", "issuer", "doc_type", "subject", "signer.name"})
+
+
 def _corrected_fields(spans: dict[str, tuple[int, int]], corrections: list[postocr.Correction]) -> list[str]:
     """One warning per header field an OCR correction touched, with the raw reading."""
     out = []
@@ -118,6 +121,11 @@ def parse_read_result(read: ReadResult, *, file: str | None = None, content_hash
     distribution, nn_at, nn_used = find_distribution(lines, body_start)
     footer_from = nn_at if nn_at is not None else len(lines)
     signer, sig_at = find_signer(lines, body_start, nn_used)
+    if ocr_why is not None and signer is not None and signer.name:
+        fixed, name_fixes = postocr.fix_person_name(signer.name)
+        if name_fixes:
+            warnings.append(f"signer.name: OCR reading corrected ({', '.join(f'{c.raw!r} -> {c.fixed!r}' for c in name_fixes)})")
+            signer = signer.model_copy(update={"name": fixed})
     body_end = min(x for x in (footer_from, sig_at, len(lines)) if x is not None and x >= body_start)
     # A signature block above `Nơi nhận` ends the body there too.
     directives = parse_directives(lines, body_start, body_end)
@@ -142,7 +150,7 @@ def parse_read_result(read: ReadResult, *, file: str | None = None, content_hash
     sources = {k: locate(v) for k, v in sources.items()}
     evidence = Evidence(
         ocr=ocr_why is not None,
-        corrected={w.split(":")[0] for w in _corrected_fields(header.spans, corrections)},
+        corrected={w.split(":")[0] for w in warnings if w.split(":")[0] in _CORRECTABLE},
         metadata=dict(read.metadata),
         signed_at=read.metadata.get("signed_at"),
     )

@@ -65,6 +65,8 @@ _MIN_SUPPORT = 2  # the candidate's pairs with its neighbours, seen this often
 _SMOOTH = 30.0  # Dirichlet prior of the bigram model
 _ONE_SIDE = 20  # one neighbour alone is evidence when paired this often
 _RARE = 30  # a spelling this much rarer than an accent variant counts as unseen
+_NAME_MIN = 3  # a name syllable seen this often in clean text ...
+_NAME_RATIO = 3  # ... and this many times more than its other spellings
 _RATIO = 50  # a printed pair seen in clean text loses only to one seen this much more
 
 
@@ -160,6 +162,7 @@ class Model:
             if c >= 2 and valid(w):
                 index[fold_syllable(w)].append(w)
         self.index = dict(index)
+        self.given: dict[str, int] = {}  # syllables of people's names
 
     def p_uni(self, w: str) -> float:
         return (self.uni.get(w, 0) + 0.5) / (self.total + 0.5 * self.vocab)
@@ -184,7 +187,9 @@ def model() -> Model:
         rows = [line.split("\t") for line in fh.read().splitlines() if not line.startswith("#")]
     uni = {key: int(count) for kind, key, count in rows if kind == "U"}
     bi = {tuple(key.split(" ", 1)): int(count) for kind, key, count in rows if kind == "B"}
-    return Model(uni, bi)  # type: ignore[arg-type]
+    out = Model(uni, bi)  # type: ignore[arg-type]
+    out.given = {key: int(count) for kind, key, count in rows if kind == "N"}
+    return out
 
 
 def _short(name: str) -> str:
@@ -450,3 +455,26 @@ def _moved(fixes: list[Correction]) -> list[Correction]:
         out.append(Correction(c.start + shift, c.start + shift + len(c.fixed), c.raw, c.fixed, c.rule))
         shift += len(c.fixed) - len(c.raw)
     return out
+
+
+def fix_person_name(name: str) -> tuple[str, list[Correction]]:
+    """A signer's name read by OCR, its accent-stripped words (`Hoàng Việt
+    Cuong`) put back where people's names in clean text spell that word one
+    way far more often than any other (`Cường`, not `Cương`); words that carry
+    marks are kept as printed: a name is not corrected against the odds."""
+    m = model()
+    words = name.split(" ")
+    fixes: list[Correction] = []
+    pos = 0
+    for i, w in enumerate(words):
+        low = w.lower()
+        if i and w.isascii() and w.isalpha():
+            counts = sorted(((m.given.get(c, 0), c) for c in m.index.get(fold_syllable(low), ())), reverse=True)
+            if counts and counts[0][0] >= _NAME_MIN and counts[0][1] != low and (
+                    len(counts) == 1 or counts[0][0] >= _NAME_RATIO * counts[1][0]):
+                fixed = _cased(w, counts[0][1])
+                if len(fixed) == len(w):
+                    fixes.append(Correction(pos, pos + len(w), w, fixed, "name"))
+                    words[i] = fixed
+        pos += len(w) + 1
+    return " ".join(words), fixes

@@ -161,6 +161,15 @@ def main() -> int:
 
     uni: Counter[str] = Counter()
     bi: Counter[tuple[str, str]] = Counter()
+    # Syllables of people's names: the words after a family name in a
+    # title-case run (`Nguyễn Văn Cường`), counted apart from other words.
+    lexicon = yaml.safe_load((DATA / "lexicon.yaml").read_text(encoding="utf-8"))
+    family = "|".join(sorted(set(lexicon["surnames"]), key=len, reverse=True))
+    person = regex.compile(rf"\b(?:{family})(?:\s+\p{{Lu}}\p{{Ll}}*){{1,3}}\b")
+    given: Counter[str] = Counter()
+    for text in docs:
+        for m in person.finditer(unicodedata.normalize("NFC", text)):
+            given.update(w.lower() for w in m.group().split()[1:])
     for text in docs:
         for run in _tokens(text):
             uni.update(run)
@@ -170,7 +179,6 @@ def main() -> int:
     import underthesea
 
     words = (Path(underthesea.__file__).parent / "corpus" / "data" / "Viet74K.txt").read_text(encoding="utf-8").splitlines()
-    lexicon = yaml.safe_load((DATA / "lexicon.yaml").read_text(encoding="utf-8"))
     names = [*words, *(n for v in lexicon.values() for n in v), *(n for v in places.values() for n in v)]
     for name in names:
         for run in _tokens(name):
@@ -185,6 +193,8 @@ def main() -> int:
         out.write(f"U\t{w}\t{c}\n")
     for (a, b), c in sorted(bi.items()):
         out.write(f"B\t{a} {b}\t{c}\n")
+    for w, c in sorted(given.items()):
+        out.write(f"N\t{w}\t{c}\n")
     raw = out.getvalue().encode("utf-8")
     with open(DATA / "ngrams.tsv.gz", "wb") as fh, gzip.GzipFile(fileobj=fh, mode="wb", mtime=0, filename="") as gz:
         gz.write(raw)

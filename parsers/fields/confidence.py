@@ -32,6 +32,7 @@ from congvan.models.records import Signer
 from congvan.parsers.fields.issuers import is_place, known_name
 from congvan.parsers.fields.lines import fold
 from congvan.parsers.fields.numbers import split_symbol
+from congvan.parsers.fields.signer import surnames
 from congvan.parsers.fields.vocabulary import KNOWN_OFFICES
 from congvan.parsers.syllables import is_syllable
 
@@ -43,12 +44,6 @@ FIELDS = ("number", "symbol", "issued", "place", "issuer", "parent_issuer", "doc
 SURE = 0.9  # values below this are flagged with a warning
 
 _PREFIX = regex.compile(r"^(?:KT|TM|TL|TUQ|Q)\.\s*")
-
-
-@lru_cache(maxsize=1)
-def _surnames() -> frozenset[str]:
-    lex = yaml.load((_DATA / "lexicon.yaml").read_text(encoding="utf-8"), Loader=_LOADER)
-    return frozenset(fold(s) for s in lex["surnames"])
 
 
 @dataclass
@@ -195,7 +190,7 @@ def rate(h, signer: Signer | None, ev: Evidence) -> tuple[dict[str, float], list
         put("signer.name", 0.4, "no signer's name read")
     else:
         first = fold(name.split()[0])
-        family = first in _surnames()
+        family = first in surnames()
         syllables = all(is_syllable(w) for w in name.split())
         if _agree(meta.get("signer"), name):
             put("signer.name", 1.0, "agrees with the page's metadata")

@@ -16,7 +16,7 @@ from congvan.parsers.fields.addressees import NOI_NHAN
 from congvan.parsers.fields.signer import AUTHORITY, PREFIXES, looks_like_name
 from congvan.parsers.fields.header import MOTTO
 from congvan.parsers.fields.numbers import NUMBER_LINE
-from congvan.parsers.fields.vocabulary import OFFICE_CAPS_END
+from congvan.parsers.fields.vocabulary import KNOWN_OFFICES, OFFICE_CAPS_END
 
 # A right-column piece at the end of a line: a delegation, an office in
 # capitals, or a signature mark.
@@ -25,6 +25,17 @@ _AUTH_INSIDE = regex.compile(rf"\s(?P<right>(?:{'|'.join(p for p in PREFIXES if 
 _TRAILING_CAPS = regex.compile(r"\s(?P<right>(?:\p{Lu}+\s){0,5}\p{Lu}+)$")
 _SIG_MARK = regex.compile(r"\s*\((?:ĐÃ KÝ|Đã ký|đã ký|KÝ|Ký)[^)]{0,20}\)\s*")
 _NAME_TAIL = regex.compile(r"\s(?P<right>(?:\p{Lu}\p{Ll}+\s){1,4}\p{Lu}\p{Ll}+)$")
+
+
+_FOLDED_OFFICES = tuple(sorted(KNOWN_OFFICES, key=len, reverse=True))
+
+
+def _office_end(text: str) -> bool:
+    """Capitals ending in an office, with or without its accents (OCR: `PHO TONG CUC TRUONG`)."""
+    if OFFICE_CAPS_END.search(text):
+        return True
+    f = " ".join(fold(text).split())
+    return any(f == o or f.endswith(" " + o) for o in _FOLDED_OFFICES)
 
 
 def _piece(line: TextLine, a: int, b: int) -> TextLine:
@@ -54,7 +65,7 @@ def unmerge_footer(lines: list[TextLine], start: int) -> list[TextLine]:
             cut = m.start("right")
         else:
             m = _TRAILING_CAPS.search(line.text)
-            if m and OFFICE_CAPS_END.search(m["right"]) and not is_upper(line.text[: m.start()]):
+            if m and _office_end(m["right"]) and not is_upper(line.text[: m.start()]):
                 cut = m.start("right")
             elif interleaved and not NOI_NHAN.match(fold(line.text)) and not any(looks_like_name(r.text) for r in right):
                 n = _NAME_TAIL.search(line.text)

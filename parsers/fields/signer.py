@@ -8,7 +8,11 @@ the delegation lines.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
+
 import regex
+import yaml
 
 from congvan.models.records import Signer, Source
 from congvan.parsers.fields.lines import TextLine, fold, is_upper
@@ -21,10 +25,21 @@ PREFIXES = ("KT", "TM", "TL", "TUQ", "Q", "K/T", "T/M", "T/L")
 AUTHORITY = regex.compile(rf"^(?P<p>{'|'.join(PREFIXES)})\s*[./]\s*(?P<rest>\S.*)$")
 _SIG_MARK = regex.compile(r"^[\[(]?\s*(?:đã\s*ký|ký|ky|đóng\s*dấu|chữ\s*ký|daky|signed|ký\s*tên)[^\n]{0,30}[\])]?$", regex.IGNORECASE)
 _ANNEX = regex.compile(r"^(?:phu\s*luc|bieu\s*mau|mau\s*so|danh\s*muc)\b")
-_NOT_NAME = regex.compile(
-    r"^(?:nhu\s*tren|noi\s*nhan|luu\b|kinh\s*gui|cong\s*hoa|doc\s*lap)|"
-    r"(?:truong|doc|tich|nhiem|tuong|thu\s*ky|chanh|uy\s*vien|can\s*bo)$"
-)
+_NOT_NAME = regex.compile(r"^(?:nhu\s*tren|noi\s*nhan|luu\b|kinh\s*gui|cong\s*hoa|doc\s*lap)")
+# A line ending in an office word is a title, not a name. Matched with accents
+# on a name in ordinary case (`Nguyễn Tiến Trường` is a name, `... trưởng`
+# an office), folded on a line in capitals (OCR: `PHO GIAM DOC`).
+_OFFICE_END = regex.compile(r"(?:trưởng|đốc|tịch|nhiệm|tướng|thư\s*ký|chánh|ủy\s*viên|cán\s*bộ)$")
+_OFFICE_END_FOLDED = regex.compile(r"(?:truong|doc|tich|nhiem|tuong|thu\s*ky|chanh|uy\s*vien|can\s*bo)$")
+# Noise OCR leaves around a name: quotes, dashes, stray marks.
+_NAME_EDGE = regex.compile(r"^[^\p{L}]+|[^\p{L}]+$")
+
+
+@lru_cache(maxsize=1)
+def surnames() -> frozenset[str]:
+    """Family names (folded) from parsers/data/lexicon.yaml."""
+    lex = yaml.safe_load((Path(__file__).resolve().parent.parent / "data" / "lexicon.yaml").read_text(encoding="utf-8"))
+    return frozenset(fold(n) for n in lex["surnames"])
 
 
 def office_case(text: str) -> str:
@@ -54,11 +69,28 @@ def office_case(text: str) -> str:
     return ", ".join(parts)
 
 
+def _unmarked_syllable(word: str) -> bool:
+    """A syllable OCR stripped of its marks (`Cuong` for `Cường`): its letters
+    are those of a known syllable."""
+    if not (word.isascii() and word.isalpha()):
+        return False
+    from congvan.parsers.postocr import fold_syllable, model  # the model loads only when needed
+
+    return fold_syllable(word) in model().index
+
+
 def looks_like_name(text: str, min_words: int = 2) -> bool:
-    words = text.strip(" .,").split()
+    text = _NAME_EDGE.sub("", text)
+    words = text.split()
     if not min_words <= len(words) <= 6 or _NOT_NAME.search(fold(text)):
         return False
-    if not all(is_syllable(w) for w in words):
+    if _OFFICE_END.search(text.lower()) or (is_upper(text) and _OFFICE_END_FOLDED.search(fold(text))):
+        return False
+    if not all(is_syllable(w) or _unmarked_syllable(w) for w in words):
+        return False
+    if (len(words) == 2 or is_upper(text)) and fold(words[0]) not in surnames():
+        # `Bộ Tài`, `TRONG LĨNH VỰC HẢI QUAN`: two words, or capitals, are a
+        # name only after a family name.
         return False
     titled = all(w[:1].isupper() and (w[1:].islower() or not w[1:]) for w in words)
     return titled or is_upper(text) and len(words) <= 5
@@ -97,7 +129,7 @@ def find_signer(lines: list[TextLine], start: int, skip: set[int]) -> tuple[Sign
         if _SIG_MARK.match(line.text):
             k -= 1
             continue
-        if not (is_upper(line.text) or AUTHORITY.match(line.text) or line.text.endswith(",")) or len(line.text) > 80:
+        if not (is_upper(line.text) or AUTHORITY.match(line.text)) or len(line.text) > 80:
             break
         block.insert(0, line)
         k -= 1
@@ -129,7 +161,7 @@ def find_signer(lines: list[TextLine], start: int, skip: set[int]) -> tuple[Sign
                 parts[-1] = f"{parts[-1]}, {office_case(line.text)}"
         authority = " ".join(parts)
     title = office_case(" ".join(l.text for l in title_lines[-1:])) if title_lines else None
-    name = " ".join(candidates[name_at].text.split()).strip(" .,") if name_at is not None else None
+    name = " ".join(_NAME_EDGE.sub("", candidates[name_at].text).split()) if name_at is not None else None
     if name and is_upper(name):
         name = " ".join(w.capitalize() for w in name.split())
     if not (name or authority or title):

@@ -21,6 +21,7 @@ from congvan.parsers.fields.footer import enclosure_start, unmerge_footer
 from congvan.parsers.fields.directives import parse_directives
 from congvan.parsers.fields.header import parse_header
 from congvan.parsers.fields.lines import split_lines
+from congvan.parsers.fields.seams import split_seams
 from congvan.parsers.fields.numbers import canonical_key
 from congvan.parsers.fields.references import find_mentions, resolve
 from congvan.parsers.fields.signer import find_signer
@@ -100,8 +101,8 @@ def parse_read_result(read: ReadResult, *, file: str | None = None, content_hash
     # reading before correction stays in the warnings of each field it touched.
     norm, corrections, ocr_why = postocr.apply(read, norm)
     text = norm.text
-    lines = split_lines(text)
-    warnings = list(read.warnings)
+    lines, seam_warnings = split_seams(split_lines(text))
+    warnings = list(read.warnings) + seam_warnings
 
     header = parse_header(lines, ocr=ocr_why is not None)
     warnings += header.warnings

@@ -16,7 +16,7 @@ import regex
 from congvan.models.records import DocumentNumber, PartialDate
 from congvan.parsers.fields.codes import issuer_codes, type_titles
 from congvan.parsers.fields.dates import PLACE_DATE, build_date, group, read_date, search_long
-from congvan.parsers.fields.issuers import Bodies, read_bodies, starts_body
+from congvan.parsers.fields.issuers import Bodies, is_place, read_bodies, starts_body
 from congvan.parsers.fields.lines import TextLine, fold, is_upper, upper_share
 from congvan.parsers.fields.vocabulary import BODY_HEAD, LEVEL_START, OFFICE_START, ordinary_case
 from congvan.parsers.fields.numbers import NUMBER_LINE, SYMBOL, ParsedNumber, parse_number, split_symbol
@@ -159,6 +159,9 @@ def unmerge_columns(zone: list[TextLine]) -> list[TextLine]:
         d = PLACE_DATE.search(f)
         if d and d.start("date") > 0:
             place = _clean_place(group(line.text, d, "place")) or ""
+            # A merged row: the subject's last capitals run on into the place
+            # (`... thuế GTGT Hà Nội, ngày`): the place is the known place closing them.
+            place = _known_tail(place) or place
             at = line.text.rfind(place, 0, d.start("date")) if place else -1
             before = line.text[:at].strip(" -|,") if at > 0 else ""
             # Only a left-column element stands before a merged date line:
@@ -440,6 +443,21 @@ def _stops_subject(line: TextLine, taken: set[int]) -> bool:
     )
 
 
+def _known_tail(text: str) -> str | None:
+    """The shortest run of last words of `text` that is a known place, if a longer text."""
+    words = text.split()
+    for k in range(len(words) - 1, 0, -1):
+        tail = " ".join(words[k:])
+        if len(words) > 1 and is_place(tail):
+            # A capitalised level word before it is the place's own (`Thành phố Hồ Chí Minh`).
+            for n in (2, 1):
+                level = " ".join(words[max(k - n, 0):k])
+                if k - n >= 0 and level[:1].isupper() and LEVEL_START.match(fold(level) + " "):
+                    return f"{level} {tail}"
+            return tail
+    return None
+
+
 def _clean_place(text: str) -> str | None:
     text = NUMBER_LINE.sub("", text)
     m = MOTTO.search(fold(text))
@@ -447,12 +465,16 @@ def _clean_place(text: str) -> str | None:
         text = text[m.end():]
     text = regex.sub(r"^[\W\d_]+|[\W_]+$", "", text)
     words = text.split()
-    if len(words) > 6 or (words and not words[0][:1].isupper()):
+    if len(words) > 6 or (words and not words[0][:1].isupper()) or _VV.match(text):
         tail: list[str] = []
         for w in reversed(words):
             if w[:1].isupper() or (tail and fold(w) in ("pho", "xa")):
                 tail.insert(0, w)
             else:
                 break
+        # A level word opens a place only after a capital (`Thành phố Hồ Chí
+        # Minh`); `... cấp xã Hà Nội` (a subject run on into the date cell) does not.
+        while tail and not tail[0][:1].isupper():
+            tail.pop(0)
         words = tail
     return " ".join(words) or None

@@ -145,6 +145,18 @@ def _complete(text: str) -> bool:
     return spell(text)[1]
 
 
+def split_merged(text: str) -> list[str]:
+    """A header row flattened onto one line (`BỘ TÀI CHÍNH CỤC THUẾ`, `UBND
+    TỈNH LÀO CAI SỞ CÔNG THƯƠNG`) -> the two bodies: cut where a body's head
+    word follows a complete name (a known body, with its place if any)."""
+    words = text.split()
+    for i in range(1, len(words)):
+        rest = " ".join(words[i:])
+        if starts_body(rest) and _complete(" ".join(words[:i])) and is_name(rest) and not _complete(text):
+            return [" ".join(words[:i]), *split_merged(rest)]
+    return [text]
+
+
 def starts_body(text: str) -> bool:
     """The text starts with a head word of a body's name (`Sở`, `UBND`, `BQL`, `Thuế tỉnh`)."""
     f = fold(text)
@@ -230,12 +242,11 @@ def read_bodies(lines: list[str]) -> Bodies:
     """Issuer (the lowest body) and parent (the one above) from header lines."""
     out = Bodies()
     cleaned = []
-    for text in lines:
-        text, cut = clean_line(text)
+    for line in lines:
+        text, cut = clean_line(line)
         if cut:
             out.repaired = True
-        if text:
-            cleaned.append(text)
+        cleaned.extend(p for p in split_merged(text) if p)
     bodies = [b.strip(" -,") for b in join_wrapped(cleaned)]
     if not bodies:
         return out

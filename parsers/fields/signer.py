@@ -96,9 +96,56 @@ def looks_like_name(text: str, min_words: int = 2) -> bool:
     return titled or is_upper(text) and len(words) <= 5
 
 
+_PREFIX_INSIDE = regex.compile(rf"\s(?=(?:{'|'.join(p for p in PREFIXES if p != 'Q')})\s*[./]\s*\S)")
+_NAME_AT_END = regex.compile(r"(?:^|\s)(?P<name>\p{Lu}[\p{Ll}\p{M}]*(?:\s+\p{Lu}[\p{Ll}\p{M}]*){1,4})$")
+_MARK_INSIDE = regex.compile(r"\s*[\[(]\s*(?:đã\s*ký|ký|ký\s*tên|đã\s*ký\s*và\s*đóng\s*dấu)\s*[\])]\s*", regex.IGNORECASE)
+_OFFICES_BY_LENGTH = tuple(sorted(KNOWN_OFFICES, key=len, reverse=True))
+
+
+def _piece(line: TextLine, a: int, b: int) -> TextLine:
+    text = line.text[a:b]
+    lead = len(text) - len(text.lstrip())
+    text = text.strip()
+    return TextLine(text, line.start + a + lead, line.start + a + lead + len(text), line.index)
+
+
+def split_flat_signature(line: TextLine) -> list[TextLine]:
+    """A signature block printed on one line (`KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC Phan
+    Thị Thu Cúc`, `TL. CỤC TRƯỞNG KT. TRƯỞNG BAN ... PHÓ TRƯỞNG BAN Phạm Thị
+    Minh Hiền`) -> its lines: delegations, the signer's office, the name."""
+    text = line.text
+    mark = _MARK_INSIDE.search(text)
+    if mark and 0 < mark.start() and mark.end() < len(text):
+        # `(Đã ký)` between the office and the name: both sides are block lines.
+        return [*split_flat_signature(_piece(line, 0, mark.start())), *split_flat_signature(_piece(line, mark.end(), len(text)))]
+    m = _NAME_AT_END.search(text)
+    if m and m.start("name") > 0 and is_upper(text[: m.start("name")]) and looks_like_name(m["name"]):
+        return [*split_flat_signature(_piece(line, 0, m.start("name"))), _piece(line, m.start("name"), len(text))]
+    if not is_upper(text):
+        return [line]
+    cuts = [c.start() for c in _PREFIX_INSIDE.finditer(text)]
+    if cuts:
+        bounds = [0, *cuts, len(text)]
+        pieces = [_piece(line, a, b) for a, b in zip(bounds, bounds[1:])]
+        return [*pieces[:-1], *split_flat_signature(pieces[-1])]
+    auth = AUTHORITY.match(text)
+    if auth:
+        # The signer's own office after the delegation's: the longest known office closing the line.
+        f = " ".join(fold(auth["rest"]).split())
+        for office in _OFFICES_BY_LENGTH:
+            head = f[: len(f) - len(office)].replace(",", " ").strip()
+            # Both halves are offices: `THỦ TƯỚNG` + `PHÓ THỦ TƯỚNG`, not `TỔNG` + `CỤC TRƯỞNG`.
+            if f.endswith(" " + office) and head and any(head == o or head.startswith(o + " ") for o in _OFFICES_BY_LENGTH):
+                words = len(office.split())
+                parts = text.split()
+                cut = len(" ".join(parts[: len(parts) - words]))
+                return [_piece(line, 0, cut), _piece(line, cut, len(text))]
+    return [line]
+
+
 def find_signer(lines: list[TextLine], start: int, skip: set[int]) -> tuple[Signer | None, int | None]:
     """(signer, index of the first signature-block line) in lines[start:]."""
-    candidates = [l for l in lines[start:] if l.index not in skip]
+    candidates = [p for l in lines[start:] if l.index not in skip for p in split_flat_signature(l)]
     # An annex after the signature (`Phụ lục 01`) is another part: stop there.
     for k, line in enumerate(candidates):
         if k > 2 and _ANNEX.match(fold(line.text)) and any(AUTHORITY.match(c.text) or looks_like_name(c.text, 3) for c in candidates[:k]):

@@ -101,7 +101,7 @@ def parse_read_result(read: ReadResult, *, file: str | None = None, content_hash
     # reading before correction stays in the warnings of each field it touched.
     norm, corrections, ocr_why = postocr.apply(read, norm)
     text = norm.text
-    lines, seam_warnings = split_seams(split_lines(text))
+    lines, seam_warnings, notes = split_seams(split_lines(text))
     warnings = list(read.warnings) + seam_warnings
 
     header = parse_header(lines, ocr=ocr_why is not None)
@@ -131,7 +131,7 @@ def parse_read_result(read: ReadResult, *, file: str | None = None, content_hash
     # A signature block above `Nơi nhận` ends the body there too.
     directives = parse_directives(lines, body_start, body_end)
 
-    skip = [header.spans["number"]] if "number" in header.spans else []
+    skip = ([header.spans["number"]] if "number" in header.spans else []) + notes
     own = header.number
     # The footer's columns were reordered: the letter ends at its furthest line.
     letter_text = text[: max(l.end for l in lines)] if lines else text

@@ -70,11 +70,12 @@ def _seams(line: TextLine, head: bool) -> list[TextLine]:
 _HEAD_LINES = 40  # the date cell stands among the letter's first lines
 
 
-def split_seams(lines: list[TextLine]) -> tuple[list[TextLine], list[str]]:
+def split_seams(lines: list[TextLine]) -> tuple[list[TextLine], list[str], list[tuple[int, int]]]:
     """Lines cut at the seams of flattened rows, editorial notes dropped;
-    (new lines, warnings)."""
+    (new lines, warnings, spans of the dropped notes)."""
     out: list[TextLine] = []
     warnings: list[str] = []
+    dropped: list[tuple[int, int]] = []
     changed = False
     for k, line in enumerate(lines):
         if out and out[-1].text in ("Kính", "KÍNH") and fold(line.text).startswith("gui"):
@@ -84,11 +85,12 @@ def split_seams(lines: list[TextLine]) -> tuple[list[TextLine], list[str]]:
             changed = True
         if _EDITORIAL.match(line.text) and _CITES.search(line.text):
             warnings.append(f"editorial note left out of the letter's text: {line.text[:120]!r}")
+            dropped.append((line.start, line.end))
             changed = True
             continue
         pieces = _seams(line, line.index < _HEAD_LINES)
         changed = changed or len(pieces) > 1
         out.extend(pieces)
     if not changed:
-        return lines, warnings
-    return [TextLine(l.text, l.start, l.end, i) for i, l in enumerate(out)], warnings
+        return lines, warnings, dropped
+    return [TextLine(l.text, l.start, l.end, i) for i, l in enumerate(out)], warnings, dropped

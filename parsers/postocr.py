@@ -65,6 +65,8 @@ _MIN_SUPPORT = 2  # the candidate's pairs with its neighbours, seen this often
 _SMOOTH = 30.0  # Dirichlet prior of the bigram model
 _ONE_SIDE = 20  # one neighbour alone is evidence when paired this often
 _RARE = 30  # a spelling this much rarer than an accent variant counts as unseen
+_PAIR_MIN = 20  # a pair of syllables seen this often in clean text ...
+_PAIR_RATIO = 10  # ... and this many times more than its other spellings
 _NAME_MIN = 3  # a name syllable seen this often in clean text ...
 _NAME_RATIO = 3  # ... and this many times more than its other spellings
 _RATIO = 50  # a printed pair seen in clean text loses only to one seen this much more
@@ -163,6 +165,17 @@ class Model:
                 index[fold_syllable(w)].append(w)
         self.index = dict(index)
         self.given: dict[str, int] = {}  # syllables of people's names
+        # Pairs OCR stripped of every mark (`dau tu`): folded pair -> the one
+        # spelling clean text uses far more than any other (`đầu tư`).
+        pairs: dict[str, list[tuple[int, tuple[str, str]]]] = defaultdict(list)
+        for (a, b), c in bi.items():
+            if c >= _PAIR_MIN and a.isalpha() and b.isalpha():
+                pairs[f"{fold_syllable(a)} {fold_syllable(b)}"].append((c, (a, b)))
+        self.pairs: dict[str, tuple[str, str]] = {}
+        for key, found in pairs.items():
+            found.sort(reverse=True)
+            if len(found) == 1 or found[0][0] >= _PAIR_RATIO * found[1][0]:
+                self.pairs[key] = found[0][1]
 
     def p_uni(self, w: str) -> float:
         return (self.uni.get(w, 0) + 0.5) / (self.total + 0.5 * self.vocab)
@@ -301,8 +314,12 @@ def correct(text: str, spans: list[tuple[int, int]] | None = None) -> tuple[str,
         # spaces part it from the next one: the context, computed once.
         forms = [("0" if t[0].isdigit() else t.lower()) if t[0].isalnum() else None for t in raw]
         glued = [not region[items[k].end():items[k + 1].start()].strip(" \n") for k in range(len(items) - 1)] + [False]
-        for k, tok in enumerate(raw):
-            if not tok[0].isalpha() or len(tok) > 8 or items[k].start() in done:
+        fixed_at: set[int] = set()
+        fixes += _pair_fixes(m, region, items, raw, forms, glued, done, a)
+        # Two passes: the second reads again the words just before a corrected one
+        # (`dau tu` -> `dau tư` -> `đầu tư`: the right context is better now).
+        for k, tok in _two_passes(raw, fixed_at):
+            if not tok[0].isalpha() or len(tok) > 8 or items[k].start() in done or k in fixed_at:
                 continue
             low = forms[k]
             cands = m.index.get(fold_syllable(low))
@@ -344,6 +361,7 @@ def correct(text: str, spans: list[tuple[int, int]] | None = None) -> tuple[str,
             it = items[k]
             fixes.append(Correction(it.start() + a, it.end() + a, tok, _cased(tok, best), "ngram"))
             forms[k] = best  # the next word's left context is the corrected one
+            fixed_at.add(k)
     if not fixes:
         return text, []
     fixes.sort(key=lambda c: c.start)
@@ -355,6 +373,38 @@ def correct(text: str, spans: list[tuple[int, int]] | None = None) -> tuple[str,
         pos = c.end
     parts.append(text[pos:])
     return "".join(parts), fixes
+
+
+def _pair_fixes(m: Model, region: str, items: list[regex.Match], raw: list[str], forms: list[str | None],
+                glued: list[bool], done: set[int], offset: int) -> list[Correction]:
+    """Two neighbouring words printed without any mark (`dau tu`), a pair clean
+    text never has, whose marked spelling it has often (`đầu tư`)."""
+    out: list[Correction] = []
+    for k in range(len(raw) - 1):
+        x, y = raw[k], raw[k + 1]
+        if not (glued[k] and x.isascii() and y.isascii() and x.isalpha() and y.isalpha()):
+            continue
+        if items[k].start() in done or items[k + 1].start() in done or (x.isupper() and len(x) > 1 and not is_syllable(x)):
+            continue
+        lx, ly = forms[k], forms[k + 1]
+        best = m.pairs.get(f"{lx} {ly}")
+        if best is None or best == (lx, ly) or m.bi.get((lx, ly), 0):
+            continue
+        for j, word, new in ((k, x, best[0]), (k + 1, y, best[1])):
+            if new != forms[j]:
+                it = items[j]
+                out.append(Correction(it.start() + offset, it.end() + offset, word, _cased(word, new), "ngram"))
+                done.add(it.start())
+                forms[j] = new
+    return out
+
+
+def _two_passes(raw: list[str], fixed_at: set[int]):
+    """Every token, then once more each token just before one the first pass corrected."""
+    yield from enumerate(raw)
+    for k in sorted(fixed_at):
+        if k > 0 and k - 1 not in fixed_at:
+            yield k - 1, raw[k - 1]
 
 
 def _supported(m: Model, best: str, low: str, left: str | None, right: str | None) -> bool:

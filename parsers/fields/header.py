@@ -19,7 +19,7 @@ from congvan.parsers.fields.dates import PLACE_DATE, build_date, group, read_dat
 from congvan.parsers.fields.issuers import Bodies, is_place, read_bodies, starts_body
 from congvan.parsers.fields.lines import TextLine, fold, is_upper, upper_share
 from congvan.parsers.fields.vocabulary import BODY_HEAD, LEVEL_START, OFFICE_START, ordinary_case
-from congvan.parsers.fields.numbers import NUMBER_LINE, SYMBOL, ParsedNumber, parse_number, split_symbol
+from congvan.parsers.fields.numbers import CITED, NUMBER_LINE, SYMBOL, ParsedNumber, parse_number, split_symbol
 from congvan.parsers.syllables import is_syllable, syllable_share
 
 # Folded (accent-free, lower-case) markers; OCR loses accents, so match folded.
@@ -40,7 +40,8 @@ _ESIGN = regex.compile(r"^(?:ky\s*boi|thoi\s*gian\s*ky|dia\s*chi|email|co\s*quan
 _URGENT = regex.compile(r"^(?:hoa\s*toc|thuong\s*khan|khan)(?:\s|$)")
 _SECRET = regex.compile(r"^(?:tuyet\s*mat|toi\s*mat|mat)(?:\s|$)")
 # `V/w`, `V.v`: OCR's readings of `V/v`.
-_VV = regex.compile(r"^\(?\s*(?:V\s?[/.]\s?[vw]\b|Về\s+việc|VỀ\s+VIỆC)\s*[:.]?\s*", regex.IGNORECASE)
+# ... and `V%`, `Viv` (OCR bends the slash).
+_VV = regex.compile(r"^\(?\s*(?:V\s?[/.]\s?[vw]\b|V%|V[il|]v\b|Về\s+việc|VỀ\s+VIỆC)\s*[:.]?\s*", regex.IGNORECASE)
 _VE = regex.compile(r"^(?:Về|VỀ)\s+(?:việc\s+|VIỆC\s+)?")
 _SEPARATOR = regex.compile(r"^[\W_]+$")
 # A line naming the authority that issues a decision (`BỘ TRƯỞNG BỘ TÀI CHÍNH`,
@@ -308,6 +309,10 @@ def parse_header(lines: list[TextLine], ocr: bool = False) -> Header:
         text = _VE.sub("", text, count=1).strip()
         if text.startswith("(") is False and text.endswith(")") and "(" not in text:
             text = text[:-1]
+        # OCR debris after the subject's full stop (`... khấu trừ thuế. Bey d4`).
+        tail = regex.search(r"\.\s+(?P<t>\S+(?:\s\S+)?)$", text)
+        if tail and not all(is_syllable(w) for w in tail["t"].split()):
+            text = text[: tail.start()]
         h.subject = text.strip(" .;:") or None
         h.subject_source = "vv" if _VV.match(subject_lines[0].text) else "title"
         h.spans["subject"] = (subject_lines[0].start, subject_lines[-1].end)
@@ -437,7 +442,7 @@ def _stops_subject(line: TextLine, taken: set[int]) -> bool:
         or MOTTO.search(f)
         or _BODY_START.match(f)
         or _SEPARATOR.match(line.text)
-        or syllable_share(line.text) < 0.5  # OCR debris of a stamp or the motto
+        or (syllable_share(line.text) < 0.5 and not CITED.fullmatch(line.text.strip(" .,;")))  # OCR debris, not a cited number
         or (_AUTHORITY_LINE.match(f) and is_upper(line.text))
         or (f.startswith(("bo ", "bo truong", "thu tuong")) and line.text.islower() and len(line.text) < 60)
     )

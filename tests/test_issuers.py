@@ -47,3 +47,23 @@ def test_a_non_name_is_no_issuer() -> None:
 ])
 def test_a_flattened_header_row_is_two_bodies(line: str, parts: list[str]) -> None:
     assert split_merged(line) == parts
+
+
+def test_one_misread_letter_of_a_province() -> None:
+    from congvan.parsers.fields.issuers import nearest_province
+
+    assert nearest_province("Tào Cai") == "Lào Cai" and nearest_province("Bắc Ninb") == "Bắc Ninh"
+    assert nearest_province("Lào Cai") is None and nearest_province("Vinh") is None   # known places stay
+
+
+def test_the_place_of_an_ocr_letter_is_put_back_with_its_reading() -> None:
+    from congvan.models.records import PageInfo
+    from congvan.parsers.letter import parse_read_result
+    from congvan.parsers.readers.base import ReadResult, lines_from_text
+
+    text = ("UBND TỈNH LÀO CAI\nSỞ CÔNG THƯƠNG\nSố: 3036/SCT-CN\nV/v kiểm tra kho chứa vật liệu nổ công nghiệp\n"
+            "Tào Cai, ngày 28 tháng 5 năm 2026\nKính gửi: Công ty cổ phần thủy điện.\n")
+    read = ReadResult(lines=lines_from_text(text, page=1), format="pdf", pages=(PageInfo(page=1, path="ocr"),))
+    letter = parse_read_result(read)
+    assert letter.place == "Lào Cai" and letter.confidence["place"] < 0.9
+    assert "place: OCR reading corrected ('Tào Cai' -> 'Lào Cai')" in letter.warnings

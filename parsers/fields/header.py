@@ -16,7 +16,7 @@ import regex
 from congvan.models.records import DocumentNumber, PartialDate
 from congvan.parsers.fields.codes import issuer_codes, type_titles
 from congvan.parsers.fields.dates import PLACE_DATE, build_date, group, read_date, search_long
-from congvan.parsers.fields.issuers import Bodies, is_place, read_bodies, starts_body
+from congvan.parsers.fields.issuers import Bodies, is_place, nearest_province, read_bodies, starts_body
 from congvan.parsers.fields.lines import TextLine, fold, is_upper, upper_share
 from congvan.parsers.fields.vocabulary import BODY_HEAD, LEVEL_START, OFFICE_START, ordinary_case
 from congvan.parsers.fields.numbers import CITED, NUMBER_LINE, SYMBOL, ParsedNumber, parse_number, split_symbol
@@ -245,6 +245,11 @@ def parse_header(lines: list[TextLine], ocr: bool = False) -> Header:
         if reading.warning:
             h.warnings.append(f"issue date: {reading.warning}")
         h.place = _clean_place(group(line.text, m, "place"))
+        near = nearest_province(h.place) if ocr and h.place else None
+        if near:
+            # OCR misread one letter of a province's name: the province, with its reading kept.
+            h.warnings.append(f"place: OCR reading corrected ({h.place!r} -> {near!r})")
+            h.place = near
         h.spans["issued"] = (line.start + m.start("date"), line.start + m.end("date"))
         h.spans["place"] = (line.start + m.start("place"), line.start + m.end("place"))
         date_idx = i

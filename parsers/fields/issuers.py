@@ -272,3 +272,20 @@ def read_bodies(lines: list[str]) -> Bodies:
             out.warnings.append(f"parent body {parent!r} in the header is not the name of a body: left blank")
             out.repaired = True
     return out
+
+
+def nearest_province(text: str) -> str | None:
+    """The one province whose name differs from `text` by a single letter once
+    folded (`Tào Cai` -> `Lào Cai`: OCR misread one letter), else None."""
+    key = _key(text)
+    if not key or key in _lexicon()[1]:
+        return None
+    hits = {name for k, name in _provinces().items()
+            if len(k) == len(key) and sum(a != b for a, b in zip(k, key)) == 1}
+    return hits.pop() if len(hits) == 1 else None
+
+
+@lru_cache(maxsize=1)
+def _provinces() -> dict[str, str]:
+    places = yaml.load((_DATA / "places.yaml").read_text(encoding="utf-8"), Loader=_LOADER)
+    return {_key(p): p for p in places["provinces"]}

@@ -123,24 +123,32 @@ def _field_confidence(letter: Letter) -> dict[str, float]:
     read cleanly, lower where a warning concerns the field."""
     conf: dict[str, float] = {name: 1.0 for name in FIELD_LABELS}
     parser = letter.confidence
-    for ours, theirs in (("CodeNumber", "number"), ("CodeNotation", "number"), ("IssuedDate", "issued"),
-                         ("Place", "issued"), ("OrganName", "issuer"), ("OrganizationInCharge", "issuer"),
-                         ("Subject", "subject"), ("SignerInfo", "signer"), ("ToPlaces", "recipients"),
-                         ("DocumentType", "doc_type")):
-        if theirs in parser:
-            conf[ours] = float(parser[theirs])
+    rated: set[str] = set()
+    for ours, theirs, fallback in (("CodeNumber", "number", None), ("CodeNotation", "symbol", "number"),
+                                   ("IssuedDate", "issued", None), ("Place", "place", "issued"),
+                                   ("OrganName", "issuer", None), ("OrganizationInCharge", "parent_issuer", "issuer"),
+                                   ("Subject", "subject", None), ("SignerInfo", "signer", None),
+                                   ("ToPlaces", "recipients", None), ("DocumentType", "doc_type", None)):
+        key = theirs if theirs in parser else fallback
+        if key in parser:
+            conf[ours] = float(parser[key])
+            rated.add(ours)
     if letter.number is not None and "number" not in parser:
         conf["CodeNumber"] = conf["CodeNotation"] = float(letter.number.confidence)
     conf["DueDate"] = DERIVED
+    # The parser's confidence already weighs its own warnings (OCR, garbled
+    # parts): warnings lower only the fields it gave no confidence for.
     for warning in letter.warnings:
         low = warning.casefold()
         if low.startswith(_PAGE_WARNING) or any(w in low for w in ("ocr", "tcvn3", "vni")):
             for name in conf:
-                conf[name] = min(conf[name], PAGE_WARNED)
+                if name not in rated:
+                    conf[name] = min(conf[name], PAGE_WARNED)
         for word, names in _WARNING_FIELDS.items():
             if word in low:
                 for name in names:
-                    conf[name] = min(conf[name], WARNED)
+                    if name not in rated:
+                        conf[name] = min(conf[name], WARNED)
     return {k: round(v, 3) for k, v in conf.items()}
 
 

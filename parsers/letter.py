@@ -16,16 +16,19 @@ import regex
 from pydantic import BaseModel
 
 from congvan.models.records import Letter, Source
+from congvan.parsers.fields.confidence import Evidence, rate
 from congvan.parsers.fields.addressees import find_distribution, find_recipients, first_noi_nhan
 from congvan.parsers.fields.footer import enclosure_start, unmerge_footer
 from congvan.parsers.fields.directives import parse_directives
 from congvan.parsers.fields.header import parse_header
 from congvan.parsers.fields.lines import split_lines
+from congvan.parsers.fields.seams import split_seams
 from congvan.parsers.fields.references import find_mentions, resolve
 from congvan.parsers.fields.signer import find_signer
 from congvan.parsers.fields.tasks import derive_action_items
 from congvan.parsers.keys import number_key
 from congvan.parsers.normalize import NormText, normalize
+from congvan.parsers import postocr
 from congvan.parsers.readers.base import ReadResult
 
 _PROVINCE = regex.compile(r"(?:tỉnh|thành phố|TP\.?)\s+(?P<name>[\p{Lu}][\p{L} ]+)$")
@@ -79,15 +82,35 @@ def _province(*names: str | None) -> str | None:
     return None
 
 
+_CORRECTABLE = frozenset({"number", "issued", "place", "issuer", "doc_type", "subject", "signer.name"})
+
+
+def _corrected_fields(spans: dict[str, tuple[int, int]], corrections: list[postocr.Correction]) -> list[str]:
+    """One warning per header field an OCR correction touched, with the raw reading."""
+    out = []
+    for name, (a, b) in spans.items():
+        inside = [c for c in corrections if a <= c.start < b]
+        if inside:
+            changes = ", ".join(f"{c.raw!r} -> {c.fixed!r}" for c in inside)
+            out.append(f"{name}: OCR reading corrected ({changes})")
+    return out
+
+
 def parse_read_result(read: ReadResult, *, file: str | None = None, content_hash: str | None = None) -> Letter:
     raw, _ = read.joined()
     norm = normalize(raw)
+    # OCR output (and only OCR output) gets its misreadings put back; the
+    # reading before correction stays in the warnings of each field it touched.
+    norm, corrections, ocr_why = postocr.apply(read, norm)
     text = norm.text
-    lines = split_lines(text)
-    warnings = list(read.warnings)
+    lines, seam_warnings, notes = split_seams(split_lines(text))
+    warnings = list(read.warnings) + seam_warnings
 
-    header = parse_header(lines)
+    header = parse_header(lines, ocr=ocr_why is not None)
     warnings += header.warnings
+    if corrections:
+        warnings.append(f"{ocr_why}: {len(corrections)} OCR misreadings corrected")
+        warnings += _corrected_fields(header.spans, corrections)
     recipients, kg_at, after_kg = find_recipients(lines, header.body_start, min(len(lines), header.body_start + 40))
     body_start = after_kg if kg_at is not None else header.body_start
     noi_nhan = first_noi_nhan(lines, body_start)
@@ -101,11 +124,16 @@ def parse_read_result(read: ReadResult, *, file: str | None = None, content_hash
     distribution, nn_at, nn_used = find_distribution(lines, body_start)
     footer_from = nn_at if nn_at is not None else len(lines)
     signer, sig_at = find_signer(lines, body_start, nn_used)
+    if ocr_why is not None and signer is not None and signer.name:
+        fixed, name_fixes = postocr.fix_person_name(signer.name)
+        if name_fixes:
+            warnings.append(f"signer.name: OCR reading corrected ({', '.join(f'{c.raw!r} -> {c.fixed!r}' for c in name_fixes)})")
+            signer = signer.model_copy(update={"name": fixed})
     body_end = min(x for x in (footer_from, sig_at, len(lines)) if x is not None and x >= body_start)
     # A signature block above `Nơi nhận` ends the body there too.
     directives = parse_directives(lines, body_start, body_end)
 
-    skip = [header.spans["number"]] if "number" in header.spans else []
+    skip = ([header.spans["number"]] if "number" in header.spans else []) + notes
     own = header.number
     # The footer's columns were reordered: the letter ends at its furthest line.
     letter_text = text[: max(l.end for l in lines)] if lines else text
@@ -123,7 +151,17 @@ def parse_read_result(read: ReadResult, *, file: str | None = None, content_hash
         sources["signer"] = signer.source
     locate = _Locator(read, norm)
     sources = {k: locate(v) for k, v in sources.items()}
+    evidence = Evidence(
+        ocr=ocr_why is not None,
+        corrected={w.split(":")[0] for w in warnings if w.split(":")[0] in _CORRECTABLE},
+        metadata=dict(read.metadata),
+        signed_at=read.metadata.get("signed_at"),
+    )
+    confidence, low = rate(header, signer, evidence)
+    warnings += low
     number = header.number
+    if number is not None:
+        number = number.model_copy(update={"confidence": confidence["number"]})
     if number is not None and "number" in sources:
         number = number.model_copy(update={"source": sources["number"]})
     issued = header.issued
@@ -153,7 +191,7 @@ def parse_read_result(read: ReadResult, *, file: str | None = None, content_hash
         directives=tuple(directives),
         pages=read.pages,
         sources=sources,
-        confidence=header.confidence,
+        confidence=confidence,
         warnings=tuple(warnings),
         text=text,
     )

@@ -128,6 +128,10 @@ class NormText:
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         return self.original(start), self.original(end)
 
+    def edited(self, text: str, edits: Edits) -> NormText:
+        """This text after one more pass (a later stage's corrections) that made `edits`."""
+        return NormText(text, self.raw_length, (*self.passes, edits) if edits else self.passes)
+
     @cached_property
     def offsets(self) -> tuple[int, ...]:
         return tuple(self.original(i) for i in range(len(self.text) + 1))

@@ -16,7 +16,7 @@ from congvan.parsers.fields.addressees import NOI_NHAN
 from congvan.parsers.fields.signer import AUTHORITY, PREFIXES, looks_like_name
 from congvan.parsers.fields.header import MOTTO
 from congvan.parsers.fields.numbers import NUMBER_LINE
-from congvan.parsers.fields.vocabulary import OFFICE_CAPS_END
+from congvan.parsers.fields.vocabulary import KNOWN_OFFICES, OFFICE_CAPS_END
 
 # A right-column piece at the end of a line: a delegation, an office in
 # capitals, or a signature mark.
@@ -24,7 +24,20 @@ from congvan.parsers.fields.vocabulary import OFFICE_CAPS_END
 _AUTH_INSIDE = regex.compile(rf"\s(?P<right>(?:{'|'.join(p for p in PREFIXES if p != 'Q')})\s*[./]\s*\S.*)$")
 _TRAILING_CAPS = regex.compile(r"\s(?P<right>(?:\p{Lu}+\s){0,5}\p{Lu}+)$")
 _SIG_MARK = regex.compile(r"\s*\((?:ĐÃ KÝ|Đã ký|đã ký|KÝ|Ký)[^)]{0,20}\)\s*")
+_CAPS_THEN_NAME = regex.compile(
+    r"\s(?P<right>(?P<office>(?:\p{Lu}+\s){0,5}\p{Lu}+)\s+(?P<name>\p{Lu}\p{Ll}+(?:\s\p{Lu}\p{Ll}+){1,4}))$")
 _NAME_TAIL = regex.compile(r"\s(?P<right>(?:\p{Lu}\p{Ll}+\s){1,4}\p{Lu}\p{Ll}+)$")
+
+
+_FOLDED_OFFICES = tuple(sorted(KNOWN_OFFICES, key=len, reverse=True))
+
+
+def _office_end(text: str) -> bool:
+    """Capitals ending in an office, with or without its accents (OCR: `PHO TONG CUC TRUONG`)."""
+    if OFFICE_CAPS_END.search(text):
+        return True
+    f = " ".join(fold(text).split())
+    return any(f == o or f.endswith(" " + o) for o in _FOLDED_OFFICES)
 
 
 def _piece(line: TextLine, a: int, b: int) -> TextLine:
@@ -54,8 +67,12 @@ def unmerge_footer(lines: list[TextLine], start: int) -> list[TextLine]:
             cut = m.start("right")
         else:
             m = _TRAILING_CAPS.search(line.text)
-            if m and OFFICE_CAPS_END.search(m["right"]) and not is_upper(line.text[: m.start()]):
+            n = _CAPS_THEN_NAME.search(line.text)
+            if m and _office_end(m["right"]) and not is_upper(line.text[: m.start()]):
                 cut = m.start("right")
+            elif n and _office_end(n["office"]) and looks_like_name(n["name"]) and not is_upper(line.text[: n.start()]):
+                # `- Lưu: VT, CN. THỦ TƯỚNG Phạm Minh Chính`: the whole signature row on the list's last line.
+                cut = n.start("right")
             elif interleaved and not NOI_NHAN.match(fold(line.text)) and not any(looks_like_name(r.text) for r in right):
                 n = _NAME_TAIL.search(line.text)
                 if n and looks_like_name(n["right"]) and line.text[: n.start()].strip():

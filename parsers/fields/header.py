@@ -16,9 +16,10 @@ import regex
 from congvan.models.records import DocumentNumber, PartialDate
 from congvan.parsers.fields.codes import issuer_codes, type_titles
 from congvan.parsers.fields.dates import PLACE_DATE, build_date, group, read_date, search_long
+from congvan.parsers.fields.issuers import Bodies, is_place, nearest_province, read_bodies, starts_body
 from congvan.parsers.fields.lines import TextLine, fold, is_upper, upper_share
 from congvan.parsers.fields.vocabulary import BODY_HEAD, LEVEL_START, OFFICE_START, ordinary_case
-from congvan.parsers.fields.numbers import NUMBER_LINE, SYMBOL, ParsedNumber, parse_number, split_symbol
+from congvan.parsers.fields.numbers import CITED, NUMBER_LINE, SYMBOL, ParsedNumber, parse_number, split_symbol
 from congvan.parsers.syllables import is_syllable, syllable_share
 
 # Folded (accent-free, lower-case) markers; OCR loses accents, so match folded.
@@ -39,7 +40,8 @@ _ESIGN = regex.compile(r"^(?:ky\s*boi|thoi\s*gian\s*ky|dia\s*chi|email|co\s*quan
 _URGENT = regex.compile(r"^(?:hoa\s*toc|thuong\s*khan|khan)(?:\s|$)")
 _SECRET = regex.compile(r"^(?:tuyet\s*mat|toi\s*mat|mat)(?:\s|$)")
 # `V/w`, `V.v`: OCR's readings of `V/v`.
-_VV = regex.compile(r"^\(?\s*(?:V\s?[/.]\s?[vw]\b|Về\s+việc|VỀ\s+VIỆC)\s*[:.]?\s*", regex.IGNORECASE)
+# ... and `V%`, `Viv` (OCR bends the slash).
+_VV = regex.compile(r"^\(?\s*(?:V\s?[/.]\s?[vw]\b|V%|V[il|]v\b|Về\s+việc|VỀ\s+VIỆC)\s*[:.]?\s*", regex.IGNORECASE)
 _VE = regex.compile(r"^(?:Về|VỀ)\s+(?:việc\s+|VIỆC\s+)?")
 _SEPARATOR = regex.compile(r"^[\W_]+$")
 # A line naming the authority that issues a decision (`BỘ TRƯỞNG BỘ TÀI CHÍNH`,
@@ -62,6 +64,9 @@ def known_body(name: str) -> str:
     return name
 
 
+_ACRONYM = regex.compile(r"(?<![\p{L}])[A-ZĐ]{2,6}(?![\p{L}])")
+# A number line OCR bent past reading: at most a short word (`sé;`) before `<digits>/<CODE>-`.
+_SYMBOL_IN_LINE = regex.compile(r"^[\W\d_]*(?:\p{L}{1,3}[\W\d_]*)?\d\s*/\s*[A-ZĐ]{2,}[-./]")
 _GARBLED_NUMBER = regex.compile(r"^S[ốôoỐÔO6][\s:;.,]")
 _LAST_SYMBOL = regex.compile(rf"/\s?(?P<sym>{SYMBOL})\s*$")
 _TITLES = sorted(((fold(t), t) for t in type_titles()), key=lambda p: -len(p[0]))
@@ -83,6 +88,9 @@ class Header:
     spans: dict[str, tuple[int, int]] = field(default_factory=dict)
     confidence: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    bodies: Bodies | None = None  # how the issuer block was read (evidence for confidence)
+    doc_type_source: str = "default"  # "title", "symbol", "sentence" or "default"
+    subject_source: str | None = None  # "vv", "title", "sentence"
 
 
 def _cut_motto(line: TextLine) -> str:
@@ -129,23 +137,6 @@ def find_body_start(lines: list[TextLine], limit: int = 80) -> int:
     return min(len(lines), limit) if seen_header else 0
 
 
-def _join_bodies(org: list[str]) -> list[str]:
-    bodies: list[str] = []
-    for text in org:
-        f = fold(text)
-        if bodies and (
-            LEVEL_START.match(f)
-            or (" " not in text.strip() and is_syllable(text.strip()))  # `PHỦ` wrapped off its line; not `UBND`
-            or _GENERIC_HEAD.match(fold(bodies[-1]))
-            or bodies[-1].endswith((",", "-", " và", " VÀ"))
-            or text[:1].islower() and not bodies[-1].islower()
-        ):
-            bodies[-1] = f"{bodies[-1]} {text}"
-        else:
-            bodies.append(text)
-    return bodies
-
-
 def _split_at(line: TextLine, at: int) -> tuple[TextLine, TextLine]:
     left = line.text[:at].rstrip(" -|")
     right = line.text[at:].lstrip(" -|")
@@ -169,6 +160,9 @@ def unmerge_columns(zone: list[TextLine]) -> list[TextLine]:
         d = PLACE_DATE.search(f)
         if d and d.start("date") > 0:
             place = _clean_place(group(line.text, d, "place")) or ""
+            # A merged row: the subject's last capitals run on into the place
+            # (`... thuế GTGT Hà Nội, ngày`): the place is the known place closing them.
+            place = _known_tail(place) or place
             at = line.text.rfind(place, 0, d.start("date")) if place else -1
             before = line.text[:at].strip(" -|,") if at > 0 else ""
             # Only a left-column element stands before a merged date line:
@@ -187,7 +181,7 @@ def unmerge_columns(zone: list[TextLine]) -> list[TextLine]:
     return left + right
 
 
-def parse_header(lines: list[TextLine]) -> Header:
+def parse_header(lines: list[TextLine], ocr: bool = False) -> Header:
     h = Header()
     body = find_body_start(lines)
     h.body_start = body
@@ -251,6 +245,11 @@ def parse_header(lines: list[TextLine]) -> Header:
         if reading.warning:
             h.warnings.append(f"issue date: {reading.warning}")
         h.place = _clean_place(group(line.text, m, "place"))
+        near = nearest_province(h.place) if ocr and h.place else None
+        if near:
+            # OCR misread one letter of a province's name: the province, with its reading kept.
+            h.warnings.append(f"place: OCR reading corrected ({h.place!r} -> {near!r})")
+            h.place = near
         h.spans["issued"] = (line.start + m.start("date"), line.start + m.end("date"))
         h.spans["place"] = (line.start + m.start("place"), line.start + m.end("place"))
         date_idx = i
@@ -283,6 +282,7 @@ def parse_header(lines: list[TextLine]) -> Header:
         title = _title_of(line.text)
         if title:
             h.doc_type, title_idx = title, i
+            h.doc_type_source = "title"
             h.spans["doc_type"] = (line.start, line.end)
             break
 
@@ -314,11 +314,19 @@ def parse_header(lines: list[TextLine]) -> Header:
         text = _VE.sub("", text, count=1).strip()
         if text.startswith("(") is False and text.endswith(")") and "(" not in text:
             text = text[:-1]
+        # OCR debris after the subject's full stop (`... khấu trừ thuế. Bey d4`).
+        tail = regex.search(r"\.\s+(?P<t>\S+(?:\s\S+)?)$", text)
+        if tail and not all(is_syllable(w) for w in tail["t"].split()):
+            text = text[: tail.start()]
         h.subject = text.strip(" .;:") or None
+        h.subject_source = "vv" if _VV.match(subject_lines[0].text) else "title"
         h.spans["subject"] = (subject_lines[0].start, subject_lines[-1].end)
 
     # Issuing bodies: left-column lines above the number (or title/date/body).
-    stop = min(x for x in (num_idx, title_idx, date_idx, len(zone)) if x is not None)
+    # The V/v subject or an unreadable number line ends the issuer block too
+    # (a number line OCR bent past reading leaves the subject under the bodies).
+    vv_idx = next((i for i, l in enumerate(zone) if _VV.match(l.text) or _SYMBOL_IN_LINE.search(l.text)), None)
+    stop = min(x for x in (num_idx, title_idx, date_idx, vv_idx, len(zone)) if x is not None)
     org: list[str] = []
     org_lines: list[TextLine] = []
     for line in zone[:stop]:
@@ -328,18 +336,21 @@ def parse_header(lines: list[TextLine]) -> Header:
             continue
         if _mark(h, text):
             continue
-        quality = syllable_share(text)
-        names_a_body = BODY_HEAD.match(f) or LEVEL_START.match(f) or known_body(text) != text
+        names_a_body = starts_body(text) or LEVEL_START.match(f) or known_body(text) != text
+        # In a body's name, acronyms (`PHÒNG QLCN`) are words, not debris.
+        bare = _ACRONYM.sub(lambda a: "" if not is_syllable(a.group()) else a.group(), text) if names_a_body else text
+        quality = syllable_share(bare) if bare.strip() else 0.0
+        if len(regex.sub(r"[^\p{L}]", "", text)) < 3 or _SYMBOL_IN_LINE.search(text):
+            continue  # a number line OCR garbled past reading (`sé; 5452 /TCHQ-GSQL`)
         if quality < 0.6 or len(text) > 120 or (quality < 0.95 and not names_a_body):
             continue  # OCR debris of a stamp or a logo
         org.append(text.strip(" -_|"))
         org_lines.append(line)
-    bodies = _join_bodies([o for o in org if o])
-    if bodies:
-        h.issuer = known_body(ordinary_case(bodies[-1]))
-        parent = known_body(ordinary_case(bodies[-2])) if len(bodies) > 1 else None
-        # A body printed twice (a logo line above the name) is not its own parent.
-        h.parent_issuer = parent if parent and fold(parent) != fold(h.issuer) else None
+    found = read_bodies([o for o in org if o])
+    h.warnings += found.warnings
+    h.bodies = found
+    if found.issuer:
+        h.issuer, h.parent_issuer = found.issuer, found.parent
         h.issuer_source = "header"
         h.spans["issuer"] = (org_lines[0].start, org_lines[-1].end)
     elif h.number and h.number.symbol:
@@ -353,6 +364,7 @@ def parse_header(lines: list[TextLine]) -> Header:
         implied, _ = split_symbol(h.number.symbol)
         if implied:
             h.doc_type = implied
+            h.doc_type_source = "symbol"
     for line in zone[stop:]:  # marks may also stand under the number, below the issuer block
         _mark(h, line.text)
     return h
@@ -398,12 +410,14 @@ def _title_sentence(h: Header, zone: list[TextLine]) -> int | None:
         h.issuer = known_body(ordinary_case(group(text, m, "issuer")))
         h.issuer_source = "header"
         h.doc_type = _title_of(group(text, m, "type").upper()) or h.doc_type
+        h.doc_type_source = "sentence"
         date = group(text, m, "date")
         reading = read_date(date if "/" in date else "ngày " + date)
         if reading and reading.date:
             h.issued = reading.date
         if m["subject"]:
             h.subject = " ".join(group(text, m, "subject").split()).strip(" .;:")
+            h.subject_source = "sentence"
             h.spans["subject"] = (lines[0].start, lines[-1].end)
         h.spans["number"] = (lines[0].start, lines[-1].end)
         return end
@@ -433,10 +447,25 @@ def _stops_subject(line: TextLine, taken: set[int]) -> bool:
         or MOTTO.search(f)
         or _BODY_START.match(f)
         or _SEPARATOR.match(line.text)
-        or syllable_share(line.text) < 0.5  # OCR debris of a stamp or the motto
+        or (syllable_share(line.text) < 0.5 and not CITED.fullmatch(line.text.strip(" .,;")))  # OCR debris, not a cited number
         or (_AUTHORITY_LINE.match(f) and is_upper(line.text))
         or (f.startswith(("bo ", "bo truong", "thu tuong")) and line.text.islower() and len(line.text) < 60)
     )
+
+
+def _known_tail(text: str) -> str | None:
+    """The shortest run of last words of `text` that is a known place, if a longer text."""
+    words = text.split()
+    for k in range(len(words) - 1, 0, -1):
+        tail = " ".join(words[k:])
+        if len(words) > 1 and is_place(tail):
+            # A capitalised level word before it is the place's own (`Thành phố Hồ Chí Minh`).
+            for n in (2, 1):
+                level = " ".join(words[max(k - n, 0):k])
+                if k - n >= 0 and level[:1].isupper() and LEVEL_START.match(fold(level) + " "):
+                    return f"{level} {tail}"
+            return tail
+    return None
 
 
 def _clean_place(text: str) -> str | None:
@@ -446,12 +475,16 @@ def _clean_place(text: str) -> str | None:
         text = text[m.end():]
     text = regex.sub(r"^[\W\d_]+|[\W_]+$", "", text)
     words = text.split()
-    if len(words) > 6 or (words and not words[0][:1].isupper()):
+    if len(words) > 6 or (words and not words[0][:1].isupper()) or _VV.match(text):
         tail: list[str] = []
         for w in reversed(words):
             if w[:1].isupper() or (tail and fold(w) in ("pho", "xa")):
                 tail.insert(0, w)
             else:
                 break
+        # A level word opens a place only after a capital (`Thành phố Hồ Chí
+        # Minh`); `... cấp xã Hà Nội` (a subject run on into the date cell) does not.
+        while tail and not tail[0][:1].isupper():
+            tail.pop(0)
         words = tail
     return " ".join(words) or None

@@ -8,7 +8,11 @@ the delegation lines.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
+
 import regex
+import yaml
 
 from congvan.models.records import Signer, Source
 from congvan.parsers.fields.lines import TextLine, fold, is_upper
@@ -21,10 +25,21 @@ PREFIXES = ("KT", "TM", "TL", "TUQ", "Q", "K/T", "T/M", "T/L")
 AUTHORITY = regex.compile(rf"^(?P<p>{'|'.join(PREFIXES)})\s*[./]\s*(?P<rest>\S.*)$")
 _SIG_MARK = regex.compile(r"^[\[(]?\s*(?:đã\s*ký|ký|ky|đóng\s*dấu|chữ\s*ký|daky|signed|ký\s*tên)[^\n]{0,30}[\])]?$", regex.IGNORECASE)
 _ANNEX = regex.compile(r"^(?:phu\s*luc|bieu\s*mau|mau\s*so|danh\s*muc)\b")
-_NOT_NAME = regex.compile(
-    r"^(?:nhu\s*tren|noi\s*nhan|luu\b|kinh\s*gui|cong\s*hoa|doc\s*lap)|"
-    r"(?:truong|doc|tich|nhiem|tuong|thu\s*ky|chanh|uy\s*vien|can\s*bo)$"
-)
+_NOT_NAME = regex.compile(r"^(?:nhu\s*tren|noi\s*nhan|luu\b|kinh\s*gui|cong\s*hoa|doc\s*lap)")
+# A line ending in an office word is a title, not a name. Matched with accents
+# on a name in ordinary case (`Nguyễn Tiến Trường` is a name, `... trưởng`
+# an office), folded on a line in capitals (OCR: `PHO GIAM DOC`).
+_OFFICE_END = regex.compile(r"(?:trưởng|đốc|tịch|nhiệm|tướng|thư\s*ký|chánh|ủy\s*viên|cán\s*bộ)$")
+_OFFICE_END_FOLDED = regex.compile(r"(?:truong|doc|tich|nhiem|tuong|thu\s*ky|chanh|uy\s*vien|can\s*bo)$")
+# Noise OCR leaves around a name: quotes, dashes, stray marks.
+_NAME_EDGE = regex.compile(r"^[^\p{L}]+|[^\p{L}]+$")
+
+
+@lru_cache(maxsize=1)
+def surnames() -> frozenset[str]:
+    """Family names (folded) from parsers/data/lexicon.yaml."""
+    lex = yaml.safe_load((Path(__file__).resolve().parent.parent / "data" / "lexicon.yaml").read_text(encoding="utf-8"))
+    return frozenset(fold(n) for n in lex["surnames"])
 
 
 def office_case(text: str) -> str:
@@ -54,19 +69,83 @@ def office_case(text: str) -> str:
     return ", ".join(parts)
 
 
+def _unmarked_syllable(word: str) -> bool:
+    """A syllable OCR stripped of its marks (`Cuong` for `Cường`): its letters
+    are those of a known syllable."""
+    if not (word.isascii() and word.isalpha()):
+        return False
+    from congvan.parsers.postocr import fold_syllable, model  # the model loads only when needed
+
+    return fold_syllable(word) in model().index
+
+
 def looks_like_name(text: str, min_words: int = 2) -> bool:
-    words = text.strip(" .,").split()
+    text = _NAME_EDGE.sub("", text)
+    words = text.split()
     if not min_words <= len(words) <= 6 or _NOT_NAME.search(fold(text)):
         return False
-    if not all(is_syllable(w) for w in words):
+    if _OFFICE_END.search(text.lower()) or (is_upper(text) and _OFFICE_END_FOLDED.search(fold(text))):
+        return False
+    if not all(is_syllable(w) or _unmarked_syllable(w) for w in words):
+        return False
+    if (len(words) == 2 or is_upper(text)) and fold(words[0]) not in surnames():
+        # `Bộ Tài`, `TRONG LĨNH VỰC HẢI QUAN`: two words, or capitals, are a
+        # name only after a family name.
         return False
     titled = all(w[:1].isupper() and (w[1:].islower() or not w[1:]) for w in words)
     return titled or is_upper(text) and len(words) <= 5
 
 
+_PREFIX_INSIDE = regex.compile(rf"\s(?=(?:{'|'.join(p for p in PREFIXES if p != 'Q')})\s*[./]\s*\S)")
+_NAME_AT_END = regex.compile(r"(?:^|\s)(?P<name>\p{Lu}[\p{Ll}\p{M}]*(?:\s+\p{Lu}[\p{Ll}\p{M}]*){1,4})$")
+_MARK_INSIDE = regex.compile(r"\s*[\[(]\s*(?:đã\s*ký|ký|ký\s*tên|đã\s*ký\s*và\s*đóng\s*dấu)\s*[\])]\s*", regex.IGNORECASE)
+_OFFICES_BY_LENGTH = tuple(sorted(KNOWN_OFFICES, key=len, reverse=True))
+
+
+def _piece(line: TextLine, a: int, b: int) -> TextLine:
+    text = line.text[a:b]
+    lead = len(text) - len(text.lstrip())
+    text = text.strip()
+    return TextLine(text, line.start + a + lead, line.start + a + lead + len(text), line.index)
+
+
+def split_flat_signature(line: TextLine) -> list[TextLine]:
+    """A signature block printed on one line (`KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC Phan
+    Thị Thu Cúc`, `TL. CỤC TRƯỞNG KT. TRƯỞNG BAN ... PHÓ TRƯỞNG BAN Phạm Thị
+    Minh Hiền`) -> its lines: delegations, the signer's office, the name."""
+    text = line.text
+    mark = _MARK_INSIDE.search(text)
+    if mark and 0 < mark.start() and mark.end() < len(text):
+        # `(Đã ký)` between the office and the name: both sides are block lines.
+        return [*split_flat_signature(_piece(line, 0, mark.start())), *split_flat_signature(_piece(line, mark.end(), len(text)))]
+    m = _NAME_AT_END.search(text)
+    if m and m.start("name") > 0 and is_upper(text[: m.start("name")]) and looks_like_name(m["name"]):
+        return [*split_flat_signature(_piece(line, 0, m.start("name"))), _piece(line, m.start("name"), len(text))]
+    if not is_upper(text):
+        return [line]
+    cuts = [c.start() for c in _PREFIX_INSIDE.finditer(text)]
+    if cuts:
+        bounds = [0, *cuts, len(text)]
+        pieces = [_piece(line, a, b) for a, b in zip(bounds, bounds[1:])]
+        return [*pieces[:-1], *split_flat_signature(pieces[-1])]
+    auth = AUTHORITY.match(text)
+    if auth:
+        # The signer's own office after the delegation's: the longest known office closing the line.
+        f = " ".join(fold(auth["rest"]).split())
+        for office in _OFFICES_BY_LENGTH:
+            head = f[: len(f) - len(office)].replace(",", " ").strip()
+            # Both halves are offices: `THỦ TƯỚNG` + `PHÓ THỦ TƯỚNG`, not `TỔNG` + `CỤC TRƯỞNG`.
+            if f.endswith(" " + office) and head and any(head == o or head.startswith(o + " ") for o in _OFFICES_BY_LENGTH):
+                words = len(office.split())
+                parts = text.split()
+                cut = len(" ".join(parts[: len(parts) - words]))
+                return [_piece(line, 0, cut), _piece(line, cut, len(text))]
+    return [line]
+
+
 def find_signer(lines: list[TextLine], start: int, skip: set[int]) -> tuple[Signer | None, int | None]:
     """(signer, index of the first signature-block line) in lines[start:]."""
-    candidates = [l for l in lines[start:] if l.index not in skip]
+    candidates = [p for l in lines[start:] if l.index not in skip for p in split_flat_signature(l)]
     # An annex after the signature (`Phụ lục 01`) is another part: stop there.
     for k, line in enumerate(candidates):
         if k > 2 and _ANNEX.match(fold(line.text)) and any(AUTHORITY.match(c.text) or looks_like_name(c.text, 3) for c in candidates[:k]):
@@ -97,7 +176,7 @@ def find_signer(lines: list[TextLine], start: int, skip: set[int]) -> tuple[Sign
         if _SIG_MARK.match(line.text):
             k -= 1
             continue
-        if not (is_upper(line.text) or AUTHORITY.match(line.text) or line.text.endswith(",")) or len(line.text) > 80:
+        if not (is_upper(line.text) or AUTHORITY.match(line.text)) or len(line.text) > 80:
             break
         block.insert(0, line)
         k -= 1
@@ -129,7 +208,7 @@ def find_signer(lines: list[TextLine], start: int, skip: set[int]) -> tuple[Sign
                 parts[-1] = f"{parts[-1]}, {office_case(line.text)}"
         authority = " ".join(parts)
     title = office_case(" ".join(l.text for l in title_lines[-1:])) if title_lines else None
-    name = " ".join(candidates[name_at].text.split()).strip(" .,") if name_at is not None else None
+    name = " ".join(_NAME_EDGE.sub("", candidates[name_at].text).split()) if name_at is not None else None
     if name and is_upper(name):
         name = " ".join(w.capitalize() for w in name.split())
     if not (name or authority or title):

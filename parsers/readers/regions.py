@@ -228,7 +228,8 @@ def _name_line(rows: list[list[dict[str, Any]]], size: float, notes: list[str]) 
 def reread(tess: Any, planes: list[Image.Image], region: Region, page: int, scale: float, lang: str,
            timeout: int) -> tuple[list[Line], list[str]]:
     """The signature block read again: its lines in order (office lines,
-    then the name last), with warnings about restored words. `planes` are
+    then the name last), with warnings about restored words; no lines when
+    no plane shows a name. `planes` are
     versions of the page to read in turn (the black-ink plane, then one
     that keeps what colour removal may have cut) until one shows a name."""
     notes: list[str] = []
@@ -244,8 +245,9 @@ def reread(tess: Any, planes: list[Image.Image], region: Region, page: int, scal
         if name_words is not None:
             notes.extend(tried)
             break
-    if name_words:
-        out.append(_line(name_words, " ".join(w["text"] for w in name_words), page, scale))
+    if not name_words:
+        return [], notes  # no better than the first pass: it stands
+    out.append(_line(name_words, " ".join(w["text"] for w in name_words), page, scale))
     return out, notes
 
 
@@ -270,9 +272,8 @@ def _line(words: list[dict[str, Any]], text: str, page: int, scale: float) -> Li
 
 def merge(lines: list[Line], region: Region, scale: float, new: list[Line]) -> list[Line]:
     """The page's Lines with those inside the region's right column replaced
-    by the second reading's (kept when it found no name: then it saw no
-    better than the first pass)."""
-    if not any(ln.where == WHERE and not _OFFICE.search(ln.text) and not _AUTHORITY.match(ln.text) for ln in new):
+    by the second reading's (all kept when it gave none)."""
+    if not new:
         return lines
     x0, y0, x1, y1 = region.box
 

@@ -14,8 +14,11 @@ or holding `Nơi nhận` / a signature authority (the footer) as two columns,
 the left one whole before the right, and joins other rows into one Line per
 paragraph.
 
-Before OCR the page is turned to grayscale and straightened when the text
-lines lean by a small angle (a projection profile over ±3°). Every Line's
+Before OCR, coloured ink (seals, signatures, blue handwriting) is turned to
+paper by `cleanup` and the page straightened when the text lines lean by a
+small angle (a projection profile over ±3°). After layout, unsure
+handwritten digits of the `Số` and date lines are blanked (`handwritten`)
+and the signature block is read a second time from a crop (`regions`). Every Line's
 bbox is in PDF points (pixels / scale) in the straightened image's frame,
 which differs from the original by at most a few points at these angles.
 """

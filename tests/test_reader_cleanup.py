@@ -104,16 +104,6 @@ def test_gray_and_palette_pages_pass_through():
     assert np.asarray(cleanup.split_inks(rgba).black).min() == 255
 
 
-def test_binarise_keeps_text_in_a_shadow():
-    a = np.full((200, 200), 220, dtype=np.uint8)
-    a[:, 100:] = 120  # a shadowed half
-    a[90:110, 20:60] = 150  # text in the light half
-    a[90:110, 140:180] = 40  # text in the shadow
-    out = np.asarray(cleanup.binarise(Image.fromarray(a)))
-    assert out[100, 40] == 0 and out[100, 160] == 0
-    assert out[20, 40] == 255 and out[20, 160] == 255
-
-
 # --------------------------------------------------------------------------- family names
 
 

@@ -3,8 +3,12 @@
 Flow position: reader stage (scanned PDF pages and image files -> lines).
 
 Prints seconds per page for tesseract alone (`image_to_string`, the floor)
-and for `ocr.ocr_page` (grayscale, deskew, `image_to_data`, layout) on the
-same pages, and the ratio. `--dpi 150 200 300` also prints, per resolution,
+and for `ocr.read_page` (coloured ink removed by `cleanup`, deskew,
+`image_to_data`, layout, unsure handwritten digits blanked, the signature
+block read a second time by `regions`) on the same pages, the ratio, and
+the share spent in cleanup and in the second reading. One tesseract thread
+(`OMP_THREAD_LIMIT=1`), one page at a time: what each of 2 cores does when
+a batch reads pages in parallel. `--dpi 150 200 300` also prints, per resolution,
 seconds per page, mean word confidence and syllable share, the figures
 behind `ocr.OCR_DPI`.
 
@@ -24,7 +28,7 @@ import pdfplumber  # noqa: E402
 import pytesseract  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from congvan.parsers.readers import ocr  # noqa: E402
+from congvan.parsers.readers import cleanup, ocr, regions  # noqa: E402
 from congvan.parsers.syllables import syllable_share  # noqa: E402
 
 # Scans with no text layer: a university notice, a phone photo of a Cục
@@ -36,6 +40,8 @@ PAGES = [
     ("012_cv-2191-ct-cs-cuc-thue-2026.pdf", 1),
     ("057_cv-2265-bct-atmt-2026.pdf", 1),
     ("001_qd-970-ttg-2024.pdf", 1),
+    ("056_cv-813-hc-cnhc-cuc-hoa-chat-2026.pdf", 2),  # the signature page: seal over the name
+    ("057_cv-2265-bct-atmt-2026.pdf", 2),
 ]
 
 
@@ -62,11 +68,23 @@ def main() -> None:
     dpi = ocr.OCR_DPI
     images = [render(f, p, dpi) for f, p in pages]
     ocr._tesseract()  # the install check once, outside the timings
-    raw, ours = [], []
+    raw, ours, cleans, seconds = [], [], [], []
+    reread = regions.reread
+
+    def timed_reread(*a, **kw):  # type: ignore[no-untyped-def]
+        t = time.perf_counter()
+        try:
+            return reread(*a, **kw)
+        finally:
+            seconds.append(time.perf_counter() - t)
+
+    regions.reread = timed_reread
     print(f"{len(images)} pages at {dpi} dpi, OMP_THREAD_LIMIT={os.environ['OMP_THREAD_LIMIT']}")
     for (f, p), im in zip(pages, images):
         _, t_raw = timed(pytesseract.image_to_string, im, "vie")
         (lines, info), t_ours = timed(ocr.ocr_page, im, p, dpi / 72)
+        _, t_clean = timed(cleanup.split_inks, im)
+        cleans.append(t_clean)
         raw.append(t_raw)
         ours.append(t_ours)
         print(f"  {f.name[:44]:44} p{p}: tesseract {t_raw:5.2f} s  ocr_page {t_ours:5.2f} s  "
@@ -75,6 +93,10 @@ def main() -> None:
     print(f"tesseract image_to_string: {a:.2f} s/page")
     print(f"ocr.ocr_page:              {b:.2f} s/page")
     print(f"ratio ocr_page / tesseract: {b / a:.2f}")
+    print(f"  of which cleanup (coloured ink): {statistics.fmean(cleans):.2f} s/page")
+    print(f"  of which signature block read again: {sum(seconds) / len(images):.2f} s/page "
+          f"({len(seconds)} crops on {len(images)} pages)")
+    regions.reread = reread
 
     for d in args.dpi:
         secs, confs, syls = [], [], []

@@ -95,7 +95,9 @@ def read_image(data: bytes, name: str = "<image>") -> ReadResult:
                     raise ReadError("corrupt", f"{name}: image data is damaged ({exc})"[:300]) from exc
                 notes.append(f"page {number}: damaged image data ({exc}); later pages skipped"[:300])
                 break
-            page_lines, info = ocr.ocr_page(page, number, scale)
+            got = ocr.read_page(page, number, scale)
+            page_lines, info = got.lines, got.info
+            notes.extend(got.warnings)
             lines.extend(page_lines)
             pages.append(info)
     finally:

@@ -14,8 +14,11 @@ or holding `Nơi nhận` / a signature authority (the footer) as two columns,
 the left one whole before the right, and joins other rows into one Line per
 paragraph.
 
-Before OCR the page is turned to grayscale and straightened when the text
-lines lean by a small angle (a projection profile over ±3°). Every Line's
+Before OCR, coloured ink (seals, signatures, blue handwriting) is turned to
+paper by `cleanup` and the page straightened when the text lines lean by a
+small angle (a projection profile over ±3°). After layout, unsure
+handwritten digits of the `Số` and date lines are blanked (`handwritten`)
+and the signature block is read a second time from a crop (`regions`). Every Line's
 bbox is in PDF points (pixels / scale) in the straightened image's frame,
 which differs from the original by at most a few points at these angles.
 """
@@ -24,14 +27,14 @@ from __future__ import annotations
 import os
 import shutil
 import statistics
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import regex
 from PIL import Image, ImageOps
 
 from congvan.models.records import PageInfo
-from congvan.parsers.readers import layout
+from congvan.parsers.readers import cleanup, handwritten, layout, regions
 from congvan.parsers.readers.base import Line, ReadError
 from congvan.parsers.readers.layout import Row
 from congvan.parsers.syllables import syllable_share
@@ -113,24 +116,24 @@ _CHECKED = False
 
 
 def _prepare(image: Image.Image) -> tuple[Image.Image, float]:
-    """Grayscale, straightened page and the angle it was turned by."""
-    if image.mode in ("RGBA", "LA", "P"):
-        # Transparent scans would turn black where alpha is 0.
-        base = Image.new("RGBA", image.size, "white")
-        base.alpha_composite(image.convert("RGBA"))
-        image = base
-    if image.mode in ("RGB", "RGBA", "CMYK", "YCbCr"):
-        # The red channel: a red seal or red ink stamp over the signature
-        # turns white and stops breaking the words under it, while black
-        # print and blue handwriting stay dark (on corpus scans this read the
-        # `Nơi nhận` lines a seal touched, which luma gray lost).
-        gray = image.convert("RGB").getchannel("R")
-    else:
-        gray = image.convert("L")
+    """Black-ink plane of the page (coloured seals, signatures and
+    handwriting turned to paper by `cleanup`), straightened, and the angle
+    it was turned by."""
+    gray = cleanup.split_inks(image).black
     angle = _skew(gray)
     if abs(angle) >= MIN_SKEW:
         gray = gray.rotate(angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255)
     return gray, angle
+
+
+def _red_plane(image: Image.Image, angle: float) -> Image.Image | None:
+    """The page's red channel, turned like the black plane; None for a gray page."""
+    if image.mode not in ("RGB", "RGBA", "CMYK", "YCbCr", "P"):
+        return None
+    red = image.convert("RGB").getchannel("R")
+    if abs(angle) >= MIN_SKEW:
+        red = red.rotate(angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255)
+    return red
 
 
 def _skew(gray: Image.Image) -> float:
@@ -250,13 +253,10 @@ def _layout(rows: list[Row], width: float, height: float, size: float, first_pag
 # --------------------------------------------------------------------------- entry
 
 
-def ocr_words(image: Image.Image) -> tuple[list[dict[str, Any]], float, Image.Image]:
-    """Tesseract's words (pixel boxes of the straightened image, conf 0..100),
-    the skew angle corrected and the image OCR ran on."""
-    tess = _tesseract()
-    gray, angle = _prepare(image)
+def _run(tess: Any, fn: Any, *args: Any, **kw: Any) -> Any:
+    """One tesseract call with its failures as ReadErrors."""
     try:
-        data = tess.image_to_data(gray, lang=LANG, output_type=tess.Output.DICT, timeout=OCR_TIMEOUT)
+        return fn(*args, **kw)
     except tess.TesseractNotFoundError as exc:
         raise ReadError("unsupported", f"the tesseract OCR program is not installed; {INSTALL_ADVICE}") from exc
     except tess.TesseractError as exc:
@@ -266,24 +266,46 @@ def ocr_words(image: Image.Image) -> tuple[list[dict[str, Any]], float, Image.Im
         raise ReadError("unreadable_scan", f"tesseract failed on the page: {msg}"[:300]) from exc
     except RuntimeError as exc:  # pytesseract's way of saying the timeout passed
         raise ReadError("timeout", f"OCR of one page took over {OCR_TIMEOUT} s: {exc}") from exc
+
+
+def ocr_words(image: Image.Image) -> tuple[list[dict[str, Any]], float, Image.Image]:
+    """Tesseract's words (pixel boxes of the straightened image, conf 0..100),
+    the skew angle corrected and the image OCR ran on."""
+    tess = _tesseract()
+    gray, angle = _prepare(image)
+    data = _run(tess, tess.image_to_data, gray, lang=LANG, output_type=tess.Output.DICT, timeout=OCR_TIMEOUT)
     return _words(data), angle, gray
 
 
-def ocr_page(image: Image.Image, page_no: int, scale: float) -> tuple[list[Line], PageInfo]:
+@dataclass(frozen=True)
+class PageRead:
+    """One OCR'd page: its Lines, its PageInfo, and warnings for the result
+    (a word restored in the second reading)."""
+
+    lines: list[Line]
+    info: PageInfo
+    warnings: list[str]
+
+
+def read_page(image: Image.Image, page_no: int, scale: float) -> PageRead:
     """OCR one page image into Lines in reading order (bbox in PDF points:
     pixels / `scale`, scale = dpi / 72) and a PageInfo whose `ocr_confidence`
     is the mean word confidence on a 0..1 scale and `quality` the syllable
     share of the text. Lines whose words average under 50 % confidence get
-    `where="ocr_low_confidence"`. Raises `ReadError("unsupported")` when
-    tesseract or its Vietnamese data is missing."""
+    `where="ocr_low_confidence"`; the signature block read a second time
+    (`regions`) gives Lines with `where="ocr_region"`. Raises
+    `ReadError("unsupported")` when tesseract or its Vietnamese data is
+    missing."""
     words, angle, gray = ocr_words(image)
     width, height = gray.size
     notes: list[str] = []
+    warnings: list[str] = []
     if abs(angle) >= MIN_SKEW:
         notes.append(f"deskewed {angle:+.2f}°")
     if len(words) < MIN_WORDS:
         notes.append("no text found")
-        return [], PageInfo(page=page_no, path="ocr", quality=0.0, ocr_confidence=0.0, note="; ".join(notes))
+        return PageRead([], PageInfo(page=page_no, path="ocr", quality=0.0, ocr_confidence=0.0,
+                                     note="; ".join(notes)), [])
     size = statistics.median(w["bottom"] - w["top"] for w in words)
     rows = layout.drop_page_numbers(_drop_specks(_rows(words, size), size), height, page_no, EDGE_BAND)
     blocks = _layout(rows, width, height, size, first_page=page_no == 1) if rows else []
@@ -292,8 +314,27 @@ def ocr_page(image: Image.Image, page_no: int, scale: float) -> tuple[list[Line]
         confs = [w["conf"] for w in o.words]
         conf = statistics.fmean(confs) if confs else 0.0
         bbox = tuple(round(v / scale, 1) for v in o.box)
-        lines.append(Line(o.text, page=page_no, bbox=bbox,  # type: ignore[arg-type]
-                          where=LOW_CONFIDENCE_WHERE if conf < LOW_CONFIDENCE else None))
+        text, where = o.text, LOW_CONFIDENCE_WHERE if conf < LOW_CONFIDENCE else None
+        if page_no == 1 and o.rows == 1 and o.box[1] < PROFILE.header_share * height:
+            unsure: list[str] = []
+            checked = handwritten.check_header_digits(o.words, unsure)
+            if checked is not None:
+                text, where = layout.words_text(checked), handwritten.WHERE
+                warnings.extend(f"page {page_no}: {w}" for w in unsure)
+        lines.append(Line(text, page=page_no, bbox=bbox, where=where))  # type: ignore[arg-type]
+    region = regions.signature_region(lines, scale, width, height, size)
+    if region is not None:
+        tess = _tesseract()
+        # The red channel keeps a pink seal faint but never cuts a letter it
+        # crosses: the second plane to read when the black one shows no name.
+        red = _red_plane(image, angle)
+        planes = [gray] if red is None else [gray, red]
+        block, restored = _run(tess, regions.reread, tess, planes, region, page_no, scale, LANG, OCR_TIMEOUT)
+        merged = regions.merge(lines, region, scale, block)
+        if merged is not lines:
+            lines = merged
+            notes.append("signature block read again")
+            warnings.extend(f"page {page_no}: {w}" for w in restored)
     confs = [w["conf"] for r in rows for w in r.words]
     mean = statistics.fmean(confs) / 100.0 if confs else 0.0
     low = sum(1 for ln in lines if ln.where == LOW_CONFIDENCE_WHERE)
@@ -302,4 +343,10 @@ def ocr_page(image: Image.Image, page_no: int, scale: float) -> tuple[list[Line]
     text = "\n".join(ln.text for ln in lines)
     info = PageInfo(page=page_no, path="ocr", quality=round(syllable_share(text), 3),
                     ocr_confidence=round(mean, 3), note="; ".join(notes) or None)
-    return lines, info
+    return PageRead(lines, info, warnings)
+
+
+def ocr_page(image: Image.Image, page_no: int, scale: float) -> tuple[list[Line], PageInfo]:
+    """`read_page` without its warnings: (Lines, PageInfo)."""
+    got = read_page(image, page_no, scale)
+    return got.lines, got.info

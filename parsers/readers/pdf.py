@@ -266,7 +266,9 @@ def _ocr_page(page: Any, number: int, why: str, warnings: list[str]) -> tuple[li
     try:
         dpi = int(ocr.OCR_DPI)
         image = page.to_image(resolution=dpi).original
-        lines, info = ocr.ocr_page(image, number, dpi / 72.0)
+        got = ocr.read_page(image, number, dpi / 72.0)
+        lines, info = got.lines, got.info
+        warnings.extend(got.warnings)
     except ReadError as exc:
         warnings.append(f"page {number}: {why}; OCR failed ({exc.kind}: {exc})")
         return None

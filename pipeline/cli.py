@@ -42,8 +42,10 @@ def parse(
     force: bool = typer.Option(False, "--force", help="Parse a file that does not look like a letter all the same."),
     timeout: float = typer.Option(300.0, "--timeout", help="Seconds the parse may take (0: no limit)."),
     memory_mb: int = typer.Option(4096, "--memory-mb", help="Address-space limit of the parse, in MiB (0: none)."),
+    ocr_pages: Optional[int] = typer.Option(None, "--ocr-pages", help="Scanned pages OCR'd per letter (default 40)."),
 ) -> None:
     """Parse one letter and print its record."""
+    _set_ocr_pages(ocr_pages)
     from congvan.models.output import letter_to_json
     from congvan.parsers.readers import ReadError
     from congvan.pipeline import sandbox
@@ -73,6 +75,16 @@ def parse(
     from congvan.pipeline.summary import letter_summary
 
     typer.echo(letter_summary(letter))
+
+
+def _set_ocr_pages(pages: Optional[int]) -> None:
+    """The readers (and every parse worker this process starts) take the OCR page limit from here."""
+    import os
+
+    if pages is not None:
+        if pages < 0:
+            _fail("--ocr-pages must be 0 or more")
+        os.environ["CONGVAN_OCR_PAGES"] = str(pages)
 
 
 def _regular_file(path: Path) -> None:
@@ -110,8 +122,10 @@ def ingest(
     timeout: float = typer.Option(300.0, "--timeout", help="Seconds one file may take before it is failed."),
     memory_mb: int = typer.Option(4096, "--memory-mb", help="Address-space limit of a parse worker, in MiB (0: none)."),
     retry_failed: bool = typer.Option(False, "--retry-failed", help="Parse again the files that failed before."),
+    ocr_pages: Optional[int] = typer.Option(None, "--ocr-pages", help="Scanned pages OCR'd per letter (default 40)."),
 ) -> None:
     """Parse every file under DIRS into the store, in parallel; resumable; then resolve the citation graph."""
+    _set_ocr_pages(ocr_pages)
     from congvan.pipeline import engines, store
     from congvan.pipeline.ingest import Interrupted
     from congvan.pipeline.ingest import ingest as run_ingest

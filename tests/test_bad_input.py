@@ -106,3 +106,92 @@ def test_parse_has_the_limits_of_an_ingest_worker(tmp_path: Path) -> None:
     out = _cli("parse", "--memory-mb", "300", str(big))
     assert out.returncode == 2 and "ran out of memory" in out.stderr and "--memory-mb" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def _png(width: int, height: int) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    rows = zlib.compressobj(9)
+    raw = b"".join(rows.compress(b"\x00" + b"\xff" * width) for _ in range(height)) + rows.flush()
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", raw) + chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize(("width", "height"), [(50, 200_000), (8_000_000, 1), (20_001, 3_000)])
+def test_image_not_shaped_like_a_page_is_refused_before_decoding(tmp_path: Path, width: int, height: int) -> None:
+    path = tmp_path / "scan.png"
+    path.write_bytes(_png(width, height))
+    assert path.stat().st_size < 2_000_000
+    out = _cli("parse", str(path))
+    assert out.returncode == 2 and "not the shape of a page" in out.stderr and "Traceback" not in out.stderr
+
+
+def _pdf(objects: list[bytes]) -> bytes:
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for i, obj in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+
+
+def test_pdf_compression_bomb_is_refused_without_inflating_it(tmp_path: Path) -> None:
+    import resource
+    import zlib
+
+    z = zlib.compressobj(9)
+    stream = b"".join(z.compress(b" " * (1 << 20)) for _ in range(300)) + z.flush()   # 300 MB of spaces
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                           b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+                           b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"]))
+    proc = subprocess.Popen([*congvan_cmd(), "parse", str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    _, status, usage = os.wait4(proc.pid, 0)
+    err = proc.stderr.read()
+    assert os.waitstatus_to_exitcode(status) == 2 and "compression bomb" in err
+    assert usage.ru_maxrss < 1_000_000        # KiB: well under the 300 MB it would inflate to, plus the 1 GB it did
+    del resource
+
+
+def test_scanned_pages_past_the_ocr_limit_are_left_out_with_a_warning(tmp_path: Path) -> None:
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.load_default(size=44)
+    frames = []
+    for i in range(3):
+        img = Image.new("L", (1654, 2339), 255)
+        draw = ImageDraw.Draw(img)
+        for k, line in enumerate(("Kinh gui: So Tai chinh", f"Trang so {i + 1} cua van ban", "Noi nhan: Luu VT")):
+            draw.text((200, 300 + 90 * k), line, fill=0, font=font)
+        frames.append(img)
+    path = tmp_path / "scan.tif"
+    frames[0].save(path, save_all=True, append_images=frames[1:], dpi=(200, 200))
+    out = _cli("parse", "--json", "--force", "--ocr-pages", "1", str(path))
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert len(data["pages"]) == 1
+    assert any("pages 2-3 are not read: over the 1-page OCR limit" in w for w in data["warnings"])
+
+
+def test_a_long_scanned_pdf_reads_its_first_pages_within_the_ocr_limit(tmp_path: Path) -> None:
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.load_default(size=30)
+    pages = []
+    for i in range(60):                     # sixty scanned pages, each a small image
+        img = Image.new("L", (827, 1170), 255)
+        ImageDraw.Draw(img).text((100, 150), f"Kinh gui: So Tai chinh, trang {i + 1}", fill=0, font=font)
+        pages.append(img)
+    path = tmp_path / "scan.pdf"
+    pages[0].save(path, save_all=True, append_images=pages[1:], resolution=100)
+    out = _cli("parse", "--json", "--force", "--ocr-pages", "2", str(path))
+    assert out.returncode == 0, out.stderr
+    warnings = json.loads(out.stdout)["warnings"]
+    assert any("pages 3-60 (58) are scans and were not read" in w and "--ocr-pages" in w for w in warnings)

@@ -10,6 +10,7 @@ signature column. Field parsers never see file formats.
 from __future__ import annotations
 
 import bisect
+import os
 from dataclasses import dataclass, field
 
 from congvan.models.records import PageInfo
@@ -62,3 +63,15 @@ class ReadResult:
 
 def lines_from_text(text: str, **kw: object) -> tuple[Line, ...]:
     return tuple(Line(t, **kw) for t in text.split("\n"))  # type: ignore[arg-type]
+
+
+# Scanned pages OCR'd per letter (a page takes seconds): more are left out with a
+# warning. CONGVAN_OCR_PAGES raises it (`congvan parse|ingest --ocr-pages N` set it).
+DEFAULT_OCR_PAGES = 40
+
+
+def ocr_page_limit() -> int:
+    try:
+        return max(0, int(os.environ.get("CONGVAN_OCR_PAGES", DEFAULT_OCR_PAGES)))
+    except ValueError:
+        return DEFAULT_OCR_PAGES

@@ -19,13 +19,17 @@ from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from congvan.models.records import PageInfo
 from congvan.parsers.readers import ocr
-from congvan.parsers.readers.base import Line, ReadError, ReadResult
+from congvan.parsers.readers.base import Line, ReadError, ReadResult, ocr_page_limit
 
 MAX_PAGES = 100
 A4_WIDTH_IN = 8.27
 # Outside this range a stated resolution is a placeholder (72 dpi from a
 # screenshot tool, 1 dpi from a broken writer): judge by the width instead.
 PLAUSIBLE_DPI = (100, 1200)
+# A page of a letter, however scanned or photographed: no side beyond this many
+# pixels (A0 at 600 dpi), and no taller or wider than a strip of several pages.
+MAX_SIDE = 20_000
+MAX_ASPECT = 8.0
 
 _OPEN_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError, TypeError)
 
@@ -54,6 +58,13 @@ def _dpi(img: Image.Image) -> float | None:
     return x if PLAUSIBLE_DPI[0] <= x <= PLAUSIBLE_DPI[1] else None
 
 
+def _check_shape(width: int, height: int, name: str, number: int) -> None:
+    """Refuse, before decoding, a frame no letter page has: a 50 x 200,000 strip compresses
+    to a few kilobytes and would be scaled up to gigabytes for OCR."""
+    if width < 1 or height < 1 or max(width, height) > MAX_SIDE or max(width / height, height / width) > MAX_ASPECT:
+        raise ReadError("unsupported", f"page {number} is {width} x {height} pixels, not the shape of a page")
+
+
 def _page(frame: Image.Image) -> tuple[Image.Image, float]:
     """One page upright at about OCR_DPI, and its pixels per PDF point."""
     frame = ImageOps.exif_transpose(frame) or frame
@@ -80,9 +91,15 @@ def read_image(data: bytes, name: str = "<image>") -> ReadResult:
     notes: list[str] = []
     try:
         n = getattr(img, "n_frames", 1)
+        ocr_pages = ocr_page_limit()
         if n > MAX_PAGES:
             raise ReadError("too_large", f"{name}: {n} pages is over the {MAX_PAGES}-page limit for one letter")
         for number, frame in enumerate(ImageSequence.Iterator(img), start=1):
+            _check_shape(frame.width, frame.height, name, number)
+            if number > ocr_pages:
+                notes.append(f"pages {number}-{n} are not read: over the {ocr_pages}-page OCR limit for one "
+                             "letter (raise it with --ocr-pages)")
+                break
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -32,11 +32,45 @@ import regex
 from congvan.models.records import PageInfo
 from congvan.parsers.normalize import normalize
 from congvan.parsers.readers import layout, pdf_repair, pdf_stamps
-from congvan.parsers.readers.base import Line, ReadError, ReadResult
+from congvan.parsers.readers.base import Line, ReadError, ReadResult, ocr_page_limit
 from congvan.parsers.readers.layout import Row
 from congvan.parsers.syllables import diacritic_share, syllable_share
 
 MAX_PAGES = 400
+# No stream of a letter inflates past this: a larger one is a compression bomb.
+MAX_STREAM_BYTES = 256 * 1024 * 1024
+
+
+class StreamTooLarge(Exception):
+    """A PDF stream inflates past MAX_STREAM_BYTES."""
+
+
+class _CappedZlib:
+    """`zlib` as pdfminer's stream decoder sees it, with `decompress` refusing to inflate
+    past MAX_STREAM_BYTES: pdfminer inflates every stream whole, and a 1 MB stream of
+    zeros is a gigabyte of memory."""
+
+    def __init__(self, zlib: Any) -> None:
+        self._zlib = zlib
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._zlib, name)
+
+    def decompress(self, data: bytes, *args: Any, **kwargs: Any) -> bytes:
+        d = self._zlib.decompressobj()
+        out = d.decompress(data, MAX_STREAM_BYTES)
+        if d.unconsumed_tail:
+            raise StreamTooLarge(f"a compressed stream inflates past {MAX_STREAM_BYTES // 1048576} MB")
+        return out + d.flush()
+
+
+def _cap_inflation() -> None:
+    import zlib
+
+    from pdfminer import pdftypes
+
+    if not isinstance(pdftypes.zlib, _CappedZlib):
+        pdftypes.zlib = _CappedZlib(zlib)  # type: ignore[assignment]
 
 # A page reads as Vietnamese when most tokens are syllables and enough carry
 # Vietnamese marks; text OCR'd without the Vietnamese model fails the second.
@@ -97,6 +131,7 @@ class _Page:
 
 
 def _open(data: bytes) -> Any:
+    _cap_inflation()
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
@@ -258,7 +293,32 @@ def _load_ocr() -> Any | None:
     return ocr
 
 
-def _ocr_page(page: Any, number: int, why: str, warnings: list[str]) -> tuple[list[Line], PageInfo] | None:
+class _OcrBudget:
+    """How many more pages of this letter may be OCR'd; past it, pages are left out with one warning."""
+
+    def __init__(self, pages: int) -> None:
+        self.left = pages
+        self.skipped: list[int] = []
+
+    def take(self, number: int) -> bool:
+        if self.left > 0:
+            self.left -= 1
+            return True
+        self.skipped.append(number)
+        return False
+
+    def warning(self) -> str | None:
+        if not self.skipped:
+            return None
+        a, b = self.skipped[0], self.skipped[-1]
+        return (f"pages {a}-{b} ({len(self.skipped)}) are scans and were not read: over the "
+                f"{ocr_page_limit()}-page OCR limit for one letter (raise it with --ocr-pages)")
+
+
+def _ocr_page(page: Any, number: int, why: str, warnings: list[str],
+              budget: _OcrBudget) -> tuple[list[Line], PageInfo] | None:
+    if not budget.take(number):
+        return None
     ocr = _load_ocr()
     if ocr is None:
         warnings.append(f"page {number}: {why}; OCR is not available here, page text kept as it is")
@@ -272,6 +332,8 @@ def _ocr_page(page: Any, number: int, why: str, warnings: list[str]) -> tuple[li
     except ReadError as exc:
         warnings.append(f"page {number}: {why}; OCR failed ({exc.kind}: {exc})")
         return None
+    except MemoryError:
+        raise   # the letter's memory limit: the whole parse fails as out of memory, not as "no OCR"
     except Exception as exc:  # tesseract missing or crashing: keep going with a warning
         warnings.append(f"page {number}: {why}; OCR failed: {exc!r}"[:300])
         return None
@@ -294,7 +356,7 @@ def _extract_words(page: Any) -> list[dict[str, Any]]:
     return words
 
 
-def _read_page(page: Any, number: int, warnings: list[str], glyphs: pdf_repair.GlyphMap) -> _Page:
+def _read_page(page: Any, number: int, warnings: list[str], glyphs: pdf_repair.GlyphMap, budget: _OcrBudget) -> _Page:
     out = _Page(number, float(page.width), float(page.height))
     words = _extract_words(page)
     # Number and day stamped by a signature widget are not in the page's
@@ -318,7 +380,7 @@ def _read_page(page: Any, number: int, warnings: list[str], glyphs: pdf_repair.G
     scan = letters < MIN_LETTERS or (img >= SCAN_IMAGE_SHARE and _text_share(words, page) < SCAN_TEXT_SHARE)
     if scan:
         why = "no text layer (scanned page)" if letters < MIN_LETTERS else "scanned page: text covers a small part of a full-page image"
-        got = _ocr_page(page, number, why, warnings)
+        got = _ocr_page(page, number, why, warnings, budget)
         if got is not None:
             out.lines, out.info = got
             return out
@@ -345,7 +407,7 @@ def _read_page(page: Any, number: int, warnings: list[str], glyphs: pdf_repair.G
         return out
 
     reason = pdf_repair.diagnose(words, q)
-    got = _ocr_page(page, number, reason, warnings)
+    got = _ocr_page(page, number, reason, warnings, budget)
     if got is not None:
         ocr_lines, info = got
         # A glyph map learned from this OCR may decode the layer itself, which
@@ -386,13 +448,16 @@ def read_pdf(data: bytes, name: str = "<pdf>") -> ReadResult:
         if len(plumber_pages) > MAX_PAGES:
             raise ReadError("too_large", f"{len(plumber_pages)} pages is over the {MAX_PAGES}-page limit for one letter")
         glyphs = pdf_repair.GlyphMap()
+        budget = _OcrBudget(ocr_page_limit())
         for i, page in enumerate(plumber_pages, start=1):
             try:
-                pages.append(_read_page(page, i, warnings, glyphs))
-            except ReadError:
+                pages.append(_read_page(page, i, warnings, glyphs, budget))
+            except (ReadError, MemoryError):
                 raise
             except Exception as exc:
                 err = _as_read_error(exc)
+                if err.kind == "too_large":
+                    raise err from exc
                 if err.kind == "encrypted" or len(plumber_pages) == 1:
                     raise err from exc
                 warnings.append(f"page {i}: unreadable ({exc!r})"[:300])
@@ -400,6 +465,8 @@ def read_pdf(data: bytes, name: str = "<pdf>") -> ReadResult:
             finally:
                 # Bounded memory on long files: drop the page's parsed objects.
                 page.close()
+        if budget.warning():
+            warnings.append(budget.warning())
         metadata = _metadata(pdf)
         metadata.update(pdf_stamps.signer_metadata([box for p in pages for box in p.signer_boxes]))
     finally:
@@ -419,6 +486,8 @@ def read_pdf(data: bytes, name: str = "<pdf>") -> ReadResult:
 
 def _as_read_error(exc: BaseException) -> ReadError:
     text = repr(exc)
+    if isinstance(exc, StreamTooLarge) or "StreamTooLarge" in text:
+        return ReadError("too_large", f"the PDF is a compression bomb: {exc}")
     if "Password" in text or "Encrypt" in text:
         return ReadError("encrypted", "the PDF is encrypted with a password; it cannot be read without it")
     return ReadError("corrupt", f"the PDF cannot be parsed: {text}"[:300])

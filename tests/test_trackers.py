@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from congvan.pipeline import nd30, trackers
+from congvan.pipeline.exports import gitlab, ical, jira, source, taskwarrior, todoist
+from congvan.pipeline.exports.items import VN_TZ, due_day
 
 from conftest import REPO_CORPUS, SEED_000, SEED_001
 
@@ -28,8 +29,8 @@ AS_OF = dt.date(2026, 1, 15)
 
 @pytest.fixture(scope="module")
 def tasks() -> tuple[list, dict]:
-    letters = [l for f in FILES for l in nd30.load_letters(f)[0]]
-    items, by_id = trackers.collect(letters)
+    letters = [l for f in FILES for l in source.load(f)[0]]
+    items, by_id = source.action_items(letters)
     assert any(i.rrule for i in items) and any(i.deadline and i.deadline.date for i in items)
     return items, by_id
 
@@ -45,11 +46,11 @@ def test_taskwarrior_round_trip_and_no_duplicates(tasks, tmp_path: Path) -> None
     data = tmp_path / "data"
     data.mkdir()
     rc = tmp_path / "taskrc"
-    rc.write_text(f"data.location={data}\nrecurrence.confirmation=off\n" + trackers.taskwarrior_rc(), encoding="utf-8")
+    rc.write_text(f"data.location={data}\nrecurrence.confirmation=off\n" + taskwarrior.taskwarrior_rc(), encoding="utf-8")
     env = {**os.environ, "TASKRC": str(rc), "TASKDATA": str(data), "HOME": str(tmp_path)}
     exported = tmp_path / "tasks.json"
     # Anchored on today: Taskwarrior generates every instance due before its own clock.
-    exported.write_text(trackers.to_taskwarrior(items, letters, dt.date.today()), encoding="utf-8")
+    exported.write_text(taskwarrior.to_taskwarrior(items, letters, dt.date.today()), encoding="utf-8")
     ours = json.loads(exported.read_text(encoding="utf-8"))
 
     first = _task(env, "import", str(exported))
@@ -58,17 +59,17 @@ def test_taskwarrior_round_trip_and_no_duplicates(tasks, tmp_path: Path) -> None
     assert set(back) == {t["uuid"] for t in ours}          # every task, and Taskwarrior generated none of its own
     for t in ours:
         got = back[t["uuid"]]
-        for key in ("description", "due", "recur", "parent", "project", "priority", *trackers.TW_UDAS):
+        for key in ("description", "due", "recur", "parent", "project", "priority", *taskwarrior.TW_UDAS):
             assert got.get(key) == t.get(key), (key, t["congvanid"])
         assert set(got["tags"]) == set(t["tags"])
     # The stable id survives as a UDA and names the same task as the uuid.
     for item in items:
-        assert back[trackers.task_uuid(item.id)]["congvanid"] == item.id
+        assert back[taskwarrior.task_uuid(item.id)]["congvanid"] == item.id
     recurring = [t for t in back.values() if t["status"] == "recurring"]
     assert recurring and all(t.get("recur") and t.get("due") for t in recurring)
     dated = next(i for i in items if i.deadline and i.deadline.date and i.deadline.date.precision == "day")
-    due = dt.datetime.strptime(back[trackers.task_uuid(dated.id)]["due"], trackers.TW_FORMAT).replace(tzinfo=dt.timezone.utc)
-    assert due.astimezone(trackers.VN_TZ).date().isoformat() == dated.deadline.date.iso   # end of that day in Vietnam
+    due = dt.datetime.strptime(back[taskwarrior.task_uuid(dated.id)]["due"], taskwarrior.TW_FORMAT).replace(tzinfo=dt.timezone.utc)
+    assert due.astimezone(VN_TZ).date().isoformat() == dated.deadline.date.iso   # end of that day in Vietnam
 
     _task(env, "list")            # lets Taskwarrior run its recurrence pass
     second = _task(env, "import", str(exported))
@@ -78,10 +79,10 @@ def test_taskwarrior_round_trip_and_no_duplicates(tasks, tmp_path: Path) -> None
 
 
 def test_handling_loop_reads_taskwarrior_completion(tasks, tmp_path: Path) -> None:
-    from congvan.pipeline.handling_report import load_done
+    from congvan.pipeline.exports.source import load_done
 
     items, letters = tasks
-    tw = json.loads(trackers.to_taskwarrior(items[:3], letters, AS_OF))
+    tw = json.loads(taskwarrior.to_taskwarrior(items[:3], letters, AS_OF))
     tw[0]["status"], tw[0]["end"] = "completed", "20260110T020000Z"
     (tmp_path / "export.json").write_text(json.dumps(tw), encoding="utf-8")
     assert load_done(tmp_path / "export.json") == {tw[0]["congvanid"]: dt.date(2026, 1, 10)}
@@ -89,11 +90,11 @@ def test_handling_loop_reads_taskwarrior_completion(tasks, tmp_path: Path) -> No
 
 def test_ical_has_vtodo_and_vevent_components(tasks) -> None:
     items, letters = tasks
-    cal = Calendar.from_ical(trackers.to_ical(items, letters))
+    cal = Calendar.from_ical(ical.to_ical(items, letters))
     todos, events = cal.walk("VTODO"), cal.walk("VEVENT")
     assert len(todos) == len(items)
     assert {str(t["UID"]) for t in todos} == {i.id for i in items}
-    with_day = [i for i in items if trackers.due_day(i, letters.get(i.letter_id))]
+    with_day = [i for i in items if due_day(i, letters.get(i.letter_id))]
     assert {str(e["UID"]) for e in events} == {f"{i.id}-due" for i in with_day}
     for comp in [*todos, *events]:
         assert comp.get("UID") and comp.get("DTSTAMP")
@@ -103,7 +104,7 @@ def test_ical_has_vtodo_and_vevent_components(tasks) -> None:
     for ev in events:
         item = next(i for i in items if f"{i.id}-due" == str(ev["UID"]))
         start = ev.decoded("DTSTART")
-        assert start == trackers.due_day(item, letters.get(item.letter_id))
+        assert start == due_day(item, letters.get(item.letter_id))
         assert ev.decoded("DTEND") == start + dt.timedelta(days=1)
         assert bool(ev.get("RRULE")) == bool(item.rrule)
 
@@ -115,7 +116,7 @@ def _rows(data: bytes) -> list[dict[str, str]]:
 
 def test_jira_csv_links_subtasks_to_their_letter(tasks) -> None:
     items, letters = tasks
-    rows = _rows(trackers.to_jira(items, letters))
+    rows = _rows(jira.to_jira(items, letters))
     assert list(rows[0]) [0] == "Summary"
     parents = {r["Issue ID"]: r for r in rows if r["Issue Type"] == "Task"}
     subs = [r for r in rows if r["Issue Type"] == "Sub-task"]
@@ -124,18 +125,19 @@ def test_jira_csv_links_subtasks_to_their_letter(tasks) -> None:
     assert len({r["Issue ID"] for r in rows}) == len(rows)
     for r in subs:
         item = next(i for i in items if i.id == r["Congvan ID"])
-        due = trackers.due_day(item, letters.get(item.letter_id))
+        due = due_day(item, letters.get(item.letter_id))
         assert r["Due date"] == (due.strftime("%Y-%m-%d") if due else "")   # the declared yyyy-MM-dd
-    assert trackers.jira_config()["config.date.format"] == "yyyy-MM-dd"
-    assert rows == _rows(trackers.to_jira(items, letters))   # stable: a re-export is the same file
+    assert jira.jira_config()["config.date.format"] == "yyyy-MM-dd"
+    assert rows == _rows(jira.to_jira(items, letters))   # stable: a re-export is the same file
 
 
 def test_gitlab_and_todoist_csv(tasks) -> None:
     items, letters = tasks
-    gl = _rows(trackers.to_gitlab(items, letters))
+    gl = _rows(gitlab.to_gitlab(items, letters))
     assert list(gl[0]) == ["title", "description", "due_date"] and len(gl) == len(items)
     assert all(i.id in r["description"] for i, r in zip(items, gl))
-    td = _rows(trackers.to_todoist(items, letters))
+    (single,) = todoist.to_todoist(items, letters)
+    td = _rows(single)
     assert list(td[0])[:3] == ["TYPE", "CONTENT", "DESCRIPTION"]
     assert sum(r["TYPE"] == "task" for r in td) == len(items)
     assert sum(r["TYPE"] == "section" for r in td) == len({i.letter_id for i in items})

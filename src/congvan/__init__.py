@@ -92,6 +92,6 @@ def graph_html(graph: Any, path: str, **options: Any):  # noqa: ANN201 - returns
 def export_tasks(source: str, path: str, **options: Any):  # noqa: ANN201 - returns pathlib.Path
     """Write the action items of a store, letter or folder to a .csv, .ics or .jsonl file
     (the bytes `congvan tasks --format csv|ics|jsonl` prints)."""
-    from congvan.pipeline.task_files import export_tasks as _export_tasks
+    from congvan.pipeline.exports.tasks import export_tasks as _export_tasks
 
     return _export_tasks(source, path, **options)

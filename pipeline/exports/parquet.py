@@ -1,7 +1,7 @@
-"""Exports of the store: every table (and the duplicates view) as Parquet.
+"""Every table of the store (and the duplicates view) as Parquet.
 
-Flow: file -> reader -> text -> field parsers -> records -> store ->
-graph/tasks -> **exports**. DuckDB writes the Parquet files itself (`COPY ...
+Flow: store -> **Parquet files** (the one export that reads the store's
+tables, not its Letters: it needs a store, not a folder). DuckDB writes the Parquet files itself (`COPY ...
 TO ... (FORMAT parquet)`), so an export never loads a table into Python.
 """
 from __future__ import annotations
@@ -15,7 +15,15 @@ def export_parquet(db: str | Path, out_dir: str | Path) -> dict[str, Path]:
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    con = store.connect(db, read_only=True)
+    from congvan.pipeline.exports.source import SourceError, store_error
+
+    try:
+        con = store.connect(db, read_only=True)
+    except Exception as exc:  # noqa: BLE001 - translated to one line, or raised again
+        message = store_error(exc, db)
+        if message is None:
+            raise
+        raise SourceError(message) from exc
     written: dict[str, Path] = {}
     try:
         for table in store.table_names(con):

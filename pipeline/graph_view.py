@@ -16,7 +16,8 @@ filter by issuer, year and document type, search by number or words, click
 a document to highlight what it cites and what cites it, follow its chain
 down (what implements it, transitively) or up (what it rests on); hover
 shows a document's fields; drag moves a node, the wheel zooms, dragging the
-background pans. Labels are drawn for the most cited documents and for those
+background pans. The page's address can carry a view (`?issuer=...&from=2020
+&focus=NODE&chain=down`), so a link shows a chain as the analyst left it. Labels are drawn for the most cited documents and for those
 in focus, so a page of 10,000 documents stays legible.
 """
 from __future__ import annotations
@@ -335,6 +336,21 @@ window.addEventListener("mouseup", () => { if (drag && !drag.moved) select(drag.
 function select(n) { focus = focus === n ? null : n; chain = null; update(); }
 const box = svg.getBoundingClientRect(), fit = Math.min(box.width, box.height) / 1000 || 0.8;
 view = {x: (box.width - 1000 * fit) / 2, y: 0, k: fit};
+// A link can carry the view: ?q=...&issuer=...&type=...&from=YYYY&to=YYYY&focus=NODE&chain=down|up
+const params = new URLSearchParams(location.search);
+function choose(select, value) {
+  if (![...select.options].some(o => o.value === value)) {
+    const o = document.createElement("option"); o.value = value; o.textContent = value; select.appendChild(o);
+  }
+  select.value = value;
+}
+if (params.get("q")) qBox.value = params.get("q");
+if (params.get("issuer")) choose(issuerBox, params.get("issuer"));
+if (params.get("type")) choose(typeBox, params.get("type"));
+if (params.get("from")) y0Box.value = params.get("from");
+if (params.get("to")) y1Box.value = params.get("to");
+focus = byId.get(params.get("focus")) || null;
 place(); apply(); update();
+if (focus && params.get("chain")) follow(params.get("chain"));
 </script></body></html>
 """

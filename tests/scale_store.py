@@ -10,7 +10,8 @@ citations of earlier copies (chains several levels deep) beside the real
 letters' own citations (hubs: the documents every copy cites). The copies
 are written through the store's own row builder and the graph is resolved
 by the store's own resolver, so the store is what `congvan ingest` writes.
-One copy carries a deadline read off a condition (1945), as real letters do.
+One letter in a hundred carries a deadline read off a condition (1945), as
+real letters do. `long_decree` writes a decree long enough to fold.
 """
 from __future__ import annotations
 
@@ -110,3 +111,37 @@ def build_store(db: Path, n: int = 1000) -> list[Letter]:
     finally:
         con.close()
     return letters
+
+
+def long_decree(articles: int = 60, clauses: int = 4, points: int = 3) -> str:
+    """A quyết định of `articles` articles, each with clauses and points (1,020 directives by default)."""
+    head = """ỦY BAN NHÂN DÂN                          CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TỈNH KHÁNH HÒA                              Độc lập - Tự do - Hạnh phúc
+
+Số: 15/2024/QĐ-UBND                      Khánh Hòa, ngày 10 tháng 3 năm 2024
+
+QUYẾT ĐỊNH
+Ban hành Quy chế quản lý văn bản điện tử trên địa bàn tỉnh
+
+ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA
+
+Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;
+Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư;
+
+QUYẾT ĐỊNH:
+"""
+    body = []
+    for a in range(1, articles + 1):
+        body.append(f"Điều {a}. Quy định về nội dung quản lý số {a}")
+        for c in range(1, clauses + 1):
+            body.append(f"{c}. Sở Thông tin và Truyền thông chủ trì hướng dẫn nội dung {a}.{c} của Quy chế này.")
+            for p in "abcdefgh"[:points]:
+                body.append(f"{p}) Các cơ quan, đơn vị thực hiện việc {p} thuộc khoản {c} Điều {a}.")
+    tail = """
+Nơi nhận:                                   TM. ỦY BAN NHÂN DÂN
+- Như Điều 3;                                KT. CHỦ TỊCH
+- Lưu: VT, KSTT.                             PHÓ CHỦ TỊCH
+
+                                             Nguyễn Văn An
+"""
+    return head + "\n".join(body) + "\n" + tail

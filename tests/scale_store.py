@@ -19,6 +19,8 @@ import datetime as dt
 import hashlib
 from pathlib import Path
 
+import pytest
+
 from congvan.models.records import DocumentNumber, Letter, PartialDate, Reference
 
 from conftest import REPO_CORPUS, SEEDS
@@ -145,3 +147,11 @@ Nơi nhận:                                   TM. ỦY BAN NHÂN DÂN
                                              Nguyễn Văn An
 """
     return head + "\n".join(body) + "\n" + tail
+
+
+@pytest.fixture(scope="session")
+def scale_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 1,000-letter store, built once per test session (import this fixture into a test module)."""
+    db = tmp_path_factory.mktemp("scale") / "scale.duckdb"
+    build_store(db, 1000)
+    return db

@@ -15,14 +15,7 @@ import congvan
 from congvan.pipeline.graph_view import embed_json, layout
 
 from headless import dump_dom, needs_chromium, screenshot
-from scale_store import build_store
-
-
-@pytest.fixture(scope="module")
-def scale_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("scale") / "scale.duckdb"
-    build_store(db, 1000)
-    return db
+from scale_store import scale_db  # noqa: F401 - the fixture
 
 
 def _status(dom: str) -> dict[str, int]:

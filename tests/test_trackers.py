@@ -143,3 +143,114 @@ def test_gitlab_and_todoist_csv(tasks) -> None:
     assert sum(r["TYPE"] == "section" for r in td) == len({i.letter_id for i in items})
     quarterly = [r for r, i in zip([r for r in td if r["TYPE"] == "task"], items) if i.recurrence == "quarterly"]
     assert all(r["DATE"].startswith("every 3 months") for r in quarterly)
+
+
+# ------------------------------------------------------------ at an archive's scale
+
+from typer.testing import CliRunner  # noqa: E402
+
+from congvan.pipeline.cli import app  # noqa: E402
+
+from scale_store import CONDITION_DEADLINE, scale_db  # noqa: E402,F401
+
+
+def _cli(*args: str) -> "object":
+    out = CliRunner().invoke(app, list(args))
+    assert out.exit_code == 0, out.output
+    return out
+
+
+@pytest.mark.skipif(shutil.which("task") is None, reason="taskwarrior not installed (scripts/setup.sh installs it)")
+def test_taskwarrior_imports_a_thousand_letters_completely(scale_db: Path, tmp_path: Path) -> None:
+    exported = tmp_path / "all.json"
+    out = _cli("export", "taskwarrior", str(scale_db), "-o", str(exported))
+    # The deadline read off a condition (1945) is dropped with a warning, not written.
+    assert f"due date {CONDITION_DEADLINE.iso} is outside" in out.output
+    ours = json.loads(exported.read_text(encoding="utf-8"))
+    assert len(ours) > 20_000
+    assert all(t.get("due", "1971") >= "1971" and t.get("entry", "1971") >= "1971" for t in ours)
+    data = tmp_path / "data"
+    data.mkdir()
+    rc = tmp_path / "taskrc"
+    rc.write_text(f"data.location={data}\nrecurrence.confirmation=off\n" + taskwarrior.taskwarrior_rc(), encoding="utf-8")
+    env = {**os.environ, "TASKRC": str(rc), "TASKDATA": str(data), "HOME": str(tmp_path)}
+    first = _task(env, "import", str(exported))
+    assert first.returncode == 0, first.stderr[-2000:]
+    back = json.loads(_task(env, "export").stdout)
+    assert {t["uuid"] for t in back} == {t["uuid"] for t in ours}
+    second = _task(env, "import", str(exported))
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert len(json.loads(_task(env, "export").stdout)) == len(back)      # a second import adds nothing
+
+
+def test_todoist_files_are_within_todoist_limits(scale_db: Path, tmp_path: Path) -> None:
+    letters, _ = source.load(scale_db)
+    items, by_id = source.action_items(letters)
+    out = _cli("export", "todoist", str(scale_db), "-o", str(tmp_path / "todoist.csv"))
+    files = sorted(tmp_path.glob("todoist-*.csv"))
+    assert len(files) > 1 and f"in {len(files)} file(s)" in out.output
+    seen: list[str] = []
+    for f in files:
+        rows = _rows(f.read_bytes())
+        assert 0 < sum(r["TYPE"] == "section" for r in rows) <= todoist.MAX_SECTIONS
+        assert 0 < sum(r["TYPE"] == "task" for r in rows) <= todoist.MAX_TASKS
+        assert rows[0]["TYPE"] == "section"
+        seen += [r["DESCRIPTION"].rsplit("congvan id: ", 1)[1] for r in rows if r["TYPE"] == "task"]
+    assert sorted(seen) == sorted(i.id for i in items)              # every task once, in one of the files
+    refused = CliRunner().invoke(app, ["export", "todoist", str(scale_db)])
+    assert refused.exit_code == 2 and "give -o FILE.csv" in refused.output
+
+
+def test_jira_lists_every_parent_before_its_subtasks(scale_db: Path, tmp_path: Path) -> None:
+    path = tmp_path / "jira.csv"
+    _cli("export", "jira", str(scale_db), "-o", str(path), "--since", "2020-01-01")
+    rows = _rows(path.read_bytes())
+    types = [r["Issue Type"] for r in rows]
+    first_sub = types.index("Sub-task")
+    assert set(types[:first_sub]) == {"Task"} and set(types[first_sub:]) == {"Sub-task"}
+    parents = {r["Issue ID"] for r in rows if r["Issue Type"] == "Task"}
+    assert {r["Parent"] for r in rows if r["Issue Type"] == "Sub-task"} == parents
+    config = json.loads(path.with_suffix(".jira-config.json").read_text(encoding="utf-8"))
+    assert set(config["config.field.mappings"]) == set(jira.JIRA_COLUMNS)   # Congvan ID is mapped too
+
+
+def test_filters_keep_an_archive_from_arriving_as_thousands_of_overdue_issues(scale_db: Path, tmp_path: Path) -> None:
+    def count(*args: str) -> int:
+        path = tmp_path / "gl.csv"
+        _cli("export", "gitlab", str(scale_db), "-o", str(path), "--as-of", "2026-01-15", *args)
+        return len(_rows(path.read_bytes()))
+
+    everything = count()
+    recent = count("--since", "2025-01-01", "--until", "2025-12-31")
+    open_only = count("--open-only")
+    unit = count("--unit", "Văn phòng Bộ")
+    assert everything > 20_000 and 0 < recent < everything / 10 and 0 < unit < everything / 5
+    assert 0 < open_only < everything / 10
+    # What --open-only keeps: not done, due at most 90 days ago (or recurring, or a young undated letter).
+    letters, _ = source.load(scale_db)
+    items, by_id, _ = source.Selection(open_only=True, as_of=dt.date(2026, 1, 15)).items(letters)
+    assert len(items) == open_only
+    for item in items:
+        due = source.due_day(item, by_id[item.letter_id])
+        recurring = item.rrule and not (item.deadline and item.deadline.date)
+        assert recurring or (due is not None and due >= dt.date(2025, 10, 17)) or \
+            (due is None and by_id[item.letter_id].issued.last_day() >= dt.date(2025, 1, 15))
+    done = tmp_path / "done.txt"
+    done.write_text("\n".join(i.id for i in items[:10]) + "\n", encoding="utf-8")
+    assert count("--open-only", "--done", str(done)) == open_only - 10
+
+
+def test_project_names_read_well_for_unnumbered_drafts() -> None:
+    from congvan.models.records import DocumentNumber
+
+    letter = congvan_parse_seed()
+    blank = letter.model_copy(update={"number": DocumentNumber(number=None, symbol="UBND-KT", raw="Số: /UBND-KT")})
+    assert taskwarrior.project_name(blank) == "congvan.UBND-KT"
+    assert taskwarrior.project_name(letter) == "congvan.2536-BCT-VP"
+    assert taskwarrior.project_name(letter.model_copy(update={"number": None})) is None
+
+
+def congvan_parse_seed():
+    import congvan
+
+    return congvan.parse(SEED_001)

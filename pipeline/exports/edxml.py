@@ -117,7 +117,8 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None, *, keep_empt
 
 def _date(d: PartialDate | None) -> str | None:
     """xs:date for a day-precision date; None for a partial one (edXML has no partial dates)."""
-    return d.iso if d is not None and d.precision == "day" else None
+    day = d.to_date() if d is not None else None     # a day no calendar has raises: the envelope is skipped
+    return day.isoformat() if day is not None else None
 
 
 def document_id(organ: str | None, issued: PartialDate | None, number: str | None, notation: str | None) -> str | None:

@@ -26,7 +26,11 @@ def export_parquet(db: str | Path, out_dir: str | Path) -> dict[str, Path]:
         raise SourceError(message) from exc
     written: dict[str, Path] = {}
     try:
-        for table in store.table_names(con):
+        tables = store.table_names(con)
+        if "letters" not in tables:
+            raise SourceError(f"{db} is a DuckDB database but not a congvan store (no letters table): "
+                              "give the store `congvan ingest` wrote")
+        for table in tables:
             target = out / f"{table}.parquet"
             con.execute(f"COPY (SELECT * FROM \"{table}\") TO '{_sql_path(target)}' (FORMAT parquet)")
             written[table] = target

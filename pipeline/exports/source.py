@@ -117,7 +117,7 @@ def store_error(exc: BaseException, db: str | Path) -> str | None:
         return f"{db}: permission denied: make the store readable, or copy it"
     if isinstance(exc, duckdb.Error):
         low = text.lower()
-        if "lock" in low:
+        if "could not set lock" in low or "conflicting lock" in low:
             return (f"{db} is in use by another process (an ingest still running?): wait for it to finish, "
                     "or export from a copy of the file")
         if path.stat().st_size == 0:
@@ -125,8 +125,9 @@ def store_error(exc: BaseException, db: str | Path) -> str | None:
         if isinstance(exc, duckdb.CatalogException):
             return (f"{db} is a DuckDB database but not a congvan store (no letters table): "
                     "give the store `congvan ingest` wrote")
-        if isinstance(exc, (duckdb.IOException, duckdb.SerializationException, duckdb.InternalException,
-                            duckdb.InvalidInputException, duckdb.FatalException)):
+        if "corrupt" in low or "not a valid duckdb" in low or isinstance(exc, (
+                duckdb.IOException, duckdb.SerializationException, duckdb.InternalException,
+                duckdb.InvalidInputException, duckdb.FatalException)):
             return (f"{db} cannot be read as a DuckDB store ({text}): it is corrupt or another kind of file; "
                     "ingest the letters again into a new --db")
         return f"{db}: {text}"

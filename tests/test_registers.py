@@ -125,3 +125,22 @@ def test_bad_register_requests_are_one_line(store: Path, tmp_path: Path) -> None
     assert out.exit_code != 0 and ".xlsx" in out.output
     out = CliRunner().invoke(app, ["export", "register", "vao", "--db", str(store), "-o", str(tmp_path / "x.csv")])
     assert out.exit_code == 2 and "unknown register" in out.output
+
+
+def test_a_document_in_two_files_is_one_row_the_most_complete(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = SEED_001.read_text(encoding="utf-8")
+    (folder / "full.txt").write_text(text, encoding="utf-8")
+    # The same document again, its distribution list and signature lost (a partial scan, a draft).
+    (folder / "partial.txt").write_text(text.split("Nơi nhận")[0], encoding="utf-8")
+    db = tmp_path / "s.duckdb"
+    ingest([folder], db, workers=1, log=lambda s: None)
+    dup = congvan.load_store(str(db))["duplicates"]
+    assert set(dup["kind"]) == {"same_document"} and len(dup) == 2
+    out = CliRunner().invoke(app, ["export", "register", "di", str(db), "-o", str(tmp_path / "di.csv")])
+    assert out.exit_code == 0, out.output
+    assert "2 files hold one document; kept full.txt" in out.output
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "di.csv").read_text(encoding="utf-8-sig"))))
+    assert [r["Số, ký hiệu văn bản"] for r in rows] == ["2536/BCT-VP"]
+    assert rows[0]["Người ký"].startswith("Nguyễn Hồng Diên") and rows[0]["Đơn vị, người nhận bản lưu"]

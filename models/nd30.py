@@ -90,14 +90,7 @@ def priority_code(urgency: str | None) -> int:
 
 def deadline_day(date: PartialDate | None) -> dt.date | None:
     """The last day a partial deadline allows: `trước tháng 6/2023` is due by 30 June."""
-    if date is None:
-        return None
-    if date.precision == "day":
-        return dt.date(date.year, date.month, date.day)  # type: ignore[arg-type]
-    if date.precision == "month":
-        nxt = dt.date(date.year + (date.month == 12), date.month % 12 + 1, 1)  # type: ignore[operator]
-        return nxt - dt.timedelta(days=1)
-    return dt.date(date.year, 12, 31)
+    return date.last_day() if date is not None else None
 
 
 def due_date(letter: Letter) -> PartialDate | None:

@@ -76,6 +76,13 @@ class PartialDate(Record):
         return cls(year=parts[0], month=parts[1] if len(parts) > 1 else None,
                    day=parts[2] if len(parts) > 2 else None)
 
+    def to_date(self) -> dt.date | None:
+        """The calendar day when the date is known to the day; None for a month or a year
+        (a partial date is never made into a day: use `first_day`/`last_day` for a bound)."""
+        if self.month is None or self.day is None:
+            return None
+        return dt.date(self.year, self.month, self.day)
+
     def first_day(self) -> dt.date:
         """The first calendar day the date may be: `tháng 6/2023` is from 1 June."""
         return dt.date(self.year, self.month or 1, (self.day or 1) if self.month else 1)

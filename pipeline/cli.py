@@ -7,9 +7,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Read Vietnamese official letters into records.",
                   context_settings={"help_option_names": ["-h", "--help"]})
@@ -161,113 +164,289 @@ def ingest(
         typer.echo(line)
 
 
-@app.command()
-def export(
-    db: Path = typer.Option(..., "--db", help="The DuckDB store written by `congvan ingest`."),
-    parquet: Optional[Path] = typer.Option(None, "--parquet", help="Folder to write one <table>.parquet per table into."),
-    register: Optional[str] = typer.Option(None, "--register", help="A Decree 30 register: den, di or theo-doi (write with -o FILE.xlsx or .csv)."),
-    edxml: Optional[Path] = typer.Option(None, "--edxml", help="Folder to write one edXML envelope per letter into."),
-    handling_report: Optional[Path] = typer.Option(None, "--handling-report", help="Báo cáo tình hình giải quyết: FILE.xlsx or FILE.html."),
-    tracker: Optional[str] = typer.Option(None, "--tracker", help="Action items for a tracker: taskwarrior, jira, gitlab, todoist or ical (to -o FILE or stdout)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="The file --register or --tracker writes."),
-    since: Optional[str] = typer.Option(None, "--since", help="Only letters issued on or after this day (YYYY-MM-DD)."),
-    until: Optional[str] = typer.Option(None, "--until", help="Only letters issued on or before this day (YYYY-MM-DD)."),
-    issuer: Optional[str] = typer.Option(None, "--issuer", help="Only letters whose issuer (or parent body) contains this."),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="The report day (YYYY-MM-DD; default today) for due/overdue and the next recurrence."),
-    done: Optional[Path] = typer.Option(None, "--done", help="Completed tasks: a Taskwarrior `task export` or a list of task ids."),
-    organ_ids: Optional[Path] = typer.Option(None, "--organ-ids", help="edXML OrganId per organ name: JSON object or two-column CSV."),
-) -> None:
-    """Write the store as Parquet, a Decree 30 register, edXML envelopes, a handling report or a tracker file."""
+# ---------------------------------------------------------------- exports
+
+export_app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]},
+                         help="Write letters or their action items in one format: `congvan export FORMAT SOURCE ...`.")
+app.add_typer(export_app, name="export")
+
+SourceArg = Annotated[Optional[Path], typer.Argument(
+    help="A .duckdb store, a folder of letters or one letter file.", show_default=False)]
+DbOpt = Annotated[Optional[Path], typer.Option("--db", help="The store written by `congvan ingest` (instead of SOURCE).")]
+SinceOpt = Annotated[Optional[str], typer.Option("--since", help="Only letters issued on or after this day (YYYY-MM-DD).")]
+UntilOpt = Annotated[Optional[str], typer.Option("--until", help="Only letters issued on or before this day (YYYY-MM-DD).")]
+IssuerOpt = Annotated[Optional[str], typer.Option("--issuer", help="Only letters whose issuer (or parent body) contains this.")]
+UnitOpt = Annotated[Optional[str], typer.Option("--unit", help="Only the tasks of units whose name contains this.")]
+OpenOpt = Annotated[bool, typer.Option("--open-only", help="Only tasks not done whose deadline has not long passed "
+                                                           "(90 days), recurring duties, and undated tasks of letters "
+                                                           "less than a year old.")]
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="The report day (YYYY-MM-DD; default today).")]
+DoneOpt = Annotated[Optional[Path], typer.Option("--done", help="Completed tasks: a Taskwarrior `task export` or a list of task ids.")]
+
+
+def _day(value: Optional[str], flag: str) -> "Optional[dt.date]":
     import datetime as dt
 
-    if not db.exists():
-        _fail(f"{db}: no such database")
-    modes = [m for m, v in (("--parquet", parquet), ("--register", register), ("--edxml", edxml),
-                            ("--handling-report", handling_report), ("--tracker", tracker)) if v is not None]
-    if len(modes) != 1:
-        _fail("choose one of --parquet, --register, --edxml, --handling-report, --tracker"
-              + (f" (got {', '.join(modes)})" if modes else ""))
-    if parquet is not None:
-        from congvan.pipeline.export import export_parquet
-
-        try:
-            written = export_parquet(db, parquet)
-        except OSError as exc:
-            _fail(str(exc))
-        for name, path in written.items():
-            typer.echo(f"{name}\t{path}")
-        return
-
-    def day(value: Optional[str], flag: str) -> Optional[dt.date]:
-        try:
-            return dt.date.fromisoformat(value) if value else None
-        except ValueError:
-            _fail(f"{flag} {value!r}: expected a day as YYYY-MM-DD")
-        return None
-
-    from congvan.pipeline import nd30
-
-    first, last, report_day = day(since, "--since"), day(until, "--until"), day(as_of, "--as-of") or dt.date.today()
     try:
-        letters, problems = nd30.load_letters(db)
-        done_ids = {}
-        if done is not None:
-            from congvan.pipeline.handling_report import load_done
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        _fail(f"{flag} {value!r}: expected a day as YYYY-MM-DD")
+    return None
 
+
+def _warn(lines: "list[str]") -> None:
+    for line in lines:
+        typer.echo(f"congvan: warning: {line}", err=True)
+
+
+def _source(source: Optional[Path], db: Optional[Path]) -> Path:
+    """The one thing to read: SOURCE or --db, not both."""
+    if source is not None and db is not None:
+        _fail("give the source once: as SOURCE or as --db")
+    target = source if source is not None else db
+    if target is None:
+        _fail("give a source: a .duckdb store (SOURCE or --db), a folder of letters or one letter file")
+    return target  # type: ignore[return-value]
+
+
+def _selection(since: Optional[str] = None, until: Optional[str] = None, issuer: Optional[str] = None,
+               unit: Optional[str] = None, open_only: bool = False, as_of: Optional[str] = None,
+               done: Optional[Path] = None):  # noqa: ANN202 - exports.source.Selection
+    import datetime as dt
+
+    from congvan.pipeline.exports.source import Selection, load_done
+
+    first, last = _day(since, "--since"), _day(until, "--until")
+    if first and last and first > last:
+        _fail(f"--since {since} is after --until {until}")
+    report_day = _day(as_of, "--as-of") or dt.date.today()
+    done_ids = {}
+    if done is not None:
+        _readable(done, "--done")
+        try:
             done_ids = load_done(done)
-        ids = nd30.load_organ_ids(organ_ids) if organ_ids else {}
-    except (OSError, ValueError) as exc:
-        _fail(str(exc))
-    for problem in problems:
-        typer.echo(f"congvan: warning: {problem}", err=True)
-    letters = nd30.filter_letters(letters, since=first, until=last, issuer=issuer)
+        except (OSError, ValueError) as exc:
+            _fail(str(exc))
+    return Selection(since=first, until=last, issuer=issuer, unit=unit, open_only=open_only, as_of=report_day,
+                     done=done_ids)
+
+
+def _readable(path: Path, flag: str) -> None:
+    if not path.exists():
+        _fail(f"{flag} {path}: no such file")
+    if not path.is_file():
+        _fail(f"{flag} {path}: not a regular file")
+
+
+def _letters(target: Path, selection=None):  # noqa: ANN001, ANN202 - list[Letter]
+    """The source's letters (problems printed as warnings), filtered by the selection."""
+    from congvan.pipeline.exports.source import SourceError, load
+
     try:
-        if register is not None:
-            from congvan.pipeline import registers
-
-            if register not in registers.KINDS:
-                _fail(f"unknown register {register!r}: use {', '.join(registers.KINDS)}")
-            if output is None or output.suffix.lower() not in (".xlsx", ".csv"):
-                _fail("--register writes to -o FILE.xlsx or -o FILE.csv")
-            span = " – ".join(x for x in (since or "", until or "") if x)
-            reg = registers.build_register(register, letters, done=done_ids, as_of=report_day,
-                                           subtitle=", ".join(x for x in (issuer or "", span) if x))
-            if output.suffix.lower() == ".csv":
-                output.write_bytes(registers.to_csv(reg))
-            else:
-                registers.write_xlsx(reg, output)
-            typer.echo(f"{reg.title}: {len(reg.rows)} rows -> {output}", err=True)
-        elif edxml is not None:
-            from congvan.pipeline.edxml import write_all
-
-            written = write_all(letters, edxml, ids)
-            typer.echo(f"edXML: {len(written)} envelopes -> {edxml}", err=True)
-        elif handling_report is not None:
-            from congvan.pipeline import handling_report as hr
-            from congvan.pipeline.trackers import collect
-
-            items, _ = collect(letters)
-            rep = hr.build_report(items, report_day, done_ids)
-            hr.write(rep, handling_report)
-            typer.echo(f"handling report: {len(rep.rows)} units, {rep.totals['overdue']} overdue -> {handling_report}", err=True)
-        else:
-            from congvan.pipeline import trackers
-
-            if tracker not in trackers.FORMATS:
-                _fail(f"unknown tracker {tracker!r}: use {', '.join(trackers.FORMATS)}")
-            items, by_id = trackers.collect(letters)
-            data = trackers.export(tracker, items, by_id, as_of=report_day)
-            if output:
-                output.write_bytes(data)
-                if tracker == "jira":
-                    cfg = output.with_suffix(".jira-config.json")
-                    cfg.write_text(json.dumps(trackers.jira_config(), ensure_ascii=False, indent=1), encoding="utf-8")
-                    typer.echo(f"Jira importer configuration (date format {trackers.JIRA_DATE_FORMAT}) -> {cfg}", err=True)
-            else:
-                sys.stdout.buffer.write(data)
-                sys.stdout.flush()
-    except (OSError, ValueError) as exc:
+        letters, problems = load(target)
+    except SourceError as exc:
         _fail(str(exc))
+    _warn(problems)
+    return selection.letters(letters) if selection is not None else letters
+
+
+def _emit(data: bytes, output: Optional[Path]) -> None:
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_bytes(data)
+    except OSError as exc:
+        _fail(f"{output}: {exc.strerror or exc}")
+
+
+@export_app.command("parquet")
+def export_parquet(
+    source: SourceArg = None, db: DbOpt = None,
+    output: Path = typer.Option(..., "--output", "-o", help="Folder to write one <table>.parquet per table into."),
+) -> None:
+    """Every table of a store as Parquet (a store only: the tables are the store's)."""
+    from congvan.pipeline.exports.parquet import export_parquet as write
+    from congvan.pipeline.exports.source import SourceError
+
+    target = _source(source, db)
+    try:
+        written = write(target, output)
+    except SourceError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"{output}: {exc.strerror or exc}")
+    for name, path in written.items():
+        typer.echo(f"{name}\t{path}")
+
+
+@export_app.command("register")
+def export_register(
+    kind: str = typer.Argument(..., help="den (incoming), di (outgoing) or theo-doi (handling follow-up)."),
+    source: SourceArg = None, db: DbOpt = None,
+    output: Path = typer.Option(..., "--output", "-o", help="The register file: FILE.xlsx or FILE.csv."),
+    since: SinceOpt = None, until: UntilOpt = None, issuer: IssuerOpt = None, as_of: AsOfOpt = None,
+    done: DoneOpt = None,
+) -> None:
+    """A Decree 30 register (Phụ lục IV), one row per document, in register order."""
+    from congvan.pipeline.exports import registers
+    from congvan.pipeline.exports.source import one_per_document
+
+    if kind not in registers.KINDS:
+        _fail(f"unknown register {kind!r}: use {', '.join(registers.KINDS)}")
+    if output.suffix.lower() not in (".xlsx", ".csv"):
+        _fail("a register is written to -o FILE.xlsx or -o FILE.csv")
+    sel = _selection(since, until, issuer, as_of=as_of, done=done)
+    letters, notes = one_per_document(_letters(_source(source, db), sel))
+    _warn(notes)
+    span = " – ".join(x for x in (since or "", until or "") if x)
+    reg = registers.build_register(kind, letters, done=sel.done, as_of=sel.as_of,
+                                   subtitle=", ".join(x for x in (issuer or "", span) if x))
+    _warn(list(reg.skipped))
+    try:
+        if output.suffix.lower() == ".csv":
+            _emit(registers.to_csv(reg), output)
+        else:
+            registers.write_xlsx(reg, output)
+    except OSError as exc:
+        _fail(f"{output}: {exc.strerror or exc}")
+    typer.echo(f"{reg.title}: {len(reg.rows)} rows -> {output}", err=True)
+
+
+@export_app.command("edxml")
+def export_edxml(
+    source: SourceArg = None, db: DbOpt = None,
+    output: Path = typer.Option(..., "--output", "-o", help="Folder to write one edXML envelope per letter into."),
+    since: SinceOpt = None, until: UntilOpt = None, issuer: IssuerOpt = None,
+    organ_ids: Optional[Path] = typer.Option(None, "--organ-ids", help="edXML OrganId per organ name: JSON object or two-column CSV."),
+) -> None:
+    """One edXML envelope (QCVN 102:2016) per letter."""
+    from congvan.pipeline.exports import edxml
+
+    ids = {}
+    if organ_ids is not None:
+        _readable(organ_ids, "--organ-ids")
+        try:
+            ids = edxml.load_organ_ids(organ_ids)
+        except (OSError, ValueError) as exc:
+            _fail(str(exc))
+    letters = _letters(_source(source, db), _selection(since, until, issuer))
+    skipped: list[str] = []
+    try:
+        written = edxml.write_all(letters, output, ids, skipped)
+    except OSError as exc:
+        _fail(f"{output}: {exc.strerror or exc}")
+    _warn(skipped)
+    typer.echo(f"edXML: {len(written)} envelopes -> {output}", err=True)
+
+
+@export_app.command("handling-report")
+def export_handling_report(
+    source: SourceArg = None, db: DbOpt = None,
+    output: Path = typer.Option(..., "--output", "-o", help="Báo cáo tình hình giải quyết: FILE.xlsx or FILE.html."),
+    since: SinceOpt = None, until: UntilOpt = None, issuer: IssuerOpt = None, unit: UnitOpt = None,
+    as_of: AsOfOpt = None, done: DoneOpt = None,
+) -> None:
+    """Báo cáo tình hình giải quyết: per unit, tasks due, done, overdue and open as of a day."""
+    from congvan.pipeline.exports import handling_report as hr
+
+    if output.suffix.lower() not in (".xlsx", ".html", ".htm"):
+        _fail("the handling report is written to -o FILE.xlsx or -o FILE.html")
+    sel = _selection(since, until, issuer, unit, as_of=as_of, done=done)
+    items, _, warnings = sel.items(_letters(_source(source, db)))
+    _warn(warnings)
+    rep = hr.build_report(items, sel.as_of, sel.done)
+    try:
+        hr.write(rep, output)
+    except OSError as exc:
+        _fail(f"{output}: {exc.strerror or exc}")
+    typer.echo(f"handling report: {len(rep.rows)} units, {rep.totals['overdue']} overdue -> {output}", err=True)
+
+
+TASK_FORMATS = {
+    "taskwarrior": "Action items for `task import` (declare the UDAs: `congvan export taskwarrior --rc`).",
+    "jira": "Action items as Jira CSV (a Task per letter, then Sub-tasks), with the importer configuration beside -o.",
+    "gitlab": "Action items as GitLab's issue CSV import.",
+    "todoist": "Action items as Todoist CSV, split into files of at most 20 sections and 300 tasks.",
+    "ical": "Action items as iCalendar: a VTODO per task and an all-day VEVENT on each due day.",
+    "csv": "Action items as CSV (UTF-8 with a BOM), one row per task.",
+    "jsonl": "Action items as JSON Lines (`congvan schema --tasks`).",
+}
+
+
+def _write_tasks(fmt: str, source: Optional[Path], db: Optional[Path], output: Optional[Path], sel) -> None:  # noqa: ANN001
+    import datetime as dt
+
+    from congvan.pipeline.exports import gitlab, ical, jira, taskwarrior, tasks, todoist
+
+    items, letters, warnings = sel.items(_letters(_source(source, db)))
+    _warn(warnings)
+    skipped: list[str] = []
+    if fmt == "taskwarrior":
+        data = taskwarrior.to_taskwarrior(items, letters, sel.as_of, skipped).encode("utf-8")
+    elif fmt == "jira":
+        data = jira.to_jira(items, letters, skipped)
+    elif fmt == "gitlab":
+        data = gitlab.to_gitlab(items, letters, skipped)
+    elif fmt == "ical":
+        data = ical.to_ical(items, letters, stamp=dt.datetime.now(dt.timezone.utc).replace(microsecond=0),
+                            skipped=skipped)
+    elif fmt == "csv":
+        data = tasks.to_csv(items, skipped)
+    elif fmt == "jsonl":
+        data = tasks.to_jsonl(items).encode("utf-8")
+    else:
+        parts = todoist.to_todoist(items, letters, skipped)
+        _warn(skipped)
+        if len(parts) > 1 and output is None:
+            _fail(f"Todoist takes at most {todoist.MAX_SECTIONS} sections and {todoist.MAX_TASKS} tasks per project: "
+                  f"these {len(items)} tasks need {len(parts)} files: give -o FILE.csv (or narrow with "
+                  "--since/--unit/--open-only)")
+        if output is None:
+            _emit(parts[0], None)
+            return
+        paths = [output] if len(parts) == 1 else \
+            [output.with_name(f"{output.stem}-{i:02d}{output.suffix or '.csv'}") for i in range(1, len(parts) + 1)]
+        for path, part in zip(paths, parts):
+            _emit(part, path)
+        typer.echo(f"todoist: {len(items)} tasks in {len(parts)} file(s), one project each: "
+                   + ", ".join(str(p) for p in paths), err=True)
+        return
+    _warn(skipped)
+    _emit(data, output)
+    if output is not None:
+        typer.echo(f"{fmt}: {len(items) - len(skipped)} tasks -> {output}", err=True)
+    if fmt == "jira" and output is not None:
+        cfg = output.with_suffix(".jira-config.json")
+        _emit((json.dumps(jira.jira_config(), ensure_ascii=False, indent=1) + "\n").encode("utf-8"), cfg)
+        typer.echo(f"Jira importer configuration (date format {jira.JIRA_DATE_FORMAT}) -> {cfg}", err=True)
+
+
+def _task_command(fmt: str, help_text: str) -> None:
+    def command(
+        source: SourceArg = None, db: DbOpt = None,
+        output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+        since: SinceOpt = None, until: UntilOpt = None, issuer: IssuerOpt = None, unit: UnitOpt = None,
+        open_only: OpenOpt = False, as_of: AsOfOpt = None, done: DoneOpt = None,
+        rc: bool = typer.Option(False, "--rc", hidden=fmt != "taskwarrior",
+                                help="Print the taskrc lines that declare congvan's UDAs, and exit."),
+    ) -> None:
+        if rc:
+            from congvan.pipeline.exports.taskwarrior import taskwarrior_rc
+
+            typer.echo(taskwarrior_rc(), nl=False)
+            return
+        _write_tasks(fmt, source, db, output, _selection(since, until, issuer, unit, open_only, as_of, done))
+
+    command.__doc__ = help_text
+    command.__name__ = f"export_{fmt}"
+    export_app.command(fmt)(command)
+
+
+for _fmt, _help in TASK_FORMATS.items():
+    _task_command(_fmt, _help)
 
 
 @app.command()
@@ -281,15 +460,13 @@ def graph(
     """Print the citation graph (edges point from the citing document to the cited one)."""
     import networkx as nx
 
-    from congvan.pipeline.graph import find_nodes, load_graph
+    from congvan.pipeline.graph import find_nodes
 
-    if not db.exists():
-        _fail(f"{db}: no such database")
     if fmt not in ("table", "graphml", "gexf", "json"):
         _fail(f"unknown format {fmt!r}: use table, graphml, gexf or json")
     if descendants and ancestors:
         _fail("choose one of --descendants and --ancestors")
-    g = load_graph(db)
+    g = _graph(db)
     if start is not None:
         hits = find_nodes(g, start)
         if not hits:
@@ -334,22 +511,18 @@ def tasks(
     fmt: str = typer.Option("table", "--format", "-f", help="table (per unit), jsonl, csv or ics."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
 ) -> None:
-    """Action items: who must do what, by when, per unit."""
-    from congvan.pipeline.task_export import ExportError, filter_unit, load_items, to_csv, to_ics, to_jsonl, to_table
+    """Action items: who must do what, by when, per unit (the files: `congvan export csv|jsonl|ical ...`)."""
+    from congvan.pipeline.exports import ical
+    from congvan.pipeline.exports.source import Selection
+    from congvan.pipeline.exports.tasks import to_csv, to_jsonl, to_table
 
     fmt = fmt.lower()
     if fmt not in ("table", "jsonl", "csv", "ics"):
         _fail(f"unknown format {fmt!r}: use table, jsonl, csv or ics")
     if not target.exists():
         _fail(f"{target}: no such file or folder")
-    try:
-        items, letters, problems = load_items(target)
-    except ExportError as exc:
-        _fail(str(exc))
-    for problem in problems:
-        typer.echo(f"congvan: warning: {problem}", err=True)
-    if unit:
-        items = filter_unit(items, unit)
+    items, letters, warnings = Selection(unit=unit).items(_letters(target))
+    _warn(warnings)
     if fmt == "table":
         data: bytes = (to_table(items, letters) + "\n").encode("utf-8")
     elif fmt == "jsonl":
@@ -357,12 +530,8 @@ def tasks(
     elif fmt == "csv":
         data = to_csv(items)
     else:
-        data = to_ics(items, letters)
-    if output:
-        output.write_bytes(data)
-    else:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        data = ical.to_ical(items, letters, events=False)
+    _emit(data, output)
 
 
 @app.command()
@@ -405,6 +574,20 @@ def evaluate(
         typer.echo("\n".join(lines))
     if minimum is not None and data["overall"] < minimum:
         raise typer.Exit(1)
+
+
+def _graph(db: Path):  # noqa: ANN202 - networkx.DiGraph
+    """The store's citation graph, or one line saying what is wrong with the store."""
+    from congvan.pipeline.exports.source import store_error
+    from congvan.pipeline.graph import load_graph
+
+    try:
+        return load_graph(db)
+    except Exception as exc:  # noqa: BLE001 - the edge: a clear message, not a traceback
+        message = store_error(exc, db)
+        if message is None:
+            raise
+        _fail(message)
 
 
 def main() -> None:

@@ -6,10 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 extras=""
-[ "${1:-}" = "--dev" ] && extras="[dev]"
+dev_tools=""
+# --dev: the test extras, and Debian's chromium for the tests that open pages in a real browser.
+[ "${1:-}" = "--dev" ] && extras="[dev]" && dev_tools="chromium"
 
 missing=0
-for tool in tesseract pdftoppm antiword soffice task; do
+for tool in tesseract pdftoppm antiword soffice task $dev_tools; do
   command -v "$tool" >/dev/null 2>&1 || missing=1
 done
 if command -v tesseract >/dev/null 2>&1 && ! tesseract --list-langs 2>/dev/null | grep -qx vie; then
@@ -19,14 +21,14 @@ if [ "$missing" = 1 ]; then
   if command -v apt-get >/dev/null 2>&1; then
     sudo=""
     [ "$(id -u)" != 0 ] && sudo="sudo"
-    echo "setup: installing Debian packages (tesseract-ocr-vie, poppler-utils, antiword, libreoffice-writer-nogui, taskwarrior)"
+    echo "setup: installing Debian packages (tesseract-ocr-vie, poppler-utils, antiword, libreoffice-writer-nogui, taskwarrior${dev_tools:+, $dev_tools})"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
-      tesseract-ocr tesseract-ocr-vie poppler-utils antiword libreoffice-writer-nogui taskwarrior >/dev/null
+      tesseract-ocr tesseract-ocr-vie poppler-utils antiword libreoffice-writer-nogui taskwarrior $dev_tools >/dev/null
   else
     echo "setup: warning: install tesseract-ocr, tesseract-ocr-vie, poppler-utils, antiword," \
-         "libreoffice-writer-nogui and taskwarrior yourself; scanned PDFs and .doc files need them," \
-         "the Taskwarrior round-trip test needs task" >&2
+         "libreoffice-writer-nogui and taskwarrior (and chromium for --dev) yourself; scanned PDFs and .doc" \
+         "files need them, the Taskwarrior round-trip test needs task, the page tests chromium" >&2
   fi
 fi
 

@@ -10,7 +10,7 @@ from lxml import etree
 from typer.testing import CliRunner
 
 from congvan.models import nd30 as names
-from congvan.pipeline import edxml, nd30
+from congvan.pipeline.exports import edxml, source
 from congvan.pipeline.cli import app
 
 from conftest import REPO_CORPUS, SEED_000, SEED_001
@@ -24,7 +24,7 @@ FILES = [SEED_000, SEED_001,
 def letters() -> list:
     out = []
     for f in FILES:
-        got, problems = nd30.load_letters(f)
+        got, problems = source.load(f)
         assert not problems
         out += got
     return out
@@ -37,7 +37,7 @@ def _day(d) -> str | None:
 def test_every_envelope_reads_back_as_its_record(letters, tmp_path: Path) -> None:
     ids = {"Bộ Công Thương": "000.00.00.G06", "Tổng cục Hải quan": "000.00.16.G09"}
     (tmp_path / "ids.json").write_text(json.dumps(ids, ensure_ascii=False), encoding="utf-8")
-    organ_ids = nd30.load_organ_ids(tmp_path / "ids.json")
+    organ_ids = edxml.load_organ_ids(tmp_path / "ids.json")
     written = edxml.write_all(letters, tmp_path / "out", organ_ids)
     assert len(written) == len(letters) == len({p.name for p in written})
     for path, letter in zip(written, letters):
@@ -65,7 +65,7 @@ def test_every_envelope_reads_back_as_its_record(letters, tmp_path: Path) -> Non
         assert [(r["number"], r["notation"], r["date"]) for r in got["response_for"]] == \
             [(r.number, r.symbol, _day(r.date)) for r in answered]
         assert got["confidence"] == {k: v["confidence"] for k, v in names.nd30_fields(letter).items()}
-        oid = nd30.organ_id(letter.issuer, organ_ids)
+        oid = edxml.organ_id(letter.issuer, organ_ids)
         if oid and num and num.number and letter.issued and letter.issued.precision == "day":
             i = letter.issued
             assert got["document_id"] == f"{oid},{i.year:04d}/{i.month:02d}/{i.day:02d},{num.number}/{num.symbol}"
@@ -88,7 +88,7 @@ def test_cli_writes_one_envelope_per_stored_letter(tmp_path: Path) -> None:
         (folder / f.name).write_bytes(f.read_bytes())
     db = tmp_path / "s.duckdb"
     ingest([folder], db, workers=1, log=lambda s: None)
-    out = CliRunner().invoke(app, ["export", "--db", str(db), "--edxml", str(tmp_path / "env")])
+    out = CliRunner().invoke(app, ["export", "edxml", "--db", str(db), "-o", str(tmp_path / "env")])
     assert out.exit_code == 0, out.output
     envelopes = sorted((tmp_path / "env").glob("*.edxml"))
     assert len(envelopes) == 2

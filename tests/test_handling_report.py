@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from congvan.pipeline import handling_report as hr
+from congvan.pipeline.exports import handling_report as hr
 from congvan.models import nd30 as names
-from congvan.pipeline import nd30, trackers
+from congvan.pipeline.exports import source
 from congvan.pipeline.cli import app
 
 from conftest import REPO_CORPUS, SEED_000, SEED_001
@@ -24,8 +24,8 @@ FILES = [SEED_001, REPO_CORPUS / "114_cd-224-cd-ttg-thu-tuong-chinh-phu.txt",
 
 @pytest.fixture(scope="module")
 def items() -> list:
-    letters = [l for f in FILES for l in nd30.load_letters(f)[0]]
-    return trackers.collect(letters)[0]
+    letters = [l for f in FILES for l in source.load(f)[0]]
+    return source.action_items(letters)[0]
 
 
 def test_counts_follow_deadlines_and_completion(items) -> None:
@@ -60,7 +60,7 @@ def test_xlsx_and_html_from_the_command(items, tmp_path: Path) -> None:
     ingest([folder], db, workers=1, log=lambda s: None)
     (tmp_path / "done.txt").write_text(f"# done\n{items[0].id} 2025-01-01\n", encoding="utf-8")
     for name in ("r.xlsx", "r.html"):
-        out = CliRunner().invoke(app, ["export", "--db", str(db), "--handling-report", str(tmp_path / name),
+        out = CliRunner().invoke(app, ["export", "handling-report", "--db", str(db), "-o", str(tmp_path / name),
                                        "--as-of", "2026-01-15", "--done", str(tmp_path / "done.txt")])
         assert out.exit_code == 0, out.output
     expected = hr.build_report(items, dt.date(2026, 1, 15), {items[0].id: dt.date(2025, 1, 1)})

@@ -264,16 +264,16 @@ def test_cli_export_writes_parquet(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines()[0] == "files 2 parsed 2 failed 0 skipped 0"
     out = tmp_path / "pq"
-    exp = subprocess.run([str(CONGVAN), "export", "--db", str(db), "--parquet", str(out)],
+    exp = subprocess.run([str(CONGVAN), "export", "parquet", "--db", str(db), "-o", str(out)],
                          capture_output=True, text=True, timeout=120)
     assert exp.returncode == 0, exp.stderr
     letters = pd.read_parquet(out / "letters.parquet")
     assert sorted(letters["number"].dropna()) == ["2536"]
     assert {"files", "citations", "directives", "recipients", "distribution", "nodes", "edges"} <= {
         p.stem for p in out.glob("*.parquet")}
-    missing = subprocess.run([str(CONGVAN), "export", "--db", str(tmp_path / "nope.duckdb"), "--parquet", str(out)],
+    missing = subprocess.run([str(CONGVAN), "export", "parquet", "--db", str(tmp_path / "nope.duckdb"), "-o", str(out)],
                              capture_output=True, text=True, timeout=60)
-    assert missing.returncode != 0 and "no such database" in missing.stderr
+    assert missing.returncode != 0 and "no such store" in missing.stderr
 
 
 @pytest.mark.parametrize("engine", ["local", "dask"])

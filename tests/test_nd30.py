@@ -14,7 +14,7 @@ import congvan
 from congvan.parsers.keys import letter_key
 from congvan.models.schema import letter_schema
 from congvan.models import nd30 as names
-from congvan.pipeline import nd30
+from congvan.pipeline.exports import source
 from congvan.pipeline.ingest import ingest
 
 from conftest import REPO_CORPUS, SEED_000, SEED_001, SEEDS, congvan_cmd
@@ -67,7 +67,7 @@ def test_identity_and_duplicates_in_the_store(tmp_path: Path) -> None:
     (folder / "edited.txt").write_text(text + "\nBản sao gửi kèm phụ lục.\n", encoding="utf-8")
     db = tmp_path / "s.duckdb"
     ingest([folder], db, workers=1, log=lambda s: None)
-    letters = nd30.letters_from_store(db)
+    letters = source.letters_from_store(db)
     assert len(letters) == 2                       # same bytes: one letter; edited: its own
     assert {letter_key(l) for l in letters} == {"2536/BCT-VP|bo cong thuong|2023"}
     dup = congvan.load_store(str(db))["duplicates"]
@@ -87,7 +87,7 @@ def test_letters_read_back_from_the_store_equal_the_parsed_ones(tmp_path: Path) 
             (folder / f.name).write_bytes(f.read_bytes())
     db = tmp_path / "s.duckdb"
     ingest([folder], db, workers=1, log=lambda s: None)
-    stored = {l.id: l for l in nd30.letters_from_store(db)}
+    stored = {l.id: l for l in source.letters_from_store(db)}
     for f in folder.iterdir():
         parsed = congvan.parse(f)
         back = stored[parsed.id]
@@ -107,10 +107,10 @@ def test_filter_by_date_and_issuer() -> None:
     letters = [congvan.parse(seed) for seed in SEEDS]
     import datetime as dt
 
-    may = nd30.filter_letters(letters, since=dt.date(2023, 5, 1), until=dt.date(2023, 5, 31))
+    may = source.filter_letters(letters, since=dt.date(2023, 5, 1), until=dt.date(2023, 5, 31))
     assert [l.issuer for l in may] == ["Sở Công Thương"]          # `tháng 5 năm 2023` counts for May
-    assert [l.issuer for l in nd30.filter_letters(letters, issuer="Bộ Công Thương")] == ["Bộ Công Thương"]
-    assert [l.issuer for l in nd30.filter_letters(letters, issuer="khánh hoà")] == ["Sở Công Thương"]  # parent body, tone placement
+    assert [l.issuer for l in source.filter_letters(letters, issuer="Bộ Công Thương")] == ["Bộ Công Thương"]
+    assert [l.issuer for l in source.filter_letters(letters, issuer="khánh hoà")] == ["Sở Công Thương"]  # parent body, tone placement
 
 
 GARBLED_NUMBER = """TỔNG CỤC THUẾ                      CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
@@ -132,7 +132,7 @@ Nơi nhận:                                   KT. CỤC TRƯỞNG
 
 
 def test_confidence_and_warnings_survive_the_store(tmp_path: Path) -> None:
-    from congvan.pipeline import registers
+    from congvan.pipeline.exports import registers
 
     folder = tmp_path / "in"
     folder.mkdir()
@@ -142,7 +142,7 @@ def test_confidence_and_warnings_survive_the_store(tmp_path: Path) -> None:
         (folder / ocr.name).write_bytes(ocr.read_bytes())
     db = tmp_path / "s.duckdb"
     ingest([folder], db, workers=1, log=lambda s: None)
-    stored = {l.id: l for l in nd30.letters_from_store(db)}
+    stored = {l.id: l for l in source.letters_from_store(db)}
 
     parsed = garbled = congvan.parse(folder / "garbled.txt")
     parsed_garbled_conf = dict(parsed.confidence)

@@ -1,4 +1,4 @@
-"""The analyst notebooks (notebooks/0N_*.ipynb) run top to bottom on the samples.
+"""The analyst notebooks (notebooks/0N_*.ipynb) run top to bottom on the samples, and at scale.
 
 Flow: this test stands at the end of the pipeline: each notebook drives the
 public API (ingest -> store -> graph -> tasks -> exports, and one letter
@@ -12,6 +12,8 @@ RTF, text PDF; the two seeds 000 and 001 that join through Công điện
 280/CĐ-TTg) copied to a temp folder. data/samples/generated/ is left out: its
 scanned PDFs need OCR (seconds a page) and its other files are the same
 letters again, so they would slow the run without exercising anything new.
+At scale: a store of 1,000 letters made from real ones (tests/scale_store.py)
+and a decree of 1,020 directives; every image must stay within a readable size.
 """
 from __future__ import annotations
 
@@ -108,6 +110,11 @@ def pngs(nb: dict) -> list[bytes]:
     return found
 
 
+def png_size(raw: bytes) -> tuple[int, int]:
+    """(width, height) in pixels, from the PNG header."""
+    return int.from_bytes(raw[16:20], "big"), int.from_bytes(raw[20:24], "big")
+
+
 def text_of(nb: dict) -> str:
     parts = []
     for o in outputs(nb):
@@ -133,7 +140,8 @@ def test_notebooks_are_committed_clean_and_parameterised() -> None:
         # Only the public API: no reaching into congvan's internals.
         assert "congvan." not in source.replace("congvan.parse(", "").replace("congvan.to_json(", "") \
             .replace("congvan.load_store(", "").replace("congvan.load_graph(", "").replace("congvan.ingest(", "") \
-            .replace("congvan.letter_doc(", "").replace("congvan.graph_html(", "").replace("congvan.export_tasks(", ""), name
+            .replace("congvan.letter_doc(", "").replace("congvan.graph_html(", "").replace("congvan.export_tasks(", "") \
+            .replace("congvan.graph_layout(", ""), name
         assert "import duckdb" not in source and "from congvan" not in source, name
 
 
@@ -235,3 +243,46 @@ def test_graph_html_holds_the_graph_and_escapes_labels(tmp_path: Path) -> None:
     assert nodes["b"]["in_degree"] == 2 and nodes["b"]["label"].endswith("</script><b>")
     assert {(e["source"], e["target"], e["relation"]) for e in data["edges"]} == {("a", "b", "implements"), ("c", "b", "mentions")}
     assert all(40 <= n["x"] <= 960 and 40 <= n["y"] <= 960 for n in nodes.values())
+
+
+# Big enough to read on a screen, small enough to read at all: 1290 x 5440 is a scroll, not a chart.
+MAX_WIDTH, MAX_HEIGHT = 1800, 1400
+
+
+@pytest.mark.slow
+def test_notebooks_stay_readable_at_a_thousand_letters(jupyter: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    import congvan
+    from scale_store import build_store, long_decree
+
+    base = tmp_path_factory.mktemp("scale_notebooks")
+    db, out = base / "scale.duckdb", base / "out"
+    letters = build_store(db, 1000)
+    decree = base / "long_decree.txt"
+    decree.write_text(long_decree(), encoding="utf-8")
+    work = {"base": base}
+    size_before = db.stat().st_size
+
+    nb1 = run("01_corpus_overview", jupyter, work, corpus=None, db=str(db))
+    assert db.stat().st_size == size_before                # read, not deleted nor rebuilt
+    text1 = text_of(nb1)
+    assert "1000 letter files from 160 issuers" in text1 and "<th>other</th>" in text1   # top issuers, the rest one row
+    import networkx as nx
+
+    graph = congvan.load_graph(str(db))
+    # The oldest letter with the longest chain of letters implementing it, transitively.
+    root = max((l for l in letters[:50]), key=lambda l: len(nx.ancestors(graph, l.id)))
+    assert len(nx.ancestors(graph, root.id)) > 200
+    nb2 = run("02_citation_graph", jupyter, work, db=str(db), out_dir=str(out),
+              chain_from=f"{root.number.number}/{root.number.symbol}")
+    assert "more lines (the table above lists the whole chain)" in text_of(nb2)
+    nb3 = run("03_action_items", jupyter, work, db=str(db), out_dir=str(out), as_of="2026-01-15")
+    assert "are not drawn" in text_of(nb3)
+    nb4 = run("04_one_letter", jupyter, work, path=str(decree), out_dir=str(out))
+    assert "1020 directives in all" in text_of(nb4)
+    for name, nb in (("01", nb1), ("02", nb2), ("03", nb3), ("04", nb4)):
+        images = pngs(nb)
+        assert images, name
+        for raw in images:
+            w, h = png_size(raw)
+            assert 300 <= w <= MAX_WIDTH and 200 <= h <= MAX_HEIGHT, (name, w, h)
+    assert congvan.load_graph(str(db)).number_of_nodes() >= 1000

@@ -44,7 +44,8 @@ def test_regular_wheel_holds_the_namespace(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     for needed in ("congvan/__init__.py", "congvan/models/records.py", "congvan/parsers/letter.py",
                    "congvan/parsers/readers/text.py", "congvan/parsers/fields/numbers.py",
-                   "congvan/parsers/data/codes.yaml", "congvan/pipeline/cli.py"):
+                   "congvan/parsers/data/codes.yaml", "congvan/pipeline/cli.py",
+                   "congvan/pipeline/exports/source.py", "congvan/pipeline/exports/taskwarrior.py"):
         assert needed in names, needed
     assert not any(n.startswith(("models/", "parsers/", "pipeline/", "tests/")) for n in names)
 

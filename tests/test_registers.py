@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 import congvan
-from congvan.pipeline import registers
+from congvan.pipeline.exports import registers
 from congvan.pipeline.cli import app
 from congvan.pipeline.ingest import ingest
 
@@ -42,7 +42,7 @@ def _run(*args: str) -> None:
 @pytest.mark.parametrize("kind", registers.KINDS)
 def test_xlsx_register_matches_the_store(store: Path, tmp_path: Path, kind: str) -> None:
     path = tmp_path / f"{kind}.xlsx"
-    _run("export", "--db", str(store), "--register", kind, "-o", str(path))
+    _run("export", "register", kind, "--db", str(store), "-o", str(path))
     title, columns = registers.REGISTERS[kind]
     ws = openpyxl.load_workbook(path)["Sổ"]
     assert ws.cell(1, 1).value == title
@@ -69,8 +69,8 @@ def test_xlsx_register_matches_the_store(store: Path, tmp_path: Path, kind: str)
 
 def test_csv_register_has_the_same_rows(store: Path, tmp_path: Path) -> None:
     xlsx, csv_path = tmp_path / "den.xlsx", tmp_path / "den.csv"
-    _run("export", "--db", str(store), "--register", "den", "-o", str(xlsx))
-    _run("export", "--db", str(store), "--register", "den", "-o", str(csv_path))
+    _run("export", "register", "den", "--db", str(store), "-o", str(xlsx))
+    _run("export", "register", "den", str(store), "-o", str(csv_path))
     raw = csv_path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
@@ -86,12 +86,12 @@ def test_csv_register_has_the_same_rows(store: Path, tmp_path: Path) -> None:
 
 def test_filters_by_date_and_issuer(store: Path, tmp_path: Path) -> None:
     path = tmp_path / "di.csv"
-    _run("export", "--db", str(store), "--register", "di", "-o", str(path), "--issuer", "Bộ Công Thương")
+    _run("export", "register", "di", "--db", str(store), "-o", str(path), "--issuer", "Bộ Công Thương")
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     assert [r["Số, ký hiệu văn bản"] for r in rows] == ["2536/BCT-VP"]
     assert rows[0]["Người ký"].startswith("Nguyễn Hồng Diên")
     assert rows[0]["Đơn vị, người nhận bản lưu"].startswith("VT, VP")   # from `Lưu: VT, VP ...`
-    _run("export", "--db", str(store), "--register", "den", "-o", str(path), "--since", "2023-05-01", "--until", "2023-12-31")
+    _run("export", "register", "den", "--db", str(store), "-o", str(path), "--since", "2023-05-01", "--until", "2023-12-31")
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     assert [r["Số, ký hiệu"] for r in rows] == ["/SCT-VP"]
     assert "thiếu: số" in rows[0]["Ghi chú"]        # the blank number is pointed out to the clerk
@@ -118,8 +118,29 @@ def test_follow_up_register_names_answers_and_deadlines() -> None:
     assert reg2.rows[0][reg2.columns.index("Tiến độ giải quyết")].startswith("Hoàn thành")
 
 
-def test_one_mode_at_a_time(store: Path, tmp_path: Path) -> None:
-    out = CliRunner().invoke(app, ["export", "--db", str(store), "--register", "den", "--edxml", str(tmp_path)])
-    assert out.exit_code != 0 and "choose one" in out.output
-    out = CliRunner().invoke(app, ["export", "--db", str(store), "--register", "den", "-o", str(tmp_path / "x.pdf")])
+def test_bad_register_requests_are_one_line(store: Path, tmp_path: Path) -> None:
+    out = CliRunner().invoke(app, ["export", "register", "den", str(store), "--db", str(store), "-o", str(tmp_path / "x.csv")])
+    assert out.exit_code == 2 and "give the source once" in out.output
+    out = CliRunner().invoke(app, ["export", "register", "den", "--db", str(store), "-o", str(tmp_path / "x.pdf")])
     assert out.exit_code != 0 and ".xlsx" in out.output
+    out = CliRunner().invoke(app, ["export", "register", "vao", "--db", str(store), "-o", str(tmp_path / "x.csv")])
+    assert out.exit_code == 2 and "unknown register" in out.output
+
+
+def test_a_document_in_two_files_is_one_row_the_most_complete(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = SEED_001.read_text(encoding="utf-8")
+    (folder / "full.txt").write_text(text, encoding="utf-8")
+    # The same document again, its distribution list and signature lost (a partial scan, a draft).
+    (folder / "partial.txt").write_text(text.split("Nơi nhận")[0], encoding="utf-8")
+    db = tmp_path / "s.duckdb"
+    ingest([folder], db, workers=1, log=lambda s: None)
+    dup = congvan.load_store(str(db))["duplicates"]
+    assert set(dup["kind"]) == {"same_document"} and len(dup) == 2
+    out = CliRunner().invoke(app, ["export", "register", "di", str(db), "-o", str(tmp_path / "di.csv")])
+    assert out.exit_code == 0, out.output
+    assert "2 files hold one document; kept full.txt" in out.output
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "di.csv").read_text(encoding="utf-8-sig"))))
+    assert [r["Số, ký hiệu văn bản"] for r in rows] == ["2536/BCT-VP"]
+    assert rows[0]["Người ký"].startswith("Nguyễn Hồng Diên") and rows[0]["Đơn vị, người nhận bản lưu"]

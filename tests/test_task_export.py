@@ -17,7 +17,9 @@ from typer.testing import CliRunner
 import congvan
 from congvan.models.schema import task_schema
 from congvan.pipeline.cli import app
-from congvan.pipeline.task_export import load_items, to_csv, to_ics, to_jsonl, to_table
+from congvan.pipeline.exports import source
+from congvan.pipeline.exports.ical import to_ical
+from congvan.pipeline.exports.tasks import to_csv, to_jsonl, to_table
 
 from conftest import SEED_001, SEEDS
 
@@ -28,6 +30,16 @@ def seed_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for seed in SEEDS:
         shutil.copy(seed, folder / seed.name)
     return folder
+
+
+def load_items(target: Path):
+    letters, problems = source.load(target)
+    items, by_id = source.action_items(letters)
+    return items, by_id, problems
+
+
+def to_ics(items, letters):
+    return to_ical(items, letters, events=False)
 
 
 @pytest.fixture(scope="module")

@@ -89,9 +89,17 @@ def graph_html(graph: Any, path: str, **options: Any):  # noqa: ANN201 - returns
     return _graph_html(graph, path, **options)
 
 
+def graph_layout(graph: Any, **options: Any) -> dict:
+    """Node -> (x, y) in 0..1 for drawing a citation graph of any size: each connected
+    component laid out apart and packed in rows (the positions `graph_html` uses)."""
+    from congvan.pipeline.graph_view import layout
+
+    return layout(graph, **options)
+
+
 def export_tasks(source: str, path: str, **options: Any):  # noqa: ANN201 - returns pathlib.Path
     """Write the action items of a store, letter or folder to a .csv, .ics or .jsonl file
     (the bytes `congvan tasks --format csv|ics|jsonl` prints)."""
-    from congvan.pipeline.task_files import export_tasks as _export_tasks
+    from congvan.pipeline.exports.tasks import export_tasks as _export_tasks
 
     return _export_tasks(source, path, **options)

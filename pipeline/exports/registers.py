@@ -1,9 +1,9 @@
 """Registers of Decree 30/2020/NĐ-CP Phụ lục IV, pre-filled from letters: XLSX and CSV.
 
-Flow: file -> reader -> text -> field parsers -> records -> store ->
-graph/tasks -> **exports**. Letters come from `nd30.load_letters` (a store,
-a folder or a file), are filtered by issue date and issuer, ordered as a
-register is kept (by issue date), and written with the decree's columns in
+Flow: source (a store, a folder or a file -> Letters, filtered by issue
+date and issuer, one per document, in register order) -> **registers**.
+A document held in several files (a PDF and its DOCX) is one row: the
+source keeps its most complete record. Letters are written with the decree's columns in
 the decree's order under its Vietnamese headers:
 
 - `den`: sổ đăng ký văn bản đến (incoming register);
@@ -18,7 +18,9 @@ give (the arrival date, the clerk's signature, copy counts) are left blank
 for the clerk; `Số đến` is pre-numbered from 1 each year in register order.
 Each XLSX has a second sheet tracing every row to its letter, file and the
 confidence of each pre-filled value; low-confidence values are also named in
-the row's `Ghi chú`.
+the row's `Ghi chú`. Every text cell goes through `cells` (no formula, no
+control character); a row that still cannot be written is reported and
+left out, the rest written.
 """
 from __future__ import annotations
 
@@ -29,8 +31,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from congvan.models.records import Letter, PartialDate
 from congvan.models.nd30 import deadline_day, due_date, nd30_fields
+from congvan.models.records import Letter, PartialDate
+from congvan.pipeline.exports.cells import set_xlsx_cell, sheet_text
+from congvan.pipeline.exports.items import number_symbol
 
 REGISTERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "den": ("SỔ ĐĂNG KÝ VĂN BẢN ĐẾN", (
@@ -65,16 +69,7 @@ class Register:
     letter_ids: tuple[str, ...]
     trace: tuple[dict[str, Any], ...]
     subtitle: str = ""
-
-
-def number_symbol(letter: Letter) -> str:
-    """`2536/BCT-VP`; a blank number keeps its slash (`/SCT-VP`), as the letter prints it."""
-    num = letter.number
-    if num is None:
-        return ""
-    if num.symbol:
-        return f"{num.number or ''}/{num.symbol}"
-    return num.number or ""
+    skipped: tuple[str, ...] = ()
 
 
 def cell_date(date: PartialDate | None) -> dt.date | str | None:
@@ -82,7 +77,7 @@ def cell_date(date: PartialDate | None) -> dt.date | str | None:
     if date is None:
         return None
     if date.precision == "day":
-        return dt.date(date.year, date.month, date.day)  # type: ignore[arg-type]
+        return date.to_date()
     if date.precision == "month":
         return f"{date.month:02d}/{date.year}"
     return str(date.year)
@@ -184,31 +179,45 @@ def build_register(kind: str, letters: Iterable[Letter], *, done: dict[str, dt.d
     answers = responses(letters) if kind == "theo-doi" else {}
     rows: list[tuple[Any, ...]] = []
     trace: list[dict[str, Any]] = []
+    kept: list[str] = []
+    skipped: list[str] = []
     counters: dict[int | None, int] = {}
     for letter in letters:
-        fields = nd30_fields(letter)
-        year = letter.issued.year if letter.issued else None
-        counters[year] = counters.get(year, 0) + 1
-        seq = counters[year]
-        handlers = ", ".join(_leads(letter) or [r.name for r in letter.recipients])
-        note = _checks(fields)
-        if kind == "den":
-            row = (None, seq, letter.issuer or "", number_symbol(letter), cell_date(letter.issued),
-                   _type_and_subject(letter), handlers, None, note)
-        elif kind == "di":
-            places = "; ".join(d.name for d in letter.distribution if not d.name.casefold().startswith("lưu")) \
-                or "; ".join(r.name for r in letter.recipients)
-            row = (number_symbol(letter), cell_date(letter.issued), _type_and_subject(letter), _signer(letter),
-                   places, _file_copy(letter), None, None, None, note)
-        else:
-            answered = answers.get(letter.id, [])
-            row = (seq, None, letter.issuer or "", number_symbol(letter), cell_date(letter.issued),
-                   letter.subject or "", handlers, cell_date(due_date(letter)),
-                   _progress(letter, done, as_of, bool(answered)), ", ".join(answered), note)
+        try:
+            row, fields = _row(kind, letter, counters, answers, done, as_of)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            skipped.append(f"letter {letter.id} ({letter.file or ''}): not written ({type(exc).__name__}: {exc})")
+            continue
         rows.append(row)
+        kept.append(letter.id)
         trace.append({"row": len(rows), "letter_id": letter.id, "file": letter.file or "",
                       **{k: v["confidence"] for k, v in fields.items()}})
-    return Register(kind, title, columns, tuple(rows), tuple(l.id for l in letters), tuple(trace), subtitle)
+    return Register(kind, title, columns, tuple(rows), tuple(kept), tuple(trace), subtitle, tuple(skipped))
+
+
+def _row(kind: str, letter: Letter, counters: dict[int | None, int], answers: dict[str, list[str]],
+         done: dict[str, dt.date | None], as_of: dt.date) -> tuple[tuple[Any, ...], dict[str, dict[str, Any]]]:
+    """One letter's cells in the register's column order, and its Decree 30 fields."""
+    fields = nd30_fields(letter)
+    year = letter.issued.year if letter.issued else None
+    seq = counters.get(year, 0) + 1
+    handlers = ", ".join(_leads(letter) or [r.name for r in letter.recipients])
+    note = _checks(fields)
+    if kind == "den":
+        row: tuple[Any, ...] = (None, seq, letter.issuer or "", number_symbol(letter), cell_date(letter.issued),
+                                _type_and_subject(letter), handlers, None, note)
+    elif kind == "di":
+        places = "; ".join(d.name for d in letter.distribution if not d.name.casefold().startswith("lưu")) \
+            or "; ".join(r.name for r in letter.recipients)
+        row = (number_symbol(letter), cell_date(letter.issued), _type_and_subject(letter), _signer(letter),
+               places, _file_copy(letter), None, None, None, note)
+    else:
+        answered = answers.get(letter.id, [])
+        row = (seq, None, letter.issuer or "", number_symbol(letter), cell_date(letter.issued),
+               letter.subject or "", handlers, cell_date(due_date(letter)),
+               _progress(letter, done, as_of, bool(answered)), ", ".join(answered), note)
+    counters[year] = seq
+    return row, fields
 
 
 def _text(value: Any) -> str:
@@ -216,7 +225,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
-    return str(value)
+    return sheet_text(str(value))
 
 
 def to_csv(register: Register) -> bytes:
@@ -224,7 +233,7 @@ def to_csv(register: Register) -> bytes:
     BOM and CRLF rows (spreadsheet tools then read Vietnamese correctly)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(register.columns)
+    writer.writerow([sheet_text(c) for c in register.columns])
     for row in register.rows:
         writer.writerow([_text(v) for v in row])
     return buf.getvalue().encode("utf-8-sig")
@@ -245,16 +254,16 @@ def write_xlsx(register: Register, path: str | Path) -> Path:
     ws = wb.active
     ws.title = "Sổ"
     n = len(register.columns)
-    ws.cell(row=1, column=1, value=register.title).font = Font(bold=True, size=14)
+    set_xlsx_cell(ws, 1, 1, register.title).font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=n)
     ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
-    ws.cell(row=2, column=1, value=register.subtitle or None)
+    set_xlsx_cell(ws, 2, 1, register.subtitle or None)
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=n)
     ws.cell(row=2, column=1).alignment = Alignment(horizontal="center")
     thin = Side(style="thin")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
     for c, name in enumerate(register.columns, 1):
-        head = ws.cell(row=HEADER_ROW, column=c, value=name)
+        head = set_xlsx_cell(ws, HEADER_ROW, c, name)
         head.font = Font(bold=True)
         head.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         head.border = box
@@ -265,7 +274,7 @@ def write_xlsx(register: Register, path: str | Path) -> Path:
         ws.column_dimensions[get_column_letter(c)].width = 40 if wide else 14
     for r, row in enumerate(register.rows, HEADER_ROW + 2):
         for c, value in enumerate(row, 1):
-            cell = ws.cell(row=r, column=c, value=value)
+            cell = set_xlsx_cell(ws, r, c, value)
             cell.border = box
             cell.alignment = Alignment(vertical="top", wrap_text=True)
             if isinstance(value, dt.date):
@@ -273,9 +282,9 @@ def write_xlsx(register: Register, path: str | Path) -> Path:
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 2, column=1)
     src = wb.create_sheet("Nguồn")
     keys = list(register.trace[0].keys()) if register.trace else ["row", "letter_id", "file"]
-    src.append(keys)
-    for t in register.trace:
-        src.append([t.get(k) for k in keys])
+    for r, values in enumerate([keys, *([t.get(k) for k in keys] for t in register.trace)], 1):
+        for c, value in enumerate(values, 1):
+            set_xlsx_cell(src, r, c, value)
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)

@@ -1,11 +1,10 @@
 """Báo cáo tình hình giải quyết văn bản: per unit, the tasks due, done, overdue and open.
 
-Flow: file -> reader -> text -> field parsers -> records -> store ->
-graph/**tasks** -> **exports**. Input is the action items (from the store's
-task table, or letters parsed now) and, optionally, which tasks are done:
-congvan cannot see work being finished, so completion comes back from the
-tracker the tasks were sent to (a Taskwarrior `task export`, see
-`load_done`) or from a plain list of task ids. Output is an XLSX workbook and
+Flow: source (Letters -> action items, filtered) -> **handling report**.
+Input is the action items and, optionally, which tasks are done: congvan
+cannot see work being finished, so completion comes back from the tracker
+the tasks were sent to (a Taskwarrior `task export`, see
+`source.load_done`) or from a plain list of task ids. Output is an XLSX workbook and
 one self-contained HTML page with a matplotlib chart embedded as SVG.
 
 Counting, as of a date D, per lead/support unit:
@@ -16,19 +15,24 @@ Counting, as of a date D, per lead/support unit:
 - `open`: not done (due or not);
 - `no_deadline`: tasks with no dated deadline (recurring ones included: a
   cycle's report is not tracked here).
+
+Unit names are written through `cells` (as text in the XLSX, literally in the
+chart: a `$` would start matplotlib's mathtext); a chart that still cannot be
+drawn leaves a note in its place and the report is written all the same.
 """
 from __future__ import annotations
 
 import datetime as dt
 import html
 import io
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from congvan.models.records import ActionItem
 from congvan.models.nd30 import deadline_day
+from congvan.models.records import ActionItem
+from congvan.pipeline.exports.cells import append_xlsx_row, plot_text
+from congvan.pipeline.exports.source import load_done  # noqa: F401 - the report's input, named here too
 
 COLUMNS = ("unit", "tasks", "due", "done", "overdue", "open", "no_deadline")
 HEADERS_VI = ("Đơn vị", "Tổng số nhiệm vụ", "Đến hạn", "Đã hoàn thành", "Quá hạn", "Đang thực hiện", "Không có hạn")
@@ -57,37 +61,6 @@ class HandlingReport:
         return {c: sum(getattr(r, c) for r in self.rows) for c in COLUMNS[1:]}
 
 
-def load_done(path: str | Path) -> dict[str, dt.date | None]:
-    """Completed task ids, with the day they were completed when known.
-
-    Reads a Taskwarrior `task export` (JSON array or one object per line: tasks
-    with status `completed` and the `congvanid` UDA that `trackers.to_taskwarrior`
-    writes; `end` is the completion time) or a text file of task ids, one per
-    line, optionally followed by a tab or space and an ISO date.
-    """
-    text = Path(path).read_text(encoding="utf-8-sig")
-    stripped = text.lstrip()
-    done: dict[str, dt.date | None] = {}
-    if stripped.startswith(("[", "{")):
-        try:
-            data = json.loads(stripped)
-            tasks = data if isinstance(data, list) else [data]
-        except json.JSONDecodeError:
-            tasks = [json.loads(line) for line in stripped.splitlines() if line.strip()]
-        for t in tasks:
-            if t.get("status") == "completed" and t.get("congvanid"):
-                end = t.get("end")
-                done[t["congvanid"]] = dt.datetime.strptime(end, "%Y%m%dT%H%M%SZ").date() if end else None
-        return done
-    for line in text.splitlines():
-        parts = line.split()
-        if not parts or parts[0].startswith("#"):
-            continue
-        day = dt.date.fromisoformat(parts[1]) if len(parts) > 1 else None
-        done[parts[0]] = day
-    return done
-
-
 def build_report(items: Iterable[ActionItem], as_of: dt.date,
                  done: dict[str, dt.date | None] | None = None) -> HandlingReport:
     """Per-unit counts as of `as_of`; units ordered by overdue, then open, then name."""
@@ -103,7 +76,8 @@ def build_report(items: Iterable[ActionItem], as_of: dt.date,
         c = dict.fromkeys(COLUMNS[1:], 0)
         for item in group:
             c["tasks"] += 1
-            finished = item.id in done and (done[item.id] is None or done[item.id] <= as_of)  # type: ignore[operator]
+            end = done.get(item.id, dt.date.max)
+            finished = item.id in done and (end is None or end <= as_of)
             last = deadline_day(item.deadline.date) if item.deadline and item.deadline.date else None
             if last is None:
                 c["no_deadline"] += 1
@@ -130,7 +104,9 @@ def chart_svg(report: HandlingReport) -> str:
 
     rows = list(report.rows)[:30]
     fig, ax = plt.subplots(figsize=(9, 0.45 * max(len(rows), 2) + 1.2))
-    labels = [r.unit if len(r.unit) <= 45 else r.unit[:44] + "…" for r in rows][::-1]
+    labels = [plot_text(r.unit if len(r.unit) <= 45 else r.unit[:44] + "…") for r in rows][::-1]
+    # Two units whose names cut alike would share a bar: keep them apart.
+    labels = [lab + (f" ({labels[:i].count(lab) + 1})" if lab in labels[:i] else "") for i, lab in enumerate(labels)]
     done = [r.done for r in rows][::-1]
     overdue = [r.overdue for r in rows][::-1]
     pending = [r.open - r.overdue for r in rows][::-1]
@@ -140,11 +116,15 @@ def chart_svg(report: HandlingReport) -> str:
     ax.set_xlabel("Số nhiệm vụ")
     ax.set_title(f"Tình hình giải quyết đến ngày {report.as_of:%d/%m/%Y}")
     ax.legend(loc="lower right", fontsize=8)
-    fig.tight_layout()
     buf = io.StringIO()
-    # Fixed metadata so the same report gives the same bytes.
-    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "congvan"})
-    plt.close(fig)
+    try:
+        fig.tight_layout()
+        # Fixed metadata so the same report gives the same bytes.
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "congvan"})
+    except (ValueError, RuntimeError) as exc:
+        return f"<p>(the chart could not be drawn: {html.escape(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)})</p>"
+    finally:
+        plt.close(fig)
     svg = buf.getvalue()
     return svg[svg.index("<svg"):]
 
@@ -188,23 +168,24 @@ def write_xlsx(report: HandlingReport, path: str | Path) -> Path:
     wb = Workbook()
     ws = wb.active
     ws.title = "Báo cáo"
-    ws.append(list(HEADERS_VI))
+    append_xlsx_row(ws, list(HEADERS_VI))
     for c in ws[1]:
         c.font = Font(bold=True)
     for r in report.rows:
-        ws.append([r.unit, *(getattr(r, c) for c in COLUMNS[1:])])
+        append_xlsx_row(ws, [r.unit, *(getattr(r, c) for c in COLUMNS[1:])])
     tot = report.totals
-    ws.append(["Tổng cộng", *(tot[c] for c in COLUMNS[1:])])
+    append_xlsx_row(ws, ["Tổng cộng", *(tot[c] for c in COLUMNS[1:])])
     for c in ws[ws.max_row]:
         c.font = Font(bold=True)
     ws.column_dimensions["A"].width = 50
     ws.freeze_panes = "B2"
     late = wb.create_sheet("Quá hạn")
-    late.append(["Mã nhiệm vụ", "Đơn vị", "Mục", "Hạn", "Nội dung"])
+    append_xlsx_row(late, ["Mã nhiệm vụ", "Đơn vị", "Mục", "Hạn", "Nội dung"])
     for i in report.overdue_items:
-        late.append([i.id, i.unit, i.path, i.deadline.date.iso if i.deadline and i.deadline.date else None, i.text])
+        append_xlsx_row(late, [i.id, i.unit, i.path, i.deadline.date.iso if i.deadline and i.deadline.date else None,
+                               i.text])
     info = wb.create_sheet("Thông tin")
-    info.append(["Tính đến ngày", report.as_of])
+    append_xlsx_row(info, ["Tính đến ngày", report.as_of])
     info["B1"].number_format = "DD/MM/YYYY"
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,7 @@
 """edXML envelopes: one per letter, for systems that exchange letters between agencies.
 
-Flow: file -> reader -> text -> field parsers -> records -> store ->
-graph/tasks -> **exports**. Each letter becomes an `edXMLEnvelope` whose
+Flow: source (a store, a folder or a file -> Letters) -> **edXML
+envelopes**. Each letter becomes an `edXMLEnvelope` whose
 `MessageHeader` carries From, To, DocumentId, Code, PromulgationInfo,
 DocumentType, Subject, SignerInfo (Competence = the KT./TM./TL. authority),
 DueDate, ToPlaces, OtherInfo (Priority) and one ResponseFor per `responds_to`
@@ -18,24 +18,84 @@ pre-filled value, the source file) goes under a separate congvan namespace
 (`cv:`), which a receiver may ignore. Values the letter does not give are
 left out rather than written empty. `DocumentId` is `{OrganId},{YYYY/MM/DD},
 {number}/{notation}` and is written only when the issuer's OrganId is known
-(from a list the office supplies, `nd30.load_organ_ids`) and the date is
-known to the day.
+(from a list the office supplies, `load_organ_ids`) and the date is
+known to the day. Text goes through `cells.xml_text` (XML cannot hold an ESC
+or other control character); a file name is cut to what a file system
+takes; an envelope that still cannot be written is reported and skipped.
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Iterable
 
 from lxml import etree
 
-from congvan.models.records import Letter, PartialDate, Reference
 from congvan.models.nd30 import due_date, nd30_fields, priority_code, to_places
-from congvan.pipeline.nd30 import organ_id
+from congvan.models.records import Letter, PartialDate, Reference
+from congvan.pipeline.exports.cells import file_stem, xml_text
 
 EDXML_NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
 CV_NS = "urn:congvan:edxml-extension:1"
 NSMAP = {"edXML": EDXML_NS, "cv": CV_NS}
 _LEGAL_TYPES = {"Luật", "Bộ luật", "Pháp lệnh", "Nghị định", "Thông tư", "Thông tư liên tịch", "Nghị quyết"}
+
+
+def load_organ_ids(path: str | Path | None) -> dict[str, str]:
+    """Organ name -> edXML OrganId (mã định danh, QĐ 20/2020/QĐ-TTg), from a
+    JSON object or a two-column CSV/TSV file. congvan ships no codes: a wrong
+    code would route a letter to the wrong office, so only a list the office
+    supplies is used. Keys are folded for lookup. A file of another shape
+    raises ValueError saying what was expected."""
+    if path is None:
+        return {}
+    import csv
+    import io
+
+    from congvan.parsers.fields.units import fold
+
+    p = Path(path)
+    where = f"--organ-ids {p}"
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{where}: not a text file ({exc.reason})") from exc
+    shape = "a JSON object {\"organ name\": \"code\"} or a CSV/TSV of two columns: organ name, code"
+    if p.suffix.lower() == ".json" or text.lstrip().startswith(("{", "[")):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{where}: not JSON ({exc.msg}, line {exc.lineno}): give {shape}") from exc
+        if not isinstance(data, dict):
+            raise ValueError(f"{where}: a JSON {type(data).__name__}, not an object: give {shape}")
+        pairs = list(data.items())
+    else:
+        lines = [line for line in text.splitlines() if line.strip()]
+        if not lines:
+            raise ValueError(f"{where}: the file is empty: give {shape}")
+        delim = "\t" if "\t" in lines[0] else ","
+        pairs = [(row[0], row[1]) for row in csv.reader(io.StringIO("\n".join(lines)), delimiter=delim)
+                 if len(row) >= 2]
+        if not pairs:
+            raise ValueError(f"{where}: no line has two columns: give {shape}")
+    out: dict[str, str] = {}
+    for name, code in pairs:
+        if not isinstance(code, str):
+            raise ValueError(f"{where}: the code of {name!r} is {code!r}, not text: write codes as strings "
+                             "(\"000.00.00.G06\"), so leading zeros and dots survive")
+        if name and code.strip():
+            out[fold(name)] = code.strip()
+    if not out:
+        raise ValueError(f"{where}: no organ name with a code: give {shape}")
+    return out
+
+
+def organ_id(name: str | None, organ_ids: dict[str, str]) -> str | None:
+    if not name or not organ_ids:
+        return None
+    from congvan.parsers.fields.units import fold
+
+    return organ_ids.get(fold(name))
 
 
 def _e(tag: str) -> str:
@@ -51,13 +111,14 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None, *, keep_empt
         return None
     el = etree.SubElement(parent, tag)
     if text is not None:
-        el.text = text
+        el.text = xml_text(text)
     return el
 
 
 def _date(d: PartialDate | None) -> str | None:
     """xs:date for a day-precision date; None for a partial one (edXML has no partial dates)."""
-    return d.iso if d is not None and d.precision == "day" else None
+    day = d.to_date() if d is not None else None     # a day no calendar has raises: the envelope is skipped
+    return day.isoformat() if day is not None else None
 
 
 def document_id(organ: str | None, issued: PartialDate | None, number: str | None, notation: str | None) -> str | None:
@@ -164,19 +225,26 @@ def file_name(letter: Letter) -> str:
     num = letter.number
     parts = [(num.number or "") if num else "", (num.symbol or "").replace("/", "-") if num else "",
              str(letter.issued.year) if letter.issued else ""]
-    stem = "_".join(p for p in parts if p)
-    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in stem)
-    return f"{safe + '_' if safe else ''}{letter.id}.edxml"
+    safe = file_stem("_".join(file_stem(p) for p in parts if file_stem(p)))
+    return f"{safe + '_' if safe else ''}{file_stem(letter.id, 80)}.edxml"
 
 
-def write_all(letters: Iterable[Letter], out_dir: str | Path, organ_ids: dict[str, str] | None = None) -> list[Path]:
-    """One envelope file per letter into `out_dir`; returns the paths written."""
+def write_all(letters: Iterable[Letter], out_dir: str | Path, organ_ids: dict[str, str] | None = None,
+              skipped: list[str] | None = None) -> list[Path]:
+    """One envelope file per letter into `out_dir`; returns the paths written. A letter whose
+    envelope cannot be built or written is named in `skipped`; the others are written."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    skipped = skipped if skipped is not None else []
     written = []
     for letter in letters:
-        path = out / file_name(letter)
-        path.write_bytes(to_bytes(letter, organ_ids))
+        try:
+            data = to_bytes(letter, organ_ids)
+            path = out / file_name(letter)
+            path.write_bytes(data)
+        except (ValueError, TypeError, OSError) as exc:
+            skipped.append(f"letter {letter.id} ({letter.file or ''}): no envelope written ({type(exc).__name__}: {exc})")
+            continue
         written.append(path)
     return written
 

@@ -578,13 +578,13 @@ def evaluate(
 
 def _graph(db: Path):  # noqa: ANN202 - networkx.DiGraph
     """The store's citation graph, or one line saying what is wrong with the store."""
-    from congvan.pipeline.exports.source import store_error
+    from congvan.pipeline import store
     from congvan.pipeline.graph import load_graph
 
     try:
         return load_graph(db)
     except Exception as exc:  # noqa: BLE001 - the edge: a clear message, not a traceback
-        message = store_error(exc, db)
+        message = store.explain(exc, db)
         if message is None:
             raise
         _fail(message)

@@ -310,32 +310,44 @@ def _refuse_other_formats(path: Path) -> None:
 
 def explain(exc: BaseException, db: str | Path) -> str | None:
     """One line saying what is wrong with the store and what to do, for an error opening,
-    reading or writing it; None when the error is not about the store."""
+    reading or writing it (every command's edge prints it); None when the error is not
+    about the store. DuckDB's exceptions live in module `_duckdb`: they are matched by class."""
     import duckdb
 
+    path = Path(db)
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    low = text.lower()
     if isinstance(exc, (store_migrations.OldStore, store_migrations.NotAStore)):
         return f"{db}: {exc}"
-    if isinstance(exc, IsADirectoryError):
-        return f"{db} is a folder: give a file path for --db"
-    text = str(exc)
-    low = text.lower()
-    if not isinstance(exc, (duckdb.Error, OSError)):
-        return None
-    if "conflicting lock" in low:
-        pid = text.split("(PID ", 1)[1].split(")", 1)[0] if "(PID " in text else "?"
-        return f"{db} is in use by another process (PID {pid}): wait for it to finish, or use another --db"
-    if "not a valid duckdb database" in low:
-        return f"{db} is not a congvan store (empty or damaged): give a new --db path, or restore it from a backup"
-    if "is a directory" in low:
-        return f"{db} is a folder: give a file path for --db"
+    if isinstance(exc, IsADirectoryError) or path.is_dir() or "is a directory" in low:
+        return f"{db} is a folder, not a store: give the .duckdb file `congvan ingest` wrote (or will write)"
+    if isinstance(exc, FileNotFoundError):
+        return f"{db}: no such store: run `congvan ingest FOLDER --db {db}` first"
     if "no space left" in low or "disk is full" in low or "disk full" in low:
         return f"no space left on the disk holding {db}: free some and run again (what was committed is kept)"
-    if "permission denied" in low or "read-only" in low or "read only" in low:
+    if isinstance(exc, PermissionError) or "permission denied" in low or "read-only" in low or "read only" in low:
         return f"cannot write {db}: permission denied or a read-only disk (copy the store somewhere writable)"
-    if isinstance(exc, FileNotFoundError):
-        return f"{db}: no such store"
-    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
-    return f"{db}: {first}"
+    if isinstance(exc, duckdb.Error):
+        if "could not set lock" in low or "conflicting lock" in low:
+            pid = text.split("(PID ", 1)[1].split(")", 1)[0] if "(PID " in text else "?"
+            return (f"{db} is in use by another process (PID {pid}, an ingest still running?): wait for it to "
+                    "finish, or work on a copy of the file")
+        if path.is_file() and path.stat().st_size == 0:
+            return f"{db} is an empty file, not a congvan store: delete it and run `congvan ingest FOLDER --db {db}`"
+        if isinstance(exc, duckdb.CatalogException):
+            return f"{db} is a DuckDB database but not a congvan store (no letters table): give the store `congvan ingest` wrote"
+        if "not a valid duckdb" in low or "corrupt" in low or isinstance(exc, (
+                duckdb.IOException, duckdb.SerializationException, duckdb.InternalException,
+                duckdb.InvalidInputException, duckdb.FatalException)):
+            return (f"{db} cannot be read as a DuckDB store ({text}): it is damaged or another kind of file, "
+                    "not a congvan store; ingest the letters again into a new --db")
+        return f"{db}: {text}"
+    if isinstance(exc, ValueError) and "validation error" in low:
+        return (f"{db}: a stored letter does not read back ({text}): the store was written by another "
+                "congvan version; ingest the letters again into a new --db")
+    if isinstance(exc, OSError):
+        return f"{db}: {text}"
+    return None
 
 
 # ---------------------------------------------------------------- row building

@@ -15,12 +15,12 @@ def export_parquet(db: str | Path, out_dir: str | Path) -> dict[str, Path]:
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    from congvan.pipeline.exports.source import SourceError, store_error
+    from congvan.pipeline.exports.source import SourceError
 
     try:
         con = store.connect(db, read_only=True)
     except Exception as exc:  # noqa: BLE001 - translated to one line, or raised again
-        message = store_error(exc, db)
+        message = store.explain(exc, db)
         if message is None:
             raise
         raise SourceError(message) from exc

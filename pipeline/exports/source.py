@@ -92,49 +92,10 @@ def letters_from_store(db: str | Path) -> list[Letter]:
     try:
         return sort_letters(store.load_letters(db))
     except Exception as exc:  # noqa: BLE001 - translated to one line, or raised again
-        message = store_error(exc, db)
+        message = store.explain(exc, db)
         if message is None:
             raise
         raise SourceError(message) from exc
-
-
-def store_error(exc: BaseException, db: str | Path) -> str | None:
-    """One line saying what is wrong with a store and what to do, or None when `exc` is no
-    store problem. DuckDB's exceptions live in module `_duckdb`: they are matched by class."""
-    import duckdb
-
-    from congvan.pipeline.store_migrations import OldStore
-
-    path = Path(db)
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    if isinstance(exc, OldStore):
-        return str(exc)
-    if isinstance(exc, FileNotFoundError) or not path.exists():
-        return f"{db}: no such store: run `congvan ingest FOLDER --db {db}` first"
-    if path.is_dir():
-        return f"{db} is a folder, not a store: give the .duckdb file `congvan ingest` wrote"
-    if isinstance(exc, PermissionError):
-        return f"{db}: permission denied: make the store readable, or copy it"
-    if isinstance(exc, duckdb.Error):
-        low = text.lower()
-        if "could not set lock" in low or "conflicting lock" in low:
-            return (f"{db} is in use by another process (an ingest still running?): wait for it to finish, "
-                    "or export from a copy of the file")
-        if path.stat().st_size == 0:
-            return f"{db} is an empty file, not a store: delete it and run `congvan ingest FOLDER --db {db}`"
-        if isinstance(exc, duckdb.CatalogException):
-            return (f"{db} is a DuckDB database but not a congvan store (no letters table): "
-                    "give the store `congvan ingest` wrote")
-        if "corrupt" in low or "not a valid duckdb" in low or isinstance(exc, (
-                duckdb.IOException, duckdb.SerializationException, duckdb.InternalException,
-                duckdb.InvalidInputException, duckdb.FatalException)):
-            return (f"{db} cannot be read as a DuckDB store ({text}): it is corrupt or another kind of file; "
-                    "ingest the letters again into a new --db")
-        return f"{db}: {text}"
-    if isinstance(exc, ValueError) and "validation error" in text.lower():
-        return (f"{db}: a stored letter does not read back ({text}): the store was written by another "
-                "congvan version; ingest the letters again into a new --db")
-    return None
 
 
 # ------------------------------------------------------------------- letters

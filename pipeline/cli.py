@@ -68,6 +68,8 @@ def parse(
         _fail(f"{file}: parsing took longer than the {timeout:g} s limit [timeout] (raise it with --timeout)")
     except MemoryError:
         _fail(f"{file}: ran out of memory while parsing (over {memory_mb} MiB) [too_large] (raise it with --memory-mb)")
+    except Exception as exc:  # noqa: BLE001 - the edge: what ingest would store as a `bug` row, in one line
+        _fail(f"{file}: could not be parsed ({type(exc).__name__}: {str(exc)[:200]}) [bug]")
     reason = None if force else not_a_letter(letter)
     if reason:
         _fail(f"{file}: {reason} (--force parses it anyway)")

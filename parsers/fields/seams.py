@@ -50,7 +50,9 @@ def _seams(line: TextLine, head: bool) -> list[TextLine]:
         cut = _cut(line, m.end())
         if len(cut) == 2:
             return [cut[0], *_seams(cut[1], head)]
-    d = PLACE_DATE.search(f) if head else None
+    # The date cell opens a flattened row, after at most the number and subject cells:
+    # looked for in the line's start only (a page of one long line stays linear).
+    d = PLACE_DATE.search(f, 0, _DATE_WINDOW) if head else None
     if d and "," in f[d.start():d.start("date")] and regex.fullmatch(r"\d{4}", d["y"] or ""):
         rest = f[d.end():]
         # Body text after the date's year: `... năm 2023 Kính gửi: ...`, `... năm 2025 CÔNG ĐIỆN`.
@@ -68,6 +70,7 @@ def _seams(line: TextLine, head: bool) -> list[TextLine]:
 
 
 _HEAD_LINES = 40  # the date cell stands among the letter's first lines
+_DATE_WINDOW = 600
 
 
 def split_seams(lines: list[TextLine]) -> tuple[list[TextLine], list[str], list[tuple[int, int]]]:

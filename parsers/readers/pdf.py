@@ -470,7 +470,10 @@ def read_pdf(data: bytes, name: str = "<pdf>") -> ReadResult:
         metadata = _metadata(pdf)
         metadata.update(pdf_stamps.signer_metadata([box for p in pages for box in p.signer_boxes]))
     finally:
-        pdf.close()
+        try:
+            pdf.close()
+        except Exception:  # noqa: BLE001 - closing a broken file must not hide why it failed
+            pass
     lines = _layout(pages)
     if not any(l.text.strip() for l in lines):
         if all(p.info and p.info.note and "no OCR" in p.info.note for p in pages):

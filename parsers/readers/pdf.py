@@ -25,6 +25,7 @@ from __future__ import annotations
 import io
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Iterable
 
 import regex
@@ -258,7 +259,8 @@ def _load_ocr() -> Any | None:
     return ocr
 
 
-def _ocr_page(page: Any, number: int, why: str, warnings: list[str]) -> tuple[list[Line], PageInfo] | None:
+def _ocr_page(page: Any, number: int, why: str, warnings: list[str],
+              signed: date | None = None) -> tuple[list[Line], PageInfo] | None:
     ocr = _load_ocr()
     if ocr is None:
         warnings.append(f"page {number}: {why}; OCR is not available here, page text kept as it is")
@@ -266,7 +268,7 @@ def _ocr_page(page: Any, number: int, why: str, warnings: list[str]) -> tuple[li
     try:
         dpi = int(ocr.OCR_DPI)
         image = page.to_image(resolution=dpi).original
-        got = ocr.read_page(image, number, dpi / 72.0)
+        got = ocr.read_page(image, number, dpi / 72.0, signed)
         lines, info = got.lines, got.info
         warnings.extend(got.warnings)
     except ReadError as exc:
@@ -302,6 +304,7 @@ def _read_page(page: Any, number: int, warnings: list[str], glyphs: pdf_repair.G
     # page sees them in the rendered image).
     stamps = pdf_stamps.page_stamps(page)
     out.signer_boxes = stamps.signer_boxes
+    signed = pdf_stamps.signed_date(stamps.signer_boxes)
 
     def rows(ws: list[dict[str, Any]]) -> list[_Row]:
         ws = ws + stamps.words
@@ -318,7 +321,7 @@ def _read_page(page: Any, number: int, warnings: list[str], glyphs: pdf_repair.G
     scan = letters < MIN_LETTERS or (img >= SCAN_IMAGE_SHARE and _text_share(words, page) < SCAN_TEXT_SHARE)
     if scan:
         why = "no text layer (scanned page)" if letters < MIN_LETTERS else "scanned page: text covers a small part of a full-page image"
-        got = _ocr_page(page, number, why, warnings)
+        got = _ocr_page(page, number, why, warnings, signed)
         if got is not None:
             out.lines, out.info = got
             return out
@@ -345,7 +348,7 @@ def _read_page(page: Any, number: int, warnings: list[str], glyphs: pdf_repair.G
         return out
 
     reason = pdf_repair.diagnose(words, q)
-    got = _ocr_page(page, number, reason, warnings)
+    got = _ocr_page(page, number, reason, warnings, signed)
     if got is not None:
         ocr_lines, info = got
         # A glyph map learned from this OCR may decode the layer itself, which

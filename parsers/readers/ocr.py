@@ -17,7 +17,8 @@ paragraph.
 Before OCR, coloured ink (seals, signatures, blue handwriting) is turned to
 paper by `cleanup` and the page straightened when the text lines lean by a
 small angle (a projection profile over ±3°). After layout, unsure
-handwritten digits of the `Số` and date lines are blanked (`handwritten`)
+handwritten digits of the `Số` and date lines are read by the digit
+recogniser from the pen plane (`digits`) or blanked (`handwritten`)
 and the signature block is read a second time from a crop (`regions`). Every Line's
 bbox is in PDF points (pixels / scale) in the straightened image's frame,
 which differs from the original by at most a few points at these angles.

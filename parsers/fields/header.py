@@ -26,7 +26,10 @@ from congvan.parsers.syllables import is_syllable, syllable_share
 # OCR bends the motto (`Ty do - Hanh phức`, `lự do`), so its pieces are matched loosely.
 MOTTO = regex.compile(
     r"c[o0]ng\s*h[o0]a\s*x[a4]\s*h[o0]i|doc\s*lap\s*-|doc\s*lap\s*tu\s*do|(?<![a-z])[tl][uy]\s*do\s*-?\s*h[a4]nh|"
-    r"h[a4]nh\s*phuc$|chu\s*nghia\s*viet\s*nam|(?<![a-z])[tl][uy]\s*do\s*-?\s*$"
+    r"h[a4]nh\s*phuc$|chu\s*nghia\s*viet\s*nam|(?<![a-z])[tl][uy]\s*do\s*-?\s*$|"
+    # Seal debris read between the motto's words (`Độc ST lập HH - Tự do SkK - Hạnh phúc`):
+    # no Vietnamese syllable lacks a vowel, debris often does.
+    r"(?<![a-z])doc(?:\s+[^\saeiouy]{1,3}){1,2}\s+lap\b(?=.*(?:[tl][uy]\s*do|h[a4]nh\s*phuc))"
 )
 _BODY_START = regex.compile(
     r"^(?:kinh\s*gui|can\s*cu|thuc\s*hien|trien\s*khai|theo\s*(?:de\s*nghi|chi\s*dao|quy\s*dinh|bao\s*cao)|"

@@ -20,8 +20,9 @@ thin strokes and diacritics at 200 dpi (header fields on the scanned gold
 letters 0.653 -> 0.570); a brightest-channel blend instead of paper for
 coloured pixels, and treating dark saturated blue as ink, both read worse.
 
-The coloured-ink mask is kept: digits written in blue ink are read from it
-(`digits`), never from the black plane where they were erased.
+The pen plane is kept beside it: the page with only the red seal turned to
+paper, so digits written in blue ink are read from it (`digits`), never
+from the black plane where they were erased.
 
 Everything is numpy over PIL images; no OpenCV.
 """
@@ -55,6 +56,7 @@ class Inks:
     black: Image.Image
     red: np.ndarray
     blue: np.ndarray
+    pen: Image.Image | None = None  # the page with only red ink turned to paper (`pen_plane`)
 
     @property
     def coloured(self) -> bool:
@@ -79,12 +81,12 @@ def _in_bands(hue: np.ndarray, bands: tuple[tuple[int, int], ...]) -> np.ndarray
 
 
 def split_inks(image: Image.Image) -> Inks:
-    """The page's black-ink plane and its coloured-ink masks."""
+    """The page's black-ink plane, its coloured-ink masks and its pen plane."""
     image = _flatten(image)
     if image.mode not in ("RGB", "CMYK", "YCbCr"):
         gray = image.convert("L")
         empty = np.zeros((gray.height, gray.width), dtype=bool)
-        return Inks(gray, empty, empty)
+        return Inks(gray, empty, empty, gray)
     rgb = image.convert("RGB")
     hsv = np.asarray(rgb.convert("HSV"))
     hue, sat, val = hsv[..., 0], hsv[..., 1], hsv[..., 2]
@@ -94,11 +96,17 @@ def split_inks(image: Image.Image) -> Inks:
     # The red channel, not luma, as the base: on the corpus scans it reads
     # the same black print a little better (faint tints of a colour scan
     # weigh less), and coloured ink is turned to paper below anyway.
-    gray = np.asarray(rgb.getchannel("R")).copy()
+    base = np.asarray(rgb.getchannel("R"))
+    gray = base.copy()
     # Other hues (green highlighter, a yellowed photo's paper) go too: only
     # black print is the letter's text.
     gray[ink] = 255
-    return Inks(Image.fromarray(gray), red, blue)
+    # The pen plane keeps blue and black ink and loses the seal: where the
+    # văn thư's number and day are read (`digits`). In the red channel blue
+    # ink is dark and a red seal light; the seal's hue takes what is left.
+    pen = base.copy()
+    pen[red] = 255
+    return Inks(Image.fromarray(gray), red, blue, Image.fromarray(pen))
 
 
 __all__ = ["Inks", "split_inks"]

@@ -481,6 +481,11 @@ class Block:
         self.rows += 1
 
 
+def _capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+
+
 def _block(words: list[Word], page: int) -> Block:
     return Block(words_text(words), page, list(words), words_box(words))
 
@@ -555,7 +560,19 @@ class Paragraphs:
                 continue
             entry = _block(ws, page)
             self.out.append(entry)
-        self.out.extend(_block(ws, page) for ws in rights)
+        # In a header's right column the national name may wrap in a narrow
+        # column (`CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT` / `NAM`): a capitals row
+        # under a capitals row is its tail, not a line of its own (left
+        # alone, the header parser takes `NAM` for the subject's end).
+        prev: Block | None = None
+        for ws in rights:
+            text = words_text(ws)
+            if prev is not None and not z.footer and _capitals(prev.text) and _capitals(text):
+                prev.add(text, ws)
+                prev.box = union(prev.box, words_box(ws))
+                continue
+            prev = _block(ws, page)
+            self.out.append(prev)
 
     def page(self, rows: list[Row], zones: list[Zone], m: Margins | None) -> None:
         """One page's rows: zones as columns, the rest as paragraphs."""

@@ -17,7 +17,8 @@ paragraph.
 Before OCR, coloured ink (seals, signatures, blue handwriting) is turned to
 paper by `cleanup` and the page straightened when the text lines lean by a
 small angle (a projection profile over ±3°). After layout, unsure
-handwritten digits of the `Số` and date lines are blanked (`handwritten`)
+handwritten digits of the `Số` and date lines are read by the digit
+recogniser from the pen plane (`digits`) or blanked (`handwritten`)
 and the signature block is read a second time from a crop (`regions`). Every Line's
 bbox is in PDF points (pixels / scale) in the straightened image's frame,
 which differs from the original by at most a few points at these angles.
@@ -28,13 +29,15 @@ import os
 import shutil
 import statistics
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
+import numpy as np
 import regex
 from PIL import Image, ImageOps
 
 from congvan.models.records import PageInfo
-from congvan.parsers.readers import cleanup, handwritten, layout, regions
+from congvan.parsers.readers import cleanup, digits, handwritten, layout, regions
 from congvan.parsers.readers.base import Line, ReadError
 from congvan.parsers.readers.layout import Row
 from congvan.parsers.syllables import syllable_share
@@ -115,15 +118,16 @@ _CHECKED = False
 # --------------------------------------------------------------------------- image
 
 
-def _prepare(image: Image.Image) -> tuple[Image.Image, float]:
+def _prepare(image: Image.Image) -> tuple[Image.Image, float, Image.Image]:
     """Black-ink plane of the page (coloured seals, signatures and
-    handwriting turned to paper by `cleanup`), straightened, and the angle
-    it was turned by."""
-    gray = cleanup.split_inks(image).black
+    handwriting turned to paper by `cleanup`), straightened, the angle it
+    was turned by, and the pen plane (unturned)."""
+    inks = cleanup.split_inks(image)
+    gray = inks.black
     angle = _skew(gray)
     if abs(angle) >= MIN_SKEW:
         gray = gray.rotate(angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255)
-    return gray, angle
+    return gray, angle, inks.pen if inks.pen is not None else inks.black
 
 
 def _red_plane(image: Image.Image, angle: float) -> Image.Image | None:
@@ -271,10 +275,31 @@ def _run(tess: Any, fn: Any, *args: Any, **kw: Any) -> Any:
 def ocr_words(image: Image.Image) -> tuple[list[dict[str, Any]], float, Image.Image]:
     """Tesseract's words (pixel boxes of the straightened image, conf 0..100),
     the skew angle corrected and the image OCR ran on."""
+    words, angle, gray, _ = _ocr_words(image)
+    return words, angle, gray
+
+
+def _ocr_words(image: Image.Image) -> tuple[list[dict[str, Any]], float, Image.Image, Image.Image]:
     tess = _tesseract()
-    gray, angle = _prepare(image)
+    gray, angle, pen = _prepare(image)
     data = _run(tess, tess.image_to_data, gray, lang=LANG, output_type=tess.Output.DICT, timeout=OCR_TIMEOUT)
-    return _words(data), angle, gray
+    return _words(data), angle, gray, pen
+
+
+def _slot_reader(pen: Image.Image, angle: float, size: float) -> handwritten.SlotReader:
+    """The digit recogniser on the page's pen plane, turned like the words'
+    image only when a slot is first read (most pages have none)."""
+    plane: list[Any] = []
+
+    def read(box: tuple[float, float, float, float], most: int) -> digits.Reading:
+        if not plane:
+            img = pen if abs(angle) < MIN_SKEW else pen.rotate(angle, resample=Image.Resampling.BICUBIC,
+                                                                expand=False, fillcolor=255)
+            plane.append(np.asarray(img.convert("L")))
+        # The slot's own line sets the scale: a header is often set larger than the body.
+        return digits.read_slot(plane[0], box, max(box[3] - box[1], 0.5 * size), most)
+
+    return read
 
 
 @dataclass(frozen=True)
@@ -287,7 +312,7 @@ class PageRead:
     warnings: list[str]
 
 
-def read_page(image: Image.Image, page_no: int, scale: float) -> PageRead:
+def read_page(image: Image.Image, page_no: int, scale: float, signed: date | None = None) -> PageRead:
     """OCR one page image into Lines in reading order (bbox in PDF points:
     pixels / `scale`, scale = dpi / 72) and a PageInfo whose `ocr_confidence`
     is the mean word confidence on a 0..1 scale and `quality` the syllable
@@ -295,8 +320,9 @@ def read_page(image: Image.Image, page_no: int, scale: float) -> PageRead:
     `where="ocr_low_confidence"`; the signature block read a second time
     (`regions`) gives Lines with `where="ocr_region"`. Raises
     `ReadError("unsupported")` when tesseract or its Vietnamese data is
-    missing."""
-    words, angle, gray = ocr_words(image)
+    missing. `signed` is the e-signature's date when the file has one: the
+    date line's handwritten day may not come after it."""
+    words, angle, gray, pen = _ocr_words(image)
     width, height = gray.size
     notes: list[str] = []
     warnings: list[str] = []
@@ -310,6 +336,7 @@ def read_page(image: Image.Image, page_no: int, scale: float) -> PageRead:
     rows = layout.drop_page_numbers(_drop_specks(_rows(words, size), size), height, page_no, EDGE_BAND)
     blocks = _layout(rows, width, height, size, first_page=page_no == 1) if rows else []
     lines: list[Line] = []
+    reader = _slot_reader(pen, angle, size)
     for o in blocks:
         confs = [w["conf"] for w in o.words]
         conf = statistics.fmean(confs) if confs else 0.0
@@ -317,7 +344,7 @@ def read_page(image: Image.Image, page_no: int, scale: float) -> PageRead:
         text, where = o.text, LOW_CONFIDENCE_WHERE if conf < LOW_CONFIDENCE else None
         if page_no == 1 and o.rows == 1 and o.box[1] < PROFILE.header_share * height:
             unsure: list[str] = []
-            checked = handwritten.check_header_digits(o.words, unsure)
+            checked = handwritten.check_header_digits(o.words, unsure, reader, signed)
             if checked is not None:
                 text, where = layout.words_text(checked), handwritten.WHERE
                 warnings.extend(f"page {page_no}: {w}" for w in unsure)

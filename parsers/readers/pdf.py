@@ -25,6 +25,7 @@ from __future__ import annotations
 import io
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Iterable
 
 import regex
@@ -315,8 +316,8 @@ class _OcrBudget:
                 f"{ocr_page_limit()}-page OCR limit for one letter (raise it with --ocr-pages)")
 
 
-def _ocr_page(page: Any, number: int, why: str, warnings: list[str],
-              budget: _OcrBudget) -> tuple[list[Line], PageInfo] | None:
+def _ocr_page(page: Any, number: int, why: str, warnings: list[str], budget: _OcrBudget,
+              signed: date | None = None) -> tuple[list[Line], PageInfo] | None:
     if not budget.take(number):
         return None
     ocr = _load_ocr()
@@ -326,7 +327,7 @@ def _ocr_page(page: Any, number: int, why: str, warnings: list[str],
     try:
         dpi = int(ocr.OCR_DPI)
         image = page.to_image(resolution=dpi).original
-        got = ocr.read_page(image, number, dpi / 72.0)
+        got = ocr.read_page(image, number, dpi / 72.0, signed)
         lines, info = got.lines, got.info
         warnings.extend(got.warnings)
     except ReadError as exc:
@@ -364,6 +365,7 @@ def _read_page(page: Any, number: int, warnings: list[str], glyphs: pdf_repair.G
     # page sees them in the rendered image).
     stamps = pdf_stamps.page_stamps(page)
     out.signer_boxes = stamps.signer_boxes
+    signed = pdf_stamps.signed_date(stamps.signer_boxes)
 
     def rows(ws: list[dict[str, Any]]) -> list[_Row]:
         ws = ws + stamps.words
@@ -380,7 +382,7 @@ def _read_page(page: Any, number: int, warnings: list[str], glyphs: pdf_repair.G
     scan = letters < MIN_LETTERS or (img >= SCAN_IMAGE_SHARE and _text_share(words, page) < SCAN_TEXT_SHARE)
     if scan:
         why = "no text layer (scanned page)" if letters < MIN_LETTERS else "scanned page: text covers a small part of a full-page image"
-        got = _ocr_page(page, number, why, warnings, budget)
+        got = _ocr_page(page, number, why, warnings, budget, signed)
         if got is not None:
             out.lines, out.info = got
             return out
@@ -407,7 +409,7 @@ def _read_page(page: Any, number: int, warnings: list[str], glyphs: pdf_repair.G
         return out
 
     reason = pdf_repair.diagnose(words, q)
-    got = _ocr_page(page, number, reason, warnings, budget)
+    got = _ocr_page(page, number, reason, warnings, budget, signed)
     if got is not None:
         ocr_lines, info = got
         # A glyph map learned from this OCR may decode the layer itself, which

@@ -19,6 +19,7 @@ result's metadata.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import regex
@@ -89,6 +90,17 @@ def signer_metadata(boxes: list[list[str]]) -> dict[str, str]:
                 day, month, year, time = m.groups()
                 out["signed_at"] = f"{year}-{int(month):02d}-{int(day):02d}" + (f" {time}" if time else "")
     return out
+
+
+def signed_date(boxes: list[list[str]]) -> date | None:
+    """The signing day of a page's e-signature label, or None."""
+    at = signer_metadata(boxes).get("signed_at")
+    if not at:
+        return None
+    try:
+        return date.fromisoformat(at[:10])
+    except ValueError:
+        return None
 
 
 def _annotation_words(page: Any, annot: Any) -> list[dict[str, Any]]:

@@ -23,6 +23,7 @@ Every page gets a `PageInfo` saying which path it took and why.
 from __future__ import annotations
 
 import io
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -133,6 +134,9 @@ class _Page:
 
 def _open(data: bytes) -> Any:
     _cap_inflation()
+    # pdfminer logs what it repairs in a broken file (`Invalid MediaBox ...`) to stderr;
+    # the reader says what matters in its own warnings and errors.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException

@@ -95,8 +95,25 @@ def build_report(items: Iterable[ActionItem], as_of: dt.date,
     return HandlingReport(as_of, tuple(rows), tuple(overdue_items))
 
 
+_CACHE: Any = None
+
+
+def _private_matplotlib_cache() -> None:
+    """Matplotlib writes its font cache under HOME on first use: a report must write
+    nothing but the file asked for, so, unless the user chose a place (MPLCONFIGDIR),
+    the cache lives in a folder removed when the process ends."""
+    global _CACHE
+    import os
+    import tempfile
+
+    if "MPLCONFIGDIR" not in os.environ and _CACHE is None:
+        _CACHE = tempfile.TemporaryDirectory(prefix="congvan-mpl-")
+        os.environ["MPLCONFIGDIR"] = _CACHE.name
+
+
 def chart_svg(report: HandlingReport) -> str:
     """A horizontal stacked bar per unit (done, open not yet due, overdue) as inline SVG."""
+    _private_matplotlib_cache()
     import matplotlib
 
     matplotlib.use("Agg")

@@ -18,7 +18,8 @@ from congvan.parsers.fields.vocabulary import BODY_HEAD, COLLECTIVE, OFFICE_STAR
 KINH_GUI = regex.compile(r"^(?:kinh\s*gui|kinh\s*gfri|kinh\s*goi)\s*[:;.]?\s*")
 DIEN = regex.compile(r"^(?P<who>.{3,80}?)\s+điện\s*:\s*(?P<rest>.*)$", regex.IGNORECASE)
 # `Nơi nhận:` / `Nơi nhận` alone, never `Nơi nhận hồ sơ: ...` in a procedure's text.
-NOI_NHAN = regex.compile(r"^noi\s*nhan\s*(?:[:;.]|$|(?=\s*\())")
+# OCR may put a speck before it or read `ơ` as `ữ` (`JNữi nhận:`).
+NOI_NHAN = regex.compile(r"^[a-z]?n[ou]i\s*nhan\s*(?:[:;.]|$|(?=\s*\())")
 _ITEM = regex.compile(r"^(?:[-–+•·*~]|\.(?=\s))\s*")  # `~` is an OCR dash
 _PURPOSE = regex.compile(r"\s*\((?P<p>[^()]{1,80})\)\s*[;.,]?\s*$")
 _LUU = regex.compile(r"^lưu\b", regex.IGNORECASE)

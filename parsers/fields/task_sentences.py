@@ -33,6 +33,7 @@ from congvan.parsers.fields.units import (
     fold,
     is_vague,
     office_to_unit,
+    trim_class,
 )
 
 # `Giao`, `Yêu cầu`, `Đề nghị`, `Kính trình` followed by the units they
@@ -73,8 +74,8 @@ GENERIC = regex.compile(
     rf"(?:\s+(?:{_DOC}|(?:các\s+)?(?:nội\s+dung|nhiệm\s+vụ|yêu\s+cầu)(?:\s+(?:nêu|ghi))?\s+(?:tại\s+)?(?:trên|{_DOC})))?"
     r"(?:\s+(?:nghiêm\s+túc|đầy\s+đủ|đúng\s+quy\s+định))?"
     r"(?:\s+theo\s+(?:đúng\s+)?quy\s+định(?:\s+(?:của\s+pháp\s+luật|pháp\s+luật|hiện\s+hành))*)?"
-    r"(?:\s+(?:Quyết\s+định|Công\s+văn|văn\s+bản)\s+này)?[\s./]*$"
-    r"|^(?:(?:quan\s+tâm|sớm|xem\s+xét|chỉ\s+đạo|giải\s+quyết|cho\s+ý\s+kiến)[\s,]*(?:và\s+)?)+[\s./]*$"
+    r"(?:\s+(?:Quyết\s+định|Công\s+văn|văn\s+bản)\s+này)?[\s./;]*$"
+    r"|^(?:(?:quan\s+tâm|sớm|xem\s+xét|chỉ\s+đạo|giải\s+quyết|cho\s+ý\s+kiến)[\s,]*(?:và\s+)?)+[\s./;]*$"
 )
 # A subject followed by these is telling, not acting (`Sở Công Thương nhận
 # được ...`, `Bộ Tài chính đã chỉ đạo ...`, `... có ý kiến như sau`).
@@ -85,6 +86,11 @@ NARRATIVE = regex.compile(
     r"|có(?!\s+trách\s+nhiệm)|chỉ(?!\s+(?:đạo|thị|định)\b)|vẫn|còn|chưa|hiện"
     r"|cho\s+biết|tự\s+giải\s+thể|làm\s+việc\s+theo)\b"
 )
+# A class qualified as related to something (`các tổ chức, cá nhân có liên
+# quan đến hoạt động khoáng sản`), then the whole letter carried out.
+_RELATED_QUALIFIER = regex.compile(r"(?:có\s+)?liên\s+quan\s+(?:đến|tới)\b")
+_GENERIC_TAIL = regex.compile(r"\s(?:nghiêm\s+túc|khẩn\s+trương|chủ\s+động)?\s*(?:tổ\s+chức\s+)?(?:triển\s+khai\s+)?thực\s+hiện"
+                              r"(?:\s+nghiêm\s+túc)?[\s./;]*$")
 # A clause that only states who answers for what: `(phải) chịu trách nhiệm
 # (hoàn toàn) trước pháp luật`.
 _LIABLE = regex.compile(r"[^;.:]{0,160}?\b(?:phải\s+)?chịu\s+trách\s+nhiệm(?:\s+(?:cá\s+nhân|trực\s+tiếp|toàn\s+diện"
@@ -114,11 +120,13 @@ _REPORTED = regex.compile(r"\bđã(?:\s+nhiều\s+lần)?\s+có\s+(?:văn\s+bả
                           regex.IGNORECASE)
 # After an assigning verb a lower-case singular names its unit: `yêu cầu nhà
 # thầu thi công: (1) Lập hồ sơ ...`, `đề nghị địa phương căn cứ ...`.
-_ASSIGNED_CLASS = regex.compile(r"(?:nhà\s+thầu|chủ\s+đầu\s+tư|doanh\s+nghiệp|nhà\s+đầu\s+tư|địa\s+phương)\b")
+_ASSIGNED_CLASS = regex.compile(r"(?:nhà\s+thầu|chủ\s+đầu\s+tư|doanh\s+nghiệp|nhà\s+đầu\s+tư|địa\s+phương|bộ|sở|ngành|đơn\s+vị"
+                                r"|cơ\s+quan|công\s+ty)\b")
 # Words before the subject that belong to no unit: `Đồng thời, ...`, `Vì vậy, ...`.
 _LEADING_CLAUSE = regex.compile(
     r"(?:(?:Đồng\s+thời|Ngoài\s+ra|Bên\s+cạnh\s+đó|Trong\s+đó|Vì\s+vậy|Do\s+đó|Vì\s+thế|Như\s+vậy|Tuy\s+nhiên"
-    r"|Trên\s+cơ\s+sở\s+đó|Sau\s+đó|Theo\s+đó)\s*,?\s*)+"
+    r"|Trên\s+cơ\s+sở\s+đó|Sau\s+đó|Theo\s+đó|Căn\s+cứ\s+(?:văn\s+bản|công\s+văn|nội\s+dung|chỉ\s+đạo)\s+(?:này|trên))"
+    r"\s*,?\s*)+"
 )
 # `theo chức năng, nhiệm vụ (, lĩnh vực) (được giao)` between a subject and its verb.
 ADVERBIAL = regex.compile(
@@ -127,7 +135,11 @@ ADVERBIAL = regex.compile(
 )
 # Sentences end at . ; ! ? (not inside numbers like 4217/UBND-TH or 1.2)
 # and at list dashes that open a line.
-_SENTENCE_END = regex.compile(r"(?<=[;!?])\s+|(?<=[^\d\s]\.)\s+|(?<=:)\s+(?=\p{Lu})|\n\s*[-–•+]\s+")
+# A colon after a plural head (`Các Bộ: Quốc phòng, ...`, `UBND các tỉnh:
+# Khánh Hòa, ...`) opens a list of names, not a new sentence.
+_SENTENCE_END = regex.compile(
+    r"(?<=[;!?])\s+|(?<=[^\d\s]\.)\s+|(?<=:)(?<![Cc]ác\s+\S+:)(?<![Cc]ác\s+\S+\s+\S+:)\s+(?=\p{Lu})|\n\s*[-–•+]\s+"
+)
 _BULLET = regex.compile(r"\s*[-–•+]\s+")
 # A short `Field:` label with its value on the same line (`Chủ đầu tư: Ban
 # Quản lý dự án ...`): neither part is a subject that acts, except the role
@@ -234,12 +246,15 @@ def _predicate_start(text: str, pos: int) -> int:
     return pos
 
 
-def read_sentence(sentence: str, start: int = 0, *, subject: bool = True) -> Reading:
+def read_sentence(sentence: str, start: int = 0, *, subject: bool = True, issuer: str | None = None,
+                  report: bool = False) -> Reading:
     """What one sentence gives: the units it assigns (lead or support), and
     whether it names anyone, asks without naming anyone, or closes (asks
     nothing new). `subject=False` for the label or value of a `Field: value`
     line (`Chủ đầu tư: Ban Quản lý dự án ...`), which names a party without
-    giving it anything to do."""
+    giving it anything to do. The issuer as subject acts only when it
+    commits itself (`Sở Công Thương sẽ phối hợp ...`), and never in a
+    report (`report=True`): elsewhere it states the letter's own decision."""
     flat = squash(sentence)
     end = start + len(sentence)
     out: list[Assign] = []
@@ -248,6 +263,8 @@ def read_sentence(sentence: str, start: int = 0, *, subject: bool = True) -> Rea
     def add(units: list[UnitMention], role: str, *, notice: bool = False, bare_ok: bool = False) -> None:
         for u in units:
             if bare_ok and len(u.name.split()) <= 2 or not is_vague(u.name, partner=role == "support"):
+                if role == "lead":
+                    u = UnitMention(trim_class(u.name), u.raw, u.start, u.end, u.office)
                 out.append(Assign(u, role, flat, start, end, notice))
 
     lead_at = _LEADING_CLAUSE.match(flat)
@@ -275,7 +292,10 @@ def read_sentence(sentence: str, start: int = 0, *, subject: bool = True) -> Rea
             # thiết kế ... chịu trách nhiệm trước pháp luật`): the clause is
             # the liability statement it ends in.
             liable = found[-1].name[:4].casefold() in ("các ", "những") and _LIABLE.match(pred)
-            if PREDICATE.match(pred) and not NARRATIVE.match(pred) and not liable:
+            own = issuer is not None and len(found) == 1 and _is_issuer(found[0].name, issuer)
+            if own and (report or not regex.match(r"(?:sẽ|tiếp\s+tục)\b", pred)):
+                closed = True  # `Sở Công Thương dừng giải quyết ...`: the letter's own act
+            elif PREDICATE.match(pred) and not NARRATIVE.match(pred) and not liable:
                 if _acting(pred):
                     proper = [u for u in found if not _generic_only(u.name)] or (
                         found if regex.match(r"^(?:phải|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm)\b", pred) else [])
@@ -301,15 +321,20 @@ def read_sentence(sentence: str, start: int = 0, *, subject: bool = True) -> Rea
         units = _units_at(flat, m.end())
         bare = False
         if not units and _ASSIGNED_CLASS.match(flat, m.end()):
-            units = find_units(_cap(flat[m.end():m.end() + WINDOW]), generic=True)
-            units = [UnitMention(u.name, u.raw, u.start + m.end(), u.end + m.end()) for u in units]
+            # `đề nghị địa phương căn cứ ...`, `đề nghị bộ, ngành, địa
+            # phương khẩn trương ...`: a lower-case kind without `các`.
+            window = "các " + flat[m.end():m.end() + WINDOW]
+            units = [UnitMention(_cap(u.name[4:]), u.raw[4:], u.start - 4 + m.end(), u.end - 4 + m.end())
+                     for u in find_units(window, generic=True)]
             bare = True
         if not units:
             continue
         named = True
         rest = flat[units[-1].end:]
         pred = rest.lstrip(" ,")
-        if _acting(pred) or rest.lstrip(" ").startswith(":") and not rest.strip(" :"):
+        if _RELATED_QUALIFIER.match(pred) and _GENERIC_TAIL.search(pred):
+            closed = True  # `... và các tổ chức có liên quan đến X nghiêm túc thực hiện`
+        elif _acting(pred) or rest.lstrip(" ").startswith(":") and not rest.strip(" :"):
             add(units, "lead", bare_ok=bare)
         else:
             closed = True
@@ -326,11 +351,31 @@ def read_sentence(sentence: str, start: int = 0, *, subject: bool = True) -> Rea
             add(units, "lead", notice=True)
     leads = {fold(a.unit.name) for a in out}
     for m in SUPPORT.finditer(flat):
-        units = [u for u in _units_at(flat, m.end()) if fold(u.name) not in leads]
+        units = [u for u in _partners_at(flat, m.end()) if fold(u.name) not in leads]
         add(units, "support")
     if GENERIC.match(flat, body_at) and not out:
         closed = True
     return Reading(_dedupe(out), named, not named and not closed and asks(flat), closed)
+
+
+def _is_issuer(name: str, issuer: str) -> bool:
+    """`Sở Công Thương` (or `Sở Công Thương Lào Cai`) names the issuer `Sở
+    Công Thương`."""
+    a, b = fold(name), fold(issuer)
+    return bool(a) and (a == b or a.startswith(b + " ") or b.startswith(a + " ") and len(a.split()) > 1)
+
+
+def _partners_at(text: str, pos: int) -> list[UnitMention]:
+    """Partners listed at `pos`; a lower-case singular kind after `và`
+    (`với UBND xã Văn Chấn và doanh nghiệp`) is the addressee of that kind."""
+    units = _units_at(text, pos)
+    if units:
+        tail = regex.match(r"\s+(?:và|cùng)\s+(?P<kind>doanh\s+nghiệp|công\s+ty|đơn\s+vị|chủ\s+đầu\s+tư)\b(?!\s+(?:có|liên|khác))",
+                           text[units[-1].end:units[-1].end + 40])
+        if tail:
+            at = units[-1].end + tail.start("kind")
+            units.append(UnitMention(_cap(tail["kind"]), tail["kind"], at, at + len(tail["kind"])))
+    return units
 
 
 def assignments(sentence: str, start: int = 0, *, subject: bool = True) -> list[Assign]:
@@ -338,7 +383,7 @@ def assignments(sentence: str, start: int = 0, *, subject: bool = True) -> list[
     return read_sentence(sentence, start, subject=subject).assigns
 
 
-def read_all(text: str, offset: int) -> tuple[list[Assign], bool, bool]:
+def read_all(text: str, offset: int, *, issuer: str | None = None, report: bool = False) -> tuple[list[Assign], bool, bool]:
     """The assignments of every sentence of a region, whether some sentence
     asks without naming anyone (open), and whether some sentence names
     nobody and is not closed (it may ask, in a region the preamble hands out). A task runs on through the
@@ -370,9 +415,9 @@ def read_all(text: str, offset: int) -> tuple[list[Assign], bool, bool]:
             if only and only[-1].end >= len(squash(flat)) - 1:
                 pending += only  # `Chánh Văn phòng UBND tỉnh;` then more subjects
                 continue
-        reading = read_sentence(sentence, start, subject=not label)
-        if reading.assigns:
-            leads = [a for a in reading.assigns if a.role == "lead"]
+        reading = read_sentence(sentence, start, subject=not label, issuer=issuer, report=report)
+        leads = [a for a in reading.assigns if a.role == "lead"]
+        if leads:
             if pending and leads and leads[0].unit.start == 0:
                 extra = [Assign(u, "lead", leads[0].sentence, start, end) for u in pending
                          if not is_vague(u.name)]
@@ -380,13 +425,15 @@ def read_all(text: str, offset: int) -> tuple[list[Assign], bool, bool]:
                 leads = extra + leads
             out += reading.assigns
             open_ = leads
-        elif open_:
-            for a in open_:
-                a.more.append(squash(sentence))
-                a.end = end
         else:
-            any_open = any_open or reading.open_ask
-            any_unnamed = any_unnamed or not (reading.named or reading.closed)
+            out += reading.assigns  # partners only
+            if open_:
+                for a in open_:
+                    a.more.append(squash(sentence))
+                    a.end = end
+            else:
+                any_open = any_open or reading.open_ask
+                any_unnamed = any_unnamed or not (reading.named or reading.closed)
         pending = []
     return out, any_open, any_unnamed
 

@@ -49,7 +49,7 @@ REPORT_TO = regex.compile(
 # The line that opens a closing paragraph after the last item.
 CLOSING_CUE = regex.compile(
     r"^(?:Giao|Đề\s+nghị|Yêu\s+cầu|Căn\s+cứ\s+(?:ý\s+kiến|nội\s+dung)|Trên\s+đây|Trong\s+quá\s+trình|Nhận\s+được"
-    r"|Trân\s+trọng|Quá\s+trình\s+thực\s+hiện)\b"
+    r"|Trân\s+trọng|Quá\s+trình\s+thực\s+hiện|Căn\s+cứ\s+(?:văn\s+bản|công\s+văn|chỉ\s+đạo)\s+(?:này|trên))\b"
 )
 _CLOSING_LEAD = regex.compile(r"^(?:Do\s+đó|Vì\s+vậy|Như\s+vậy|Từ\s+những\s+nội\s+dung\s+trên)\s*,\s*")
 # The preamble gives its opinion or a report, item by item.
@@ -75,6 +75,7 @@ class _Draft:
     region: _Region
     found: list[Assign]
     fallback: list[str] = field(default_factory=list)
+    addressed: list[str] = field(default_factory=list)  # the units the preamble hands the items to
 
 
 def _cap(text: str) -> str:
@@ -82,31 +83,74 @@ def _cap(text: str) -> str:
 
 
 def _to_recipient(name: str, recipients: list[str]) -> str:
-    """The text's short or partial naming of an addressee is that addressee:
-    the preamble's `các phòng, đơn vị thuộc và trực thuộc Sở` is `Các phòng,
-    đơn vị thuộc Sở` when every word of the addressee is in it; a bare head
-    (`đề nghị Công ty báo cáo ...`, `Quý Sở`) is the one addressee whose name
-    holds it; otherwise the text's own naming stands."""
-    words = set(fold(name).replace(",", " ").split())
+    """The text's short or partial naming of an addressee is that addressee
+    (`recipients` are the addressees as units, offices resolved): the
+    preamble's `các phòng, đơn vị thuộc và trực thuộc Sở` is `Các phòng, đơn
+    vị thuộc Sở` when every word of the addressee is in it, and a heading's
+    `các đơn vị sự nghiệp công lập trực thuộc UBND Thành phố` is the one
+    addressee that holds all its words; a bare head (`đề nghị Công ty báo
+    cáo ...`, `Quý Sở`) is the one addressee whose name holds it, or the
+    one business addressed; a class of the addressee's kinds (`tổ chức, cá
+    nhân khai thác khoáng sản`) is that addressee. Otherwise, and when only
+    the place is left out (`Sở Công thương` of `Sở Công thương tỉnh Lào
+    Cai`), the text's own naming stands."""
+    folded = fold(name)
+    words = set(folded.replace(",", " ").split())
     for r in recipients:
         rw = set(fold(r).replace(",", " ").split())
         if rw and rw <= words:
             return r
-    # A proper name written short (`Công ty`, `Công ty TNHH MTV Khai thác
-    # Thủy lợi Dầu Tiếng`) is the one addressee it begins; collectives
-    # (`UBND các tỉnh, thành phố`) keep the text's own naming.
+    if "các" in words and not regex.search(r"\b(?:thuộc|của)\b", folded):
+        holds = [r for r in recipients if ":" not in r and words <= set(fold(r).replace(",", " ").split())
+                 and not _IMPLIED_TAIL.fullmatch(_rest_after(fold(r), folded))]
+        if len(holds) == 1 and len(words) >= 3:
+            return holds[0]
     if "các" not in words:
-        # (Not when the rest is only the place, `Sở Công thương` of `Sở Công
-        # thương tỉnh Lào Cai`: the text's own naming stands.)
-        starts = [r for r in recipients if fold(r).startswith(fold(name)) and fold(r) != fold(name)
-                  and not _PLACE_TAIL.match(fold(r)[len(fold(name)):].strip())]
+        starts = [r for r in recipients if fold(r).startswith(folded) and fold(r) != folded
+                  and not _PLACE_TAIL.match(fold(r)[len(folded):].strip())]
         if len(starts) == 1:
             return starts[0]
         if _BARE_HEAD.match(name):
-            holds = [r for r in recipients if regex.search(rf"(?:^|\s){regex.escape(fold(name))}(?:\s|$)", fold(r))]
+            holds = [r for r in recipients if regex.search(rf"(?:^|\s){regex.escape(folded)}(?:\s|$)", fold(r))]
             if len(holds) == 1:
                 return holds[0]
+            if _BUSINESS.match(name):
+                firms = [r for r in recipients if _BUSINESS.match(r)]
+                if len(firms) == 1 and len(recipients) == 1:
+                    return firms[0]
     return name
+
+
+def _same_class(name: str, addressed: list[str]) -> str:
+    """A point that restates the class the preamble addressed (`Tổ chức, cá
+    nhân khai thác khoáng sản ...` after `yêu cầu các tổ chức, cá nhân hoạt
+    động khoáng sản ... thực hiện:`) names that addressee."""
+    kinds = _class_kinds(fold(name))
+    if kinds and not fold(name).startswith("các "):
+        same = [r for r in addressed if _class_kinds(fold(r)) == kinds]
+        if len(same) == 1:
+            return same[0]
+    return name
+
+
+def _rest_after(whole: str, part: str) -> str:
+    """What `whole` adds to `part` when it only appends words (else `whole`)."""
+    return whole[len(part):].strip() if whole.startswith(part) else whole
+
+
+# Qualifiers a class leaves out without naming anything else: a province
+# is always `trực thuộc Trung ương`, a Sở's class always the province's.
+_IMPLIED_TAIL = regex.compile(r"(?:trực\s+)?thuộc\s+(?:trung\s+ương|tw|ubnd\s+tỉnh|tỉnh)")
+_BUSINESS = regex.compile(r"^(?:Công\s+ty|Tổng\s+công\s+ty|Doanh\s+nghiệp|Chi\s+nhánh|Hợp\s+tác\s+xã|Tập\s+đoàn)\b",
+                          regex.IGNORECASE)
+_CLASS_KINDS = regex.compile(r"^(?:các\s+)?(?P<kinds>(?:tổ\s+chức|cá\s+nhân|doanh\s+nghiệp|hộ\s+kinh\s+doanh)"
+                             r"(?:\s*,\s*(?:tổ\s+chức|cá\s+nhân|doanh\s+nghiệp|hộ\s+kinh\s+doanh))+)\b")
+
+
+def _class_kinds(folded: str) -> tuple[str, ...]:
+    """The kinds a class of private parties lists (`tổ chức, cá nhân`)."""
+    m = _CLASS_KINDS.match(folded)
+    return tuple(k.strip() for k in m["kinds"].split(",")) if m else ()
 
 
 def _recipient_units(letter: Letter) -> list[str]:
@@ -135,32 +179,42 @@ def _joined_name(units: list[UnitMention]) -> str:
 
 def _join_by_recipient(assigns: list[Assign], letter: Letter) -> list[Assign]:
     """Classes listed through their offices the way one addressee entry
-    lists them (`Bộ trưởng, Thủ trưởng cơ quan ngang bộ`) are that one
-    addressee: `Các bộ, cơ quan ngang bộ`."""
-    entries = []
+    lists them (`Bộ trưởng, Thủ trưởng cơ quan ngang bộ`, as in Kính gửi)
+    are that one addressee: `Các bộ, cơ quan ngang bộ`. Listed otherwise
+    (`Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Thủ trưởng cơ quan thuộc Chính
+    phủ`) they stay one unit each."""
+    entries = {}
     for r in letter.recipients:
         units = find_units(squash(r.name), generic=True)
         if _joins(units):
-            entries.append(({fold(u.name) for u in units}, _joined_name(units)))
+            entries[_plain(r.name)] = _joined_name(units)
     if not entries:
         return assigns
     out: list[Assign] = []
-    used: set[int] = set()
-    for i, a in enumerate(assigns):
-        if i in used:
-            continue
-        for keys, joined in entries:
-            group = [j for j in range(i, len(assigns)) if j not in used and assigns[j].role == a.role
-                     and assigns[j].start == a.start and fold(assigns[j].unit.name) in keys]
-            if fold(a.unit.name) in keys and len(group) > 1:
-                used.update(group)
+    i = 0
+    while i < len(assigns):
+        a = assigns[i]
+        done = False
+        for j in range(len(assigns) - 1, i, -1):
+            group = assigns[i:j + 1]
+            if any(g.start != a.start or g.role != a.role for g in group):
+                continue
+            span = _plain(a.sentence[a.unit.start:group[-1].unit.end])
+            if span in entries:
                 u = a.unit
-                out.append(Assign(UnitMention(joined, u.raw, u.start, assigns[group[-1]].unit.end, True), a.role,
+                out.append(Assign(UnitMention(entries[span], u.raw, u.start, group[-1].unit.end, True), a.role,
                                   a.sentence, a.start, a.end, a.notice, a.more))
+                i = j + 1
+                done = True
                 break
-        else:
+        if not done:
             out.append(a)
+            i += 1
     return out
+
+
+def _plain(text: str) -> str:
+    return regex.sub(r"\b(?:các|những|đồng chí)\s+", "", fold(text))
 
 
 def _regions(letter: Letter) -> tuple[_Region | None, list[_Region], _Region | None]:
@@ -262,7 +316,9 @@ def derive_tasks(letter: Letter) -> tuple[list[ActionItem], list[str]]:
     """The action items and the warnings their deadlines raise."""
     if "body" not in letter.sources:
         return [], []
-    recipients = [squash(r.name) for r in letter.recipients]
+    recipients = _recipient_units(letter)
+    issuer = letter.issuer
+    report = bool(letter.doc_type and fold(letter.doc_type).startswith("báo cáo"))
     preamble, regions, closing = _regions(letter)
     by_index = {d.index: d for d in letter.directives}
     has_children = {d.parent for d in letter.directives if d.kind not in _LABEL_SKIP and d.parent is not None}
@@ -271,7 +327,7 @@ def derive_tasks(letter: Letter) -> tuple[list[ActionItem], list[str]]:
     defaults: list[str] = []
     kind = "assign"
     if preamble is not None:
-        pre_found, _, _ = read_all(preamble.text, preamble.start)
+        pre_found, _, _ = read_all(preamble.text, preamble.start, issuer=issuer, report=report)
         if regions and preamble.text.rstrip(" *\n").endswith(":"):
             kind = _intro_kind(preamble.text)
             if kind == "assign":
@@ -280,11 +336,11 @@ def derive_tasks(letter: Letter) -> tuple[list[ActionItem], list[str]]:
                 defaults = [_to_recipient(u, recipients) for u in intro] if intro else [
                     _to_recipient(a.unit.name, recipients) for a in leads[-1:]]
             if not defaults:
-                defaults = _recipient_units(letter)
+                defaults = recipients
         else:
             drafts.append(_Draft(preamble, pre_found))
     elif regions:
-        defaults = _recipient_units(letter)
+        defaults = recipients
 
     heading_of: dict[int, list[str]] = {}
     for region in regions:
@@ -295,13 +351,19 @@ def derive_tasks(letter: Letter) -> tuple[list[ActionItem], list[str]]:
             heading_of[d.index] = own
         if d.index in has_children:
             # A heading with sub-items holds no task of its own unless a
-            # sentence in it assigns one.
-            text = d.text if not own else ""
-            found, _, _ = read_all(text, region.start)
+            # sentence in it assigns one; a paragraph ending `... trân trọng
+            # đề nghị Bộ Xây dựng:` hands its sub-items to the units it names.
+            text = region.text if not own else ""
+            if text.rstrip(" *\n").endswith(":") and ASSIGN.search(squash(text)):
+                intro = _intro_units(text)
+                if intro:
+                    heading_of[d.index] = [_to_recipient(u, recipients) for u in intro]
+                    text = ""
+            found, _, _ = read_all(text, region.start, issuer=issuer, report=report)
             drafts.append(_Draft(_Region(d.path, d.label, region.start, region.end, text, d), found))
             continue
         body_text = region.text if not own else region.text[len(d.text):]
-        found, any_open, any_unnamed = read_all(body_text, region.start)
+        found, any_open, any_unnamed = read_all(body_text, region.start, issuer=issuer, report=report)
         heading = own
         p = d.parent
         while not heading and p is not None:
@@ -317,16 +379,17 @@ def derive_tasks(letter: Letter) -> tuple[list[ActionItem], list[str]]:
         elif not leads and any_unnamed:
             if kind == "assign" or (kind == "opinion" and asks(body_text)) or strong_ask(body_text):
                 fallback = defaults
-        drafts.append(_Draft(_Region(d.path, d.label, region.start, region.end, body_text, d), found, fallback))
+        drafts.append(_Draft(_Region(d.path, d.label, region.start, region.end, body_text, d), found, fallback,
+                             defaults if kind == "assign" else []))
     if closing is not None:
-        found, _, _ = read_all(closing.text, closing.start)
+        found, _, _ = read_all(closing.text, closing.start, issuer=issuer, report=report)
         drafts.append(_Draft(closing, found))
     return _build(letter, drafts)
 
 
 def _build(letter: Letter, drafts: list[_Draft]) -> tuple[list[ActionItem], list[str]]:
     rows_all: list[tuple[_Region, str, str, str, int, int, bool]] = []
-    recipients = [squash(r.name) for r in letter.recipients]
+    recipients = _recipient_units(letter)
     for draft in drafts:
         region = draft.region
         found = _join_by_recipient(draft.found, letter)
@@ -338,11 +401,12 @@ def _build(letter: Letter, drafts: list[_Draft]) -> tuple[list[ActionItem], list
         for name in draft.fallback:
             if fold(name) not in named:
                 rows.append((name, "lead", squash(region.text), region.start, region.end, False))
-        rows = [(_to_recipient(r[0], recipients), *r[1:]) for r in rows]
+        rows = [(_same_class(_to_recipient(r[0], recipients), draft.addressed), *r[1:]) for r in rows]
         lead_names = {fold(r[0]) for r in rows}
-        rows += [(a.unit.name, "support", " ".join([a.sentence, *a.more]), a.start, a.end, False) for a in found
-                 if a.role == "support" and fold(a.unit.name) not in lead_names]
+        rows += [(_to_recipient(a.unit.name, recipients), "support", " ".join([a.sentence, *a.more]), a.start, a.end,
+                  False) for a in found if a.role == "support" and fold(a.unit.name) not in lead_names]
         rows_all += [(region, *r) for r in rows]
+    rows_all = _consolidate(rows_all)
     # `... để X biết, thực hiện` restates what the letter asked of X: it only
     # makes X an actor when nothing else in the letter does.
     acting = {fold(r[1]) for r in rows_all if not r[6]}
@@ -395,6 +459,23 @@ def _build(letter: Letter, drafts: list[_Draft]) -> tuple[list[ActionItem], list
             source=_locate(letter, start, end),
         ))
     return out, list(dict.fromkeys(warnings))
+
+
+def _consolidate(rows: list[tuple]) -> list[tuple]:
+    """One party named once with a qualifier (`Chủ đầu tư hạ tầng cụm công
+    nghiệp`) and elsewhere without it (`Chủ đầu tư`) is one unit: the short
+    name, when what it leaves out is lower-case words only."""
+    names = {fold(r[1]): r[1] for r in rows}
+    out = []
+    for r in rows:
+        name = fold(r[1])
+        short = next((n for n in names if name.startswith(n + " ") and _ROLE_HEAD.match(n)
+                      and regex.fullmatch(r"[\p{Ll}\s]+", r[1][len(n) + 1:])), None)
+        out.append((r[0], names[short], *r[2:]) if short else r)
+    return out
+
+
+_ROLE_HEAD = regex.compile(r"^(?:chủ\s+đầu\s+tư|nhà\s+thầu|doanh\s+nghiệp|đơn\s+vị|nhà\s+đầu\s+tư)$")
 
 
 def _locate(letter: Letter, start: int, end: int) -> Source:

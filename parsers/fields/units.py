@@ -23,6 +23,7 @@ one unit per name listed. Every scan is bounded (a unit list is at most
 """
 from __future__ import annotations
 
+import importlib.util
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -86,6 +87,8 @@ _SHARED_OFFICE = regex.compile(
     + r"))\s*(?:,|\s(?:và|hoặc))\s*(?=(?:[Cc]ác\s+)?(?:Phó\s+)?(?:"
     + "|".join(_phrase(o, any_case_first=(" " in o)) for o in _ALL_OFFICES) + r")\s)"
 )
+_LEADERSHIP = regex.compile(r"[Ll]ãnh\s+đạo\s+$")
+_RELATIVE_ONLY = regex.compile(r"(?:Sở|Bộ|Cục|Tổng\s+cục|Viện|Trường|Ban|UBND\s+tỉnh|Ủy\s+ban\s+nhân\s+dân\s+tỉnh)$")
 # `các Cục trưởng, Vụ trưởng thuộc Bộ`: a head word + `trưởng` is the office
 # of that kind of unit.
 HEAD_OFFICE = regex.compile(r"\b(Cục|Vụ|Sở|Phòng|Ban|Viện|Chi\s+cục|Tổng\s+cục)\s+trưởng\b")
@@ -125,11 +128,48 @@ _LOWER_HEAD = regex.compile(rf"(?:{_KINDS}|tỉnh\s+ủy|thành\s+ủy|huyện\s
 # Words that start the predicate: a unit name stops before them. Lower case
 # on purpose (see the module docstring); `người quyết định đầu tư` is a
 # party's name (Luật Xây dựng), not the verb `quyết định`.
-PREDICATE = regex.compile(
-    r"(?:" + "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in
-                      sorted(set(_D["predicate_words"]), key=len, reverse=True))
-    + r"|quyết\s+định(?!\s+đầu\s+tư))\b"
-)
+def _predicate_pattern() -> str:
+    words = []
+    for w in sorted(set(_D["predicate_words"]), key=len, reverse=True):
+        pat = regex.escape(w).replace(r"\ ", r"\s+")
+        if w in _D["not_predicate"]:
+            pat += r"(?!\s+(?:" + "|".join(regex.escape(x).replace(r"\ ", r"\s+") for x in _D["not_predicate"][w]) + r")\b)"
+        words.append(pat)
+    return "(?:" + "|".join(words) + r")\b"
+
+
+PREDICATE = regex.compile(_predicate_pattern())
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> frozenset[str]:
+    """underthesea's Vietnamese word list (Hồ Ngọc Đức's 74K words), read
+    straight from the installed package: `công lập` is one word, so `lập`
+    there starts no predicate."""
+    spec = importlib.util.find_spec("underthesea")
+    if spec is None or spec.origin is None:
+        return frozenset()
+    path = Path(spec.origin).parent / "corpus" / "data" / "Viet74K.txt"
+    try:
+        return frozenset(path.read_text(encoding="utf-8").split("\n"))
+    except OSError:
+        return frozenset()
+
+
+def starts_predicate(text: str, at: int, end: int) -> bool:
+    """A predicate starts at `at`: a verb or adverb of the list, unless it is
+    the second syllable of a word with the syllable before it (`đơn vị sự
+    nghiệp công lập`)."""
+    m = PREDICATE.match(text, at, end)
+    if not m:
+        return False
+    if " " not in m.group() and at >= 2:
+        prev = regex.search(r"(\S+)\s+$", text[max(0, at - 12):at])
+        if prev and prev.group(1)[:1].islower() and f"{prev.group(1)} {m.group()}".lower() in _lexicon():
+            return False
+    return True
+
+
 _PLACE_WORD = regex.compile(r"(?:tỉnh|thành\s+phố|huyện|quận|thị\s+xã|xã|phường|thị\s+trấn|đặc\s+khu|Thành\s+phố)\b")
 _END_PUNCT = regex.compile(r"[.;:!?()\[\]\"“”]")
 _TOKEN = regex.compile(r"\s*(,?)\s*(\S+)")
@@ -143,7 +183,7 @@ _BARE_PLURAL = regex.compile(r"^(?:các|Các)\s+(Cục|Vụ|Sở|Phòng|Ban|Vi�
 _BARE_OFFICE = {"bộ trưởng": "Các Bộ", "các bộ trưởng": "Các Bộ"}
 _SLASH = regex.compile(r"\s*/\s*(?=\p{Lu})")
 # A plural name before a colon list: `Các Bộ`, `UBND các tỉnh`.
-_PLURAL_END = regex.compile(r"^(?P<pre>.*?)(?:^|\s)(?:các|Các)\s+(?P<kind>\S+(?:\s+\S+)?)$")
+_PLURAL_END = regex.compile(r"^(?P<pre>[^,]*?)(?:^|\s)(?:các|Các)\s+(?P<kind>[^\s,]+(?:\s+[^\s,]+)?)$")
 _LIST_NAMES = tuple(sorted(_D["list_names"], key=len, reverse=True))
 _LIST_SEP = regex.compile(r"\s*(?:,|\s(?:và|hoặc))\s*(?=\p{Lu})")
 _ABBREV = (("ủy ban nhân dân", "ubnd"), ("uỷ ban nhân dân", "ubnd"), ("hội đồng nhân dân", "hđnd"))
@@ -205,6 +245,8 @@ def office_to_unit(name: str) -> str:
         if not m:
             break
         rest = name[m.end():]
+        if _LEADERSHIP.match(m.group()) and _RELATIVE_ONLY.match(rest):
+            break  # `Lãnh đạo Sở`, `Lãnh đạo Bộ`: the leadership is a body of its own
         if not (PROPER_HEAD.match(rest) or COLLECTIVE_HEAD.match(rest) or _LOWER_HEAD.match(rest) or rest[:1].isupper()):
             break
         name = rest
@@ -252,7 +294,7 @@ def _take_name(text: str, pos: int, end: int, *, generic: bool) -> int | None:
             if rel and not regex.match(r"\s*(?:đến|tới|với)\b", text[rel.end():rel.end() + 8]):
                 i = rel.end()  # `các khoa, phòng ban (có) liên quan`
                 break
-        if PREDICATE.match(text, at, end):
+        if starts_predicate(text, at, end):
             break
         if token in ("và", "hoặc", "cùng"):
             # `Bộ Nông nghiệp và Môi trường` goes on; `Sở Ngoại vụ và chính
@@ -274,7 +316,7 @@ def _take_name(text: str, pos: int, end: int, *, generic: bool) -> int | None:
                     and not COLLECTIVE_HEAD.match(text, at, end) and not OFFICE.match(text, at, end) \
                     and (not PROPER_HEAD.match(text, at, end) or _bare_head(text, at, end)):
                 pass
-            elif PREDICATE.match(text, at, end) or _is_start(text, at, end):
+            elif starts_predicate(text, at, end) or _is_start(text, at, end):
                 break
             elif token[:1].islower() and not _PLACE_WORD.match(text, at, end):
                 break
@@ -322,7 +364,7 @@ def find_units(text: str, *, generic: bool = False, start: int = 0) -> list[Unit
         else:
             is_office = bool(OFFICE.match(raw))
             for part in _split_slash(raw):
-                out.append(UnitMention(_trim_class(office_to_unit(part)), part, pos, stop, is_office))
+                out.append(UnitMention(office_to_unit(part), part, pos, stop, is_office))
         sep = _SEP.match(text, stop, end)
         if not sep:
             break
@@ -334,7 +376,7 @@ def _split_slash(raw: str) -> list[str]:
     return [p for p in _SLASH.split(raw) if p]
 
 
-def _trim_class(name: str) -> str:
+def trim_class(name: str) -> str:
     """A class that ends in a vague kind drops it: `các Tập đoàn, Tổng công
     ty, đơn vị liên quan` -> `Các Tập đoàn, Tổng công ty`."""
     if "," not in name:

@@ -81,7 +81,8 @@ GENERIC = regex.compile(
 # được ...`, `Bộ Tài chính đã chỉ đạo ...`, `... có ý kiến như sau`).
 NARRATIVE = regex.compile(
     r"^(?:nhận\s+được|nhận|đã|có\s+ý\s+kiến|có\s+văn\s+bản|thông\s+báo|trân\s+trọng|gửi|xin|kính|là|được|trả\s+lời"
-    r"|yêu\s+cầu|đề\s+nghị|giao|theo|tại|về|cũng|đang|vừa|với|để|trong|khi|nếu|thì|mà|do|cho|từ|trên|đến|vào|sau|trước"
+    r"|yêu\s+cầu|đề\s+nghị|giao|theo(?!\s+dõi)|tại|về|cũng|đang|vừa|với|để|trong|khi|nếu|thì|mà|do|cho(?!\s+ý\s+kiến)|từ"
+    r"|trên|đến|vào|sau|trước"
     r"|không|(?:phải\s+|cùng\s+)?chịu\s+trách\s+nhiệm(?:\s+(?:cá\s+nhân|trực\s+tiếp|toàn\s+diện|hoàn\s+toàn|chính|và)[\s,]*)*\s*trước"
     r"|có(?!\s+trách\s+nhiệm)|chỉ(?!\s+(?:đạo|thị|định)\b)|vẫn|còn|chưa|hiện"
     r"|cho\s+biết|tự\s+giải\s+thể|làm\s+việc\s+theo)\b"
@@ -135,10 +136,12 @@ ADVERBIAL = regex.compile(
 )
 # Sentences end at . ; ! ? (not inside numbers like 4217/UBND-TH or 1.2)
 # and at list dashes that open a line.
+# A short line without final punctuation followed by a capitalised line is a
+# heading (`3. Tổ chức thực hiện`), a sentence of its own.
 # A colon after a plural head (`Các Bộ: Quốc phòng, ...`, `UBND các tỉnh:
 # Khánh Hòa, ...`) opens a list of names, not a new sentence.
 _SENTENCE_END = regex.compile(
-    r"(?<=[;!?])\s+|(?<=[^\d\s]\.)\s+|(?<=:)(?<![Cc]ác\s+\S+:)(?<![Cc]ác\s+\S+\s+\S+:)\s+(?=\p{Lu})|\n\s*[-–•+]\s+"
+    r"(?<=[;!?])\s+|(?<=[^\d\s]\.)\s+|(?<=\S\.)(?<!(?:^|[\s(])\p{Lu}{1,4}\.)\s+(?=\p{Lu})|(?<=\.)[ \t]*\n\s*|(?<=(?:^|\n)[^\n.;:!?]{1,80})[ \t]*\n\s*(?=\p{Lu})|(?<=:)(?<!(?:Chủ\s+trì|Phối\s+hợp):)(?<![Cc]ác\s+\S+:)(?<![Cc]ác\s+\S+\s+\S+:)\s+(?=\p{Lu})|\n\s*[-–•+]\s+"
 )
 _BULLET = regex.compile(r"\s*[-–•+]\s+")
 # A short `Field:` label with its value on the same line (`Chủ đầu tư: Ban
@@ -353,7 +356,7 @@ def read_sentence(sentence: str, start: int = 0, *, subject: bool = True, issuer
     for m in SUPPORT.finditer(flat):
         units = [u for u in _partners_at(flat, m.end()) if fold(u.name) not in leads]
         add(units, "support")
-    if GENERIC.match(flat, body_at) and not out:
+    if not out and GENERIC.match(flat[body_at:body_at + 1].lower() + flat[body_at + 1:]):
         closed = True
     return Reading(_dedupe(out), named, not named and not closed and asks(flat), closed)
 

@@ -282,7 +282,7 @@ def _intro_kind(preamble: str) -> str:
         pass
     if m is not None:
         return "opinion" if regex.search(r"\bbáo\s+cáo\b", last[:m.start()]) else "assign"
-    if regex.search(r"\b(?:hướng\s+dẫn|chỉ\s+đạo|quy\s+định)\b[^.;]*(?:như\s+sau|sau)\s*:?\s*$", last):
+    if regex.search(r"\b(?:hướng\s+dẫn|chỉ\s+đạo)\b[^.;:]{0,80}(?:như\s+sau|sau)\s*:?\s*$", last):
         return "assign"
     return "inform"
 
@@ -380,7 +380,7 @@ def derive_tasks(letter: Letter) -> tuple[list[ActionItem], list[str]]:
             if kind == "assign" or (kind == "opinion" and asks(body_text)) or strong_ask(body_text):
                 fallback = defaults
         drafts.append(_Draft(_Region(d.path, d.label, region.start, region.end, body_text, d), found, fallback,
-                             defaults if kind == "assign" else []))
+                             defaults if kind == "assign" and not heading else []))
     if closing is not None:
         found, _, _ = read_all(closing.text, closing.start, issuer=issuer, report=report)
         drafts.append(_Draft(closing, found))

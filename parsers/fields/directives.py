@@ -73,7 +73,7 @@ def parse_directives(lines: list[TextLine], start: int, end: int) -> list[Direct
         text = line.text
         m = LABEL.match(text)
         starts_in_quote = quote_open
-        quote_open = _quote_open_after(text, quote_open)
+        quote_open = quote_open_after(text, quote_open)
         if not m or starts_in_quote:
             continue
         kind, label = _kind_of(m)
@@ -104,7 +104,7 @@ def parse_directives(lines: list[TextLine], start: int, end: int) -> list[Direct
     return items
 
 
-def _quote_open_after(text: str, open_: bool) -> bool:
+def quote_open_after(text: str, open_: bool) -> bool:
     """Whether a quotation is open after this line: each `"` opens or closes
     one, except a closing mark right after a word with nothing open (an OCR
     speck after `quyết định"`), and a quotation opened inside a sentence that

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 import regex
 
+from congvan.parsers.fields.directives import quote_open_after
 from congvan.parsers.fields.units import (
     PREDICATE,
     UnitMention,
@@ -129,6 +130,8 @@ _LEADING_CLAUSE = regex.compile(
     r"|Trên\s+cơ\s+sở\s+đó|Sau\s+đó|Theo\s+đó|Căn\s+cứ\s+(?:văn\s+bản|công\s+văn|nội\s+dung|chỉ\s+đạo)\s+(?:này|trên))"
     r"\s*,?\s*)+"
 )
+# A phrase put before the subject (`Trong phạm vi ..., `, `Để ..., `).
+_FRONTED = regex.compile(r"(?:Trong|Theo|Căn\s+cứ|Trên\s+cơ\s+sở|Để|Đối\s+với|Tại|Sau\s+khi|Ngoài|Với|Từ\s+nay)\b[^,;.:]{0,200},\s*")
 # `theo chức năng, nhiệm vụ (, lĩnh vực) (được giao)` between a subject and its verb.
 ADVERBIAL = regex.compile(
     r"\s*,?\s*(?:theo|Theo)\s+(?:đúng\s+)?chức\s+năng,?\s+nhiệm\s+vụ(?:,?\s+(?:và\s+)?(?:quyền\s+hạn|phạm\s+vi\s+quản\s+lý"
@@ -141,7 +144,7 @@ ADVERBIAL = regex.compile(
 # A colon after a plural head (`Các Bộ: Quốc phòng, ...`, `UBND các tỉnh:
 # Khánh Hòa, ...`) opens a list of names, not a new sentence.
 _SENTENCE_END = regex.compile(
-    r"(?<=[;!?])\s+|(?<=[^\d\s]\.)\s+|(?<=\S\.)(?<!(?:^|[\s(])\p{Lu}{1,4}\.)\s+(?=\p{Lu})|(?<=\.)[ \t]*\n\s*|(?<=(?:^|\n)[^\n.;:!?]{1,80})[ \t]*\n\s*(?=\p{Lu})|(?<=:)(?<!(?:Chủ\s+trì|Phối\s+hợp):)(?<![Cc]ác\s+\S+:)(?<![Cc]ác\s+\S+\s+\S+:)\s+(?=\p{Lu})|\n\s*[-–•+]\s+"
+    r"(?<=[;!?])\s+|(?<=[.;!?][\"”])\s+|(?<=[^\d\s]\.)\s+|(?<=\S\.)(?<!(?:^|[\s(])\p{Lu}{1,4}\.)\s+(?=\p{Lu})|(?<=\.)[ \t]*\n\s*|(?<=(?:^|\n)[^\n.;:!?]{1,80})[ \t]*\n\s*(?=\p{Lu})|(?<=:)(?<!(?:Chủ\s+trì|Phối\s+hợp):)(?<![Cc]ác\s+\S+:)(?<![Cc]ác\s+\S+\s+\S+:)\s+(?=\p{Lu})|\n\s*[-–•+]\s+"
 )
 _BULLET = regex.compile(r"\s*[-–•+]\s+")
 # A short `Field:` label with its value on the same line (`Chủ đầu tư: Ban
@@ -280,9 +283,16 @@ def read_sentence(sentence: str, start: int = 0, *, subject: bool = True, issuer
         add(units, "lead" if "chủ" in role["role"].casefold() else "support")
         return Reading(_dedupe(out), bool(units), False, False)
     closed = False
-    # The subject of the sentence: `Văn phòng Chính phủ hướng dẫn ...`.
+    # The subject of the sentence: `Văn phòng Chính phủ hướng dẫn ...`,
+    # also after a fronted phrase (`Trong phạm vi quy định ..., các doanh
+    # nghiệp nghiên cứu xây dựng ...`).
     if subject:
         found = _units_at(flat, body_at)
+        fronted = None if found else _FRONTED.match(flat, body_at)
+        if fronted:
+            found = _units_at(flat, fronted.end())
+            if found:
+                body_at = fronted.end()
         duty_end = class_subject(flat[body_at:]) if not found or (
             len(found) == 1 and (found[0].name[:4].casefold() in ("các ", "những") or _generic_only(found[0].name))) else None
         if duty_end is not None and (not found or body_at + duty_end > found[-1].end):
@@ -399,9 +409,12 @@ def read_all(text: str, offset: int, *, issuer: str | None = None, report: bool 
     pending: list[UnitMention] = []
     any_open = any_unnamed = False
     label_line = -1
+    quoted = _quoted_lines(text)
     for sentence, start, end in sentences(text, offset):
         local = start - offset
         line_at = text.rfind("\n", 0, local) + 1
+        if line_at in quoted:
+            continue  # another document quoted word for word asks nothing of anyone here
         if _BULLET.match(text, line_at, local + 1):
             open_ = []
         flat = sentence.strip()
@@ -439,6 +452,21 @@ def read_all(text: str, offset: int, *, issuer: str | None = None, report: bool 
                 any_unnamed = any_unnamed or not (reading.named or reading.closed)
         pending = []
     return out, any_open, any_unnamed
+
+
+def _quoted_lines(text: str) -> set[int]:
+    """Starts of the lines that lie inside a quotation of another document
+    (opened on an earlier line, or opening the line itself)."""
+    out: set[int] = set()
+    open_ = False
+    pos = 0
+    for line in text.split("\n"):
+        stripped = line.lstrip(" -–•+*")
+        if open_ or stripped[:1] in ('"', "“"):
+            out.add(pos)
+        open_ = quote_open_after(stripped, open_) or (stripped[:1] == "“" and "”" not in stripped)
+        pos += len(line) + 1
+    return out
 
 
 def _dedupe(items: list[Assign]) -> list[Assign]:

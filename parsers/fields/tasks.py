@@ -228,7 +228,10 @@ def _regions(letter: Letter) -> tuple[_Region | None, list[_Region], _Region | N
     # paragraph under it even when it opens with `Đề nghị`.
     bare = (bool(items) and items[-1] is directives[-1] and len(items[-1].text.split()) <= 8
             and not regex.search(r"[.;:!?]\s*$", items[-1].text))
-    closing_at = _closing_start(letter, last_end, body.end, skip_first=bare) if items else body.end
+    # A decision's articles run to the end of its body: no closing follows
+    # the last `Điều`.
+    articles = any(d.kind == "article" for d in items)
+    closing_at = _closing_start(letter, last_end, body.end, skip_first=bare) if items and not articles else body.end
     first = items[0].source.start if items else closing_at  # type: ignore[union-attr]
     preamble = _Region("", None, body.start, first, text[body.start:first]) if first > body.start else None
     regions: list[_Region] = []

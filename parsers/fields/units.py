@@ -170,9 +170,13 @@ def starts_predicate(text: str, at: int, end: int) -> bool:
     return True
 
 
+# Lower-case nouns for bodies and people that open another party after `và`.
+_BODY_NOUN = regex.compile(r"(?:các|những|chính\s+quyền|lực\s+lượng|người|nhân\s+dân|cán\s+bộ|công\s+chức|viên\s+chức"
+                           r"|hộ|cộng\s+đồng|doanh\s+nghiệp|nhà\s+đầu\s+tư|đối\s+tượng)\b")
 _PLACE_WORD = regex.compile(r"(?:tỉnh|thành\s+phố|huyện|quận|thị\s+xã|xã|phường|thị\s+trấn|đặc\s+khu|Thành\s+phố)\b")
 _END_PUNCT = regex.compile(r"[.;:!?()\[\]\"“”]")
 _TOKEN = regex.compile(r"\s*(,?)\s*(\S+)")
+_INNER_TAIL = regex.compile(r"(?P<tail>\s+(?:tại|trên|của)\s+[^\s,;.:()\d]+(?:\s+[^\s,;.:()\d]+)?)\s*,\s*")
 _SEP = regex.compile(r"\s*(?:,|;|\s(?:và|hoặc|cùng))\s*")
 _LIST_END = regex.compile(r"\s*[,;]?\s*(?:và|hoặc)?\s*")
 _RELATED = regex.compile(r"\s+(?:có\s+)?liên\s+quan\b")
@@ -304,7 +308,11 @@ def _take_name(text: str, pos: int, end: int, *, generic: bool) -> int | None:
             while nxt < end and text[nxt] == " ":
                 nxt += 1
             kind_next = is_class and _KIND_WORD.match(text, nxt, end) and not COLLECTIVE_HEAD.match(text, nxt, end)
-            if not kind_next and (_is_start(text, nxt, end) or not (
+            # (A lower-case word that is no kind, no body noun and no verb
+            # goes on too: `Tổng cục Quản lý vốn và tài sản Nhà nước`.)
+            plain_next = (text[nxt:nxt + 1].islower() and not _KIND_WORD.match(text, nxt, end)
+                          and not _BODY_NOUN.match(text, nxt, end) and not starts_predicate(text, nxt, end))
+            if not kind_next and not plain_next and (_is_start(text, nxt, end) or not (
                     text[nxt:nxt + 1].isupper() or regex.match(r"(?:trực\s+)?thuộc\b", text[nxt:nxt + 12]))):
                 break
         if w.group(1):
@@ -358,6 +366,13 @@ def find_units(text: str, *, generic: bool = False, start: int = 0) -> list[Unit
         if stop is None or stop <= pos:
             break
         raw = text[pos:stop].strip(" ,")
+        inner = _INNER_TAIL.match(text, stop, end)
+        if inner and _is_start(text, inner.end(), end):
+            # `Tổng cục Quản lý vốn và tài sản Nhà nước tại doanh nghiệp,
+            # Tổng cục trưởng Tổng cục Thuế`: the next unit of the list shows
+            # that `tại doanh nghiệp` still belongs to this name.
+            stop = inner.end("tail")
+            raw = text[pos:stop].strip(" ,")
         stop, listed = _colon_list(text, raw, pos, stop, end)
         if listed:
             out += _share_places(out, listed)

@@ -21,7 +21,7 @@ DIEN = regex.compile(r"^(?P<who>.{3,80}?)\s+điện\s*:\s*(?P<rest>.*)$", regex.
 # OCR may put a speck before it or read `ơ` as `ữ` (`JNữi nhận:`).
 NOI_NHAN = regex.compile(r"^[a-z]?n[ou]i\s*nhan\s*(?:[:;.]|$|(?=\s*\())")
 _ITEM = regex.compile(r"^(?:[-–+•·*~]|\.(?=\s))\s*")  # `~` is an OCR dash
-_PURPOSE = regex.compile(r"\s*\((?P<p>[^()]{1,80})\)\s*[;.,]?\s*$")
+_PURPOSE = regex.compile(r"\s*\((?P<p>[^()]{1,80})\)\s*[;.,:]?\s*$")
 _LUU = regex.compile(r"^lưu\b", regex.IGNORECASE)
 _TRAIL = " ;.,:"
 
@@ -154,7 +154,9 @@ def find_distribution(lines: list[TextLine], start: int) -> tuple[list[Distribut
 
 # The copy count or the drafter: `(2)`, `(B)`, `(TKTH)`, `(Hùng, Nam)`, `( đ/c Dũng)`;
 # a list of office codes in brackets (`VP (HC, TH)`) stays.
-_COPY_COUNT = regex.compile(r"\s*\((?:\s*\d+\s*|[\p{L}.]{1,8}|[^()]*\p{Ll}[^()]*)\).*$")
+_COPY_COUNT = regex.compile(r"\s*\((?:\s*\d+\s*|[\p{L}./]{1,8}|[^()]*\p{Ll}[^()]*)\).*$")
+# Drafter initials or a name glued to the last code: `TH.Lan`, `CTT. Phunt`, `KTb12`.
+_GLUED_DRAFTER = regex.compile(r"(?<=\b\p{Lu}{2,})(?:\.\s*\p{Lu}?\p{Ll}+\.?|\p{Ll}\d+)$")
 _JUNK_TAIL = regex.compile(r"[\s;.,_\-~|'\"]+$")
 _JUNK_HEAD = regex.compile(r"^[\s;.,_\-~|'\"]+")
 
@@ -170,6 +172,7 @@ def _entries(text: str, line: TextLine) -> list[DistributionEntry]:
     text = _JUNK_HEAD.sub("", _JUNK_TAIL.sub("", " ".join(text.split())))
     if not text:
         return []
+    text = regex.sub(r"^(Như)(trên)\b", r"\1 \2", text)  # OCR lost the space
     src = _source(line)
     if _LUU.match(text):
         # `Lưu: VT, VP (B)`, `Lưu: VT, NN (2), Loan`: the copy count or the
@@ -182,7 +185,12 @@ def _entries(text: str, line: TextLine) -> list[DistributionEntry]:
             or ")" in words[-1] and " ".join(words).count(")") > " ".join(words).count("(")
         ):
             words.pop()
+        # A lower-case scrap after the codes is a name or OCR debris (`PC ow`).
+        while len(words) > 2 and regex.fullmatch(r"\p{Lu}?\p{Ll}{1,3}\.?", words[-1]) \
+                and regex.fullmatch(r"[\p{Lu}\d&-]{2,},?", words[-2]):
+            words.pop()
         name = regex.sub(r"[,\s]+_+\s*$", "", " ".join(words)).strip(" ,;.")
+        name = _GLUED_DRAFTER.sub("", name).strip(" ,;.")
         return [DistributionEntry(name=name, purpose=None, source=src)]
     if ";" in text and ":" not in text:  # `TCT; Vụ PC`: two entries on one line
         pieces = [p for p in text.split(";") if p.strip()]
@@ -192,7 +200,8 @@ def _entries(text: str, line: TextLine) -> list[DistributionEntry]:
     m = _PURPOSE.search(text)
     # A purpose reads `b/c`, `để biết`, `thay trả lời`; `(BTC)`, `(Tú, Bích)` or
     # `(H.V.Thuân)` name a ministry or the people meant, and stay in the name.
-    if m and (m["p"][:1].islower() or fold(m["p"]).startswith("de ")):
+    # (`(Đ/c Minh)` names who in the office acts: recorded as the purpose.)
+    if m and (m["p"][:1].islower() or fold(m["p"]).startswith(("de ", "d/c", "đ/c"))):
         purpose = m["p"].strip()
         if fold(purpose).startswith("de "):  # OCR `đề thực hiện` is `để thực hiện`
             purpose = "để" + purpose[2:]
@@ -201,7 +210,29 @@ def _entries(text: str, line: TextLine) -> list[DistributionEntry]:
         return [DistributionEntry(name=text, purpose=purpose, source=src)]
     parts = [p.strip() for p in text.split(",")]
     # Split only when every part names a body by itself (gold/README.md):
-    # `Văn phòng Chính phủ, Bộ Nội vụ`, not `Cục Thuế các tỉnh, thành phố`.
-    if len(parts) > 1 and all(p and (_names_a_body(p) or regex.match(r"\p{Lu}{2,}\b", p)) for p in parts):
+    # `Văn phòng Chính phủ, Bộ Nội vụ`, `Chánh VP, Phó CVP`, `GĐ, các PGĐ`;
+    # not `Cục Thuế các tỉnh, thành phố`, nor parts that share a tail (`CT,
+    # PCT UBND tỉnh`, `Các Khoa, Phòng ban liên quan`, `LĐ, các ban của
+    # CĐGDVN`).
+    if len(parts) > 1 and not _shared_tail(parts) and all(
+            p and (_names_a_body(p) or _OFFICE_CODE.match(p) or regex.match(r"\p{Lu}{2,}\b", p)) for p in parts):
         return [DistributionEntry(name=p, purpose=purpose, source=src) for p in parts]
     return [DistributionEntry(name=text, purpose=purpose, source=src)]
+
+
+# An office written short: `CT`, `PCT`, `GĐ`, `các PGĐ`, `Chánh VP`, `Phó CVP`.
+_OFFICE_CODE = regex.compile(r"^(?:các\s+)?(?:(?:Chánh|Phó|Trưởng)\s+)?P?(?:CT|GĐ|CVP|VP|TGĐ|TP|CN|TB)\b")
+# A tail every part of a list shares: `... liên quan`, `... của CĐGDVN`, or
+# a body after a list of office codes (`CT, PCT UBND tỉnh`).
+_TAIL = regex.compile(r"\s(?:(?:có\s+)?liên\s+quan|của\s+\S.*)$")
+
+
+def _shared_tail(parts: list[str]) -> bool:
+    last = parts[-1]
+    bare_before = all(len(p.split()) <= 2 for p in parts[:-1])
+    if bare_before and _TAIL.search(last):
+        return True
+    codes = _OFFICE_CODE.match(last)
+    offices = all(_OFFICE_CODE.fullmatch(p) or len(p.split()) <= 3 and OFFICE_START.fullmatch(fold(p).rstrip())
+                  for p in parts[:-1])
+    return bool(codes) and offices and bool(last[codes.end():].strip())

@@ -27,6 +27,7 @@ import regex
 from congvan.parsers.fields.directives import quote_open_after
 from congvan.parsers.fields.units import (
     PREDICATE,
+    ROLE_NOUNS,
     UnitMention,
     WINDOW,
     class_subject,
@@ -42,7 +43,8 @@ from congvan.parsers.fields.units import (
 # nghị`, `Giấy đề nghị`.
 ASSIGN = regex.compile(
     r"(?<!\b(?:theo|Theo|của|các|những|đáp\s+ứng|ứng|về|việc|Giấy|giấy|Tờ|tờ|văn\s+bản|hồ\s+sơ|mẫu)\s)"
-    r"\b(?:giao|Giao|yêu\s+cầu|Yêu\s+cầu|đề\s+nghị|Đề\s+nghị|kính\s+trình|Kính\s+trình"
+    # (OCR writes `đề nghị` as `để nghị`, `dé nghị`, `Dé nghị`.)
+    r"\b(?:giao|Giao|yêu\s+cầu|Yêu\s+cầu|[đĐdD][ềểéêế]\s+nghị|kính\s+trình|Kính\s+trình"
     r"|giao\s+nhiệm\s+vụ\s+cho|Giao\s+nhiệm\s+vụ\s+cho)\s+(?:(?:các\s+)?đồng\s+chí\s+)?"
     # `giao thông`, `giao dịch`, `Bộ Giao thông vận tải`: nouns, no assigning.
     r"(?!(?:thông|dịch|nhận|kết|lưu|đất|rừng|ban|diện|thoa|khoán|hàng)\b)"
@@ -55,9 +57,9 @@ SUPPORT = regex.compile(
 )
 # A notice closing on who is to know: `Văn phòng Chính phủ xin thông báo để
 # X biết, thực hiện`, `... ý kiến trao đổi của Cục ĐCK để Quý Sở nghiên cứu`.
-NOTICE = regex.compile(r"\b(?:thông\s+báo|trao\s+đổi|ý\s+kiến|trả\s+lời|hướng\s+dẫn|gửi)\b[^.;]{0,120}?\bđể\s+(?=\S)",
-                       regex.IGNORECASE)
-_KNOW_TAIL = regex.compile(r"\s*(?:được\s+)?biết\s*(?:(?P<more>(?:,|và)\s*\S.*)|[\s./]*)$", regex.DOTALL)
+NOTICE = regex.compile(r"\b(?:thông\s+báo|trao\s+đổi|ý\s+kiến|trả\s+lời|hướng\s+dẫn|gửi)\b(?:[^.;]{0,120}?\b[đd][ểếé]\s+"
+                       r"|\s+(?:cho\s+)?(?=[Qq]uý\s+\p{Lu}))(?=\S)")
+_KNOW_TAIL = regex.compile(r"\s*(?:được\s+)?bi[ếéêe]t\s*(?:(?P<more>(?:,|và)\s*\S.*)|[\s./]*)$", regex.DOTALL)
 _ACT_TAIL = regex.compile(r"\s*(?:được\s+)?(?P<more>\S.*)$", regex.DOTALL)
 # The predicate of a sentence that only asks to carry out the document as
 # a whole (gold README): `nghiêm túc thực hiện`, `chịu trách nhiệm thi hành
@@ -81,7 +83,7 @@ GENERIC = regex.compile(
 # A subject followed by these is telling, not acting (`Sở Công Thương nhận
 # được ...`, `Bộ Tài chính đã chỉ đạo ...`, `... có ý kiến như sau`).
 NARRATIVE = regex.compile(
-    r"^(?:nhận\s+được|nhận|đã|có\s+ý\s+kiến|có\s+văn\s+bản|thông\s+báo|trân\s+trọng|gửi|xin|kính|là|được|trả\s+lời"
+    r"^(?:nhận\s+được|đã|có\s+ý\s+kiến|có\s+văn\s+bản|thông\s+báo|trân\s+trọng|xin|kính|là|được|trả\s+lời"
     r"|yêu\s+cầu|đề\s+nghị|giao|theo(?!\s+dõi)|tại|về|cũng|đang|vừa|với|để|trong|khi|nếu|thì|mà|do|cho(?!\s+ý\s+kiến)|từ"
     r"|trên|đến|vào|sau|trước"
     r"|không|(?:phải\s+|cùng\s+)?chịu\s+trách\s+nhiệm(?:\s+(?:cá\s+nhân|trực\s+tiếp|toàn\s+diện|hoàn\s+toàn|chính|và)[\s,]*)*\s*trước"
@@ -123,11 +125,12 @@ _REPORTED = regex.compile(r"\bđã(?:\s+nhiều\s+lần)?\s+có\s+(?:văn\s+bả
 # After an assigning verb a lower-case singular names its unit: `yêu cầu nhà
 # thầu thi công: (1) Lập hồ sơ ...`, `đề nghị địa phương căn cứ ...`.
 _ASSIGNED_CLASS = regex.compile(r"(?:nhà\s+thầu|chủ\s+đầu\s+tư|doanh\s+nghiệp|nhà\s+đầu\s+tư|địa\s+phương|bộ|sở|ngành|đơn\s+vị"
-                                r"|cơ\s+quan|công\s+ty)\b")
+                                r"|cơ\s+quan|công\s+ty|" + "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in ROLE_NOUNS) + r")\b")
+_ROLE_NOUN = regex.compile("|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in ROLE_NOUNS))
 # Words before the subject that belong to no unit: `Đồng thời, ...`, `Vì vậy, ...`.
 _LEADING_CLAUSE = regex.compile(
     r"(?:(?:Đồng\s+thời|Ngoài\s+ra|Bên\s+cạnh\s+đó|Trong\s+đó|Vì\s+vậy|Do\s+đó|Vì\s+thế|Như\s+vậy|Tuy\s+nhiên"
-    r"|Trên\s+cơ\s+sở\s+đó|Sau\s+đó|Theo\s+đó|Căn\s+cứ\s+(?:văn\s+bản|công\s+văn|nội\s+dung|chỉ\s+đạo)\s+(?:này|trên))"
+    r"|Trên\s+cơ\s+sở\s+đó|Sau\s+đó|Theo\s+đó|[Cc]ác\s+ông\s*\(\s*bà\s*\)|Ông\s*\(\s*bà\s*\)|Căn\s+cứ\s+(?:văn\s+bản|công\s+văn|nội\s+dung|chỉ\s+đạo)\s+(?:này|trên))"
     r"\s*,?\s*)+"
 )
 # A phrase put before the subject (`Trong phạm vi ..., `, `Để ..., `).
@@ -144,7 +147,7 @@ ADVERBIAL = regex.compile(
 # A colon after a plural head (`Các Bộ: Quốc phòng, ...`, `UBND các tỉnh:
 # Khánh Hòa, ...`) opens a list of names, not a new sentence.
 _SENTENCE_END = regex.compile(
-    r"(?<=[;!?])\s+|(?<=[.;!?][\"”])\s+|(?<=[^\d\s]\.)\s+|(?<=\S\.)(?<!(?:^|[\s(])\p{Lu}{1,4}\.)\s+(?=\p{Lu})|(?<=\.)[ \t]*\n\s*|(?<=(?:^|\n)[^\n.;:!?]{1,80})[ \t]*\n\s*(?=\p{Lu})|(?<=:)(?<!(?:Chủ\s+trì|Phối\s+hợp):)(?<![Cc]ác\s+\S+:)(?<![Cc]ác\s+\S+\s+\S+:)\s+(?=\p{Lu})|\n\s*[-–•+]\s+"
+    r"(?<=[;!?])\s+|(?<=[.;!?][\"”])\s+|(?<=[^\d\s]\.)\s+|(?<=\S\.)(?<!(?:^|[\s(])\p{Lu}{1,4}\.)\s+(?=\p{Lu})|(?<=\.)[ \t]*\n\s*|(?<=(?:^|\n)[^\n.;:!?]{1,80})[ \t]*\n\s*(?=\p{Lu})|(?<=:)(?<!(?:Chủ\s+trì|Phối\s+hợp|Giám\s+đốc|Chủ\s+tịch|Thủ\s+trưởng):)(?<![Cc]ác\s+\S+:)(?<![Cc]ác\s+\S+\s+\S+:)\s+(?=\p{Lu})|\n\s*[-–•+]\s+"
 )
 _BULLET = regex.compile(r"\s*[-–•+]\s+")
 # A short `Field:` label with its value on the same line (`Chủ đầu tư: Ban
@@ -306,8 +309,11 @@ def read_sentence(sentence: str, start: int = 0, *, subject: bool = True, issuer
             # the liability statement it ends in.
             liable = found[-1].name[:4].casefold() in ("các ", "những") and _LIABLE.match(pred)
             own = issuer is not None and len(found) == 1 and _is_issuer(found[0].name, issuer)
-            if own and (report or not regex.match(r"(?:sẽ|tiếp\s+tục)\b", pred)):
+            commits = regex.match(r"(?:sẽ|tiếp\s+tục|xin\s+ghi\s+nhận)\b", pred)
+            if own and (report or not commits):
                 closed = True  # `Sở Công Thương dừng giải quyết ...`: the letter's own act
+            elif own and commits:
+                add(found, "lead")
             elif PREDICATE.match(pred) and not NARRATIVE.match(pred) and not liable:
                 if _acting(pred):
                     proper = [u for u in found if not _generic_only(u.name)] or (
@@ -333,7 +339,12 @@ def read_sentence(sentence: str, start: int = 0, *, subject: bool = True, issuer
             continue
         units = _units_at(flat, m.end())
         bare = False
-        if not units and _ASSIGNED_CLASS.match(flat, m.end()):
+        assigned = None if units else _ASSIGNED_CLASS.match(flat, m.end())
+        if assigned and _ROLE_NOUN.fullmatch(assigned.group()):
+            # `Yêu cầu giám thị giám sát ...`: people named by their role.
+            units = [UnitMention(_cap(assigned.group()), assigned.group(), assigned.start(), assigned.end())]
+            bare = True
+        elif assigned:
             # `đề nghị địa phương căn cứ ...`, `đề nghị bộ, ngành, địa
             # phương khẩn trương ...`: a lower-case kind without `các`.
             window = "các " + flat[m.end():m.end() + WINDOW]

@@ -154,10 +154,13 @@ def _class_kinds(folded: str) -> tuple[str, ...]:
 
 
 def _recipient_units(letter: Letter) -> list[str]:
-    """The addressees as units (`Bộ trưởng Bộ Xây dựng` -> Bộ Xây dựng)."""
+    """The addressees as units (`Bộ trưởng Bộ Xây dựng` -> Bộ Xây dựng);
+    without a Kính gửi, the Nơi nhận entries sent `để thực hiện` (to carry
+    out) are the addressees."""
     out: list[str] = []
-    for r in letter.recipients:
-        name = squash(r.name)
+    names = [squash(r.name) for r in letter.recipients] or [
+        squash(d.name) for d in letter.distribution if d.purpose and regex.search(r"thực\s+hiện", d.purpose)]
+    for name in names:
         units = find_units(name, generic=True)
         if units and units[-1].end >= len(name) - 1 and len(units) > 1 and not _joins(units):
             out += [u.name for u in units]
@@ -270,6 +273,18 @@ def _closing_start(letter: Letter, after: int, end: int, *, skip_first: bool = F
     return end
 
 
+_FURNITURE = regex.compile(r"^(?:-+\s*PAGE\b.*|\d{1,3}|[^.;:!?]{0,80}(?:www\.|\+\d{2}|Tel\b|®)[^.;:!?]*|\W*)$", regex.IGNORECASE)
+
+
+def _without_furniture(text: str) -> str:
+    """The text without the page furniture a scan or a web copy leaves at
+    its end (`--- PAGE BREAK ---`, a page number, a site's phone line)."""
+    lines = text.rstrip().split("\n")
+    while lines and _FURNITURE.match(lines[-1].strip(" *|")):
+        lines.pop()
+    return "\n".join(lines).rstrip(" *\n")
+
+
 def _intro_kind(preamble: str) -> str:
     """How the preamble introduces the items: `assign` (`... yêu cầu các
     phòng, đơn vị thực hiện các nội dung sau:`), `opinion` (`có ý kiến như
@@ -331,10 +346,11 @@ def derive_tasks(letter: Letter) -> tuple[list[ActionItem], list[str]]:
     kind = "assign"
     if preamble is not None:
         pre_found, _, _ = read_all(preamble.text, preamble.start, issuer=issuer, report=report)
-        if regions and preamble.text.rstrip(" *\n").endswith(":"):
-            kind = _intro_kind(preamble.text)
+        intro_text = _without_furniture(preamble.text)
+        if regions and intro_text.endswith(":"):
+            kind = _intro_kind(intro_text)
             if kind == "assign":
-                intro = _intro_units(preamble.text)
+                intro = _intro_units(intro_text)
                 leads = [a for a in pre_found if a.role == "lead"]
                 defaults = [_to_recipient(u, recipients) for u in intro] if intro else [
                     _to_recipient(a.unit.name, recipients) for a in leads[-1:]]
@@ -377,7 +393,7 @@ def derive_tasks(letter: Letter) -> tuple[list[ActionItem], list[str]]:
         if heading:
             # Under a unit's heading, points that name nobody stay the
             # heading unit's even where another point names its own unit.
-            if not leads and any_unnamed or any_open:
+            if any_open:
                 fallback = heading
         elif not leads and any_unnamed:
             if kind == "assign" or (kind == "opinion" and asks(body_text)) or strong_ask(body_text):

@@ -32,6 +32,7 @@ from pathlib import Path
 import regex
 import yaml
 
+from congvan.parsers.fields.lines import fold as plain_fold
 from congvan.parsers.fields.vocabulary import BODY_HEADS, OFFICES
 
 # The longest unit list worth reading from one position (a công điện names a
@@ -63,6 +64,7 @@ def _alternation(words, **kw) -> str:
 
 
 _D = _data()
+ROLE_NOUNS: tuple[str, ...] = tuple(sorted(_D["role_nouns"], key=len, reverse=True))
 _PERSON_OFFICES = tuple(_D["person_offices"])
 _HEAD_WORDS = {fold_case for h in (*BODY_HEADS, *_D["extra_heads"]) for fold_case in (h.casefold(),)}
 # `Chánh Văn phòng`, `Trưởng ban`: the office is the first word, the rest
@@ -110,6 +112,8 @@ def _head_alternatives() -> str:
     alts.append(r"Tổ\s+chức(?=\s*(?:,|$|[;:.)/])|\s+(?:\p{Lu}|và\b|tín\s+dụng|kinh\s+tế|chính\s+trị|xã\s+hội"
                 r"|đoàn\s+thể|có\b|phải\b|được\b))")
     alts += [_phrase(p) for p in _PERSON_OFFICES if p.startswith("Phó")]
+    # `P.ĐTĐH`, `P. KHTC`: an office written as `P.` and its code.
+    alts.append(r"P\.\s?\p{Lu}{2,}")
     return "|".join(alts)
 
 
@@ -173,6 +177,8 @@ def starts_predicate(text: str, at: int, end: int) -> bool:
 # Lower-case nouns for bodies and people that open another party after `và`.
 _BODY_NOUN = regex.compile(r"(?:các|những|chính\s+quyền|lực\s+lượng|người|nhân\s+dân|cán\s+bộ|công\s+chức|viên\s+chức"
                            r"|hộ|cộng\s+đồng|doanh\s+nghiệp|nhà\s+đầu\s+tư|đối\s+tượng)\b")
+# Place words with their accents lost or misread (`tinh, thành phó`).
+_FOLDED_PLACE = regex.compile(r"(?:tinh|thanh\s+pho|huyen|quan|thi\s+xa|xa|phuong)\b")
 _PLACE_WORD = regex.compile(r"(?:tỉnh|thành\s+phố|huyện|quận|thị\s+xã|xã|phường|thị\s+trấn|đặc\s+khu|Thành\s+phố)\b")
 _END_PUNCT = regex.compile(r"[.;:!?()\[\]\"“”]")
 _TOKEN = regex.compile(r"\s*(,?)\s*(\S+)")
@@ -326,7 +332,8 @@ def _take_name(text: str, pos: int, end: int, *, generic: bool) -> int | None:
                 pass
             elif starts_predicate(text, at, end) or _is_start(text, at, end):
                 break
-            elif token[:1].islower() and not _PLACE_WORD.match(text, at, end):
+            elif token[:1].islower() and not _PLACE_WORD.match(text, at, end) \
+                    and not _FOLDED_PLACE.match(plain_fold(text[at:at + 12])):
                 break
         if token in ("các", "Các") and not is_class:
             is_class = True  # `UBND các tỉnh, thành phố`, `Cục Thuế các tỉnh`
@@ -342,7 +349,12 @@ def _bare_head(text: str, at: int, end: int) -> bool:
     """A head with no name after it (`Tổng công ty` in `các Tập đoàn, Tổng
     công ty, đơn vị`): a kind of the class, not a body of its own."""
     h = PROPER_HEAD.match(text, at, end)
-    return bool(h) and bool(regex.match(r"\s*(?:[,;.:]|và\b|$)", text[h.end():h.end() + 6]))
+    if not h:
+        return False
+    if regex.match(r"\s*(?:[,;.:]|và\b|$)", text[h.end():h.end() + 6]):
+        return True
+    nxt = h.end() + 1
+    return nxt < end and text[h.end()] == " " and starts_predicate(text, nxt, end)
 
 
 def find_units(text: str, *, generic: bool = False, start: int = 0) -> list[UnitMention]:

@@ -42,7 +42,8 @@ from congvan.parsers.fields.units import (
 # assign; not the nouns `theo đề nghị của`, `đáp ứng yêu cầu`, `về việc đề
 # nghị`, `Giấy đề nghị`.
 ASSIGN = regex.compile(
-    r"(?<!\b(?:theo|Theo|của|các|những|đáp\s+ứng|ứng|về|việc|Giấy|giấy|Tờ|tờ|văn\s+bản|hồ\s+sơ|mẫu)\s)"
+    r"(?<!\b(?:theo|Theo|của|các|những|đáp\s+ứng|ứng|về|việc|Giấy|giấy|Tờ|tờ|văn\s+bản|hồ\s+sơ|mẫu|ngoại|bàn|chuyển"
+    r"|được|đã|nhiệm\s+vụ)\s)"
     # (OCR writes `đề nghị` as `để nghị`, `dé nghị`, `Dé nghị`.)
     r"\b(?:giao|Giao|yêu\s+cầu|Yêu\s+cầu|[đĐdD][ềểéêế]\s+nghị|kính\s+trình|Kính\s+trình"
     r"|giao\s+nhiệm\s+vụ\s+cho|Giao\s+nhiệm\s+vụ\s+cho)\s+(?:(?:các\s+)?đồng\s+chí\s+)?"
@@ -421,6 +422,7 @@ def read_all(text: str, offset: int, *, issuer: str | None = None, report: bool 
     any_open = any_unnamed = False
     label_line = -1
     quoted = _quoted_lines(text)
+    first = True
     for sentence, start, end in sentences(text, offset):
         local = start - offset
         line_at = text.rfind("\n", 0, local) + 1
@@ -443,6 +445,11 @@ def read_all(text: str, offset: int, *, issuer: str | None = None, report: bool 
                 pending += only  # `Chánh Văn phòng UBND tỉnh;` then more subjects
                 continue
         reading = read_sentence(sentence, start, subject=not label, issuer=issuer, report=report)
+        if first and reading.closed and BOILERPLATE.match(_LEADING_CLAUSE.sub("", squash(sentence), count=1)):
+            # An item that is only `Trong quá trình thực hiện, nếu có khó
+            # khăn, vướng mắc, ... phản ánh về ...` asks the addressees to report.
+            reading = Reading([], False, True, False)
+        first = False
         leads = [a for a in reading.assigns if a.role == "lead"]
         if leads:
             if pending and leads and leads[0].unit.start == 0:
@@ -546,4 +553,5 @@ def strong_ask(text: str) -> bool:
     flat = squash(_QUOTED.sub(" ", text))
     if _ASKING_WORD.search(flat):
         return True
-    return any(not _REPORTED.search(flat, 0, m.start()) for m in ASSIGN.finditer(flat))
+    return any(not _REPORTED.search(flat, 0, m.start()) and (
+        not m.group().lower().startswith("giao") or flat[m.end():m.end() + 1].isupper()) for m in ASSIGN.finditer(flat))

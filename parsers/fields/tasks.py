@@ -39,6 +39,7 @@ from congvan.parsers.fields.task_sentences import (
     squash,
     strong_ask,
 )
+from congvan.parsers.fields.lines import fold as plain_fold
 from congvan.parsers.fields.units import UnitMention, find_units, fold, office_to_unit, unit_key
 
 # `báo cáo (kết quả) (về) Bộ trưởng và Lãnh đạo Bộ`: who hears back.
@@ -118,6 +119,20 @@ def _to_recipient(name: str, recipients: list[str]) -> str:
                 firms = [r for r in recipients if _BUSINESS.match(r)]
                 if len(firms) == 1 and len(recipients) == 1:
                     return firms[0]
+    return name
+
+
+def _respell(name: str, recipients: list[str], text: str) -> str:
+    """An addressee named in the body with letters misread by OCR (`Công ty
+    Cô phần Năng lượng Báo Long`, `các Cục Hải quan tinh, thành phó`) is
+    written as the addressee, unless the body's spelling is the one the
+    letter uses more often (then the Kính gửi line is the misread one)."""
+    plain = plain_fold(name)
+    for r in recipients:
+        if r != name and plain_fold(r) == plain:
+            low = text.casefold()
+            if low.count(r.casefold()) >= low.count(name.casefold()):
+                return r
     return name
 
 
@@ -273,7 +288,7 @@ def _closing_start(letter: Letter, after: int, end: int, *, skip_first: bool = F
     return end
 
 
-_FURNITURE = regex.compile(r"^(?:-+\s*PAGE\b.*|\d{1,3}|[^.;:!?]{0,80}(?:www\.|\+\d{2}|Tel\b|®)[^.;:!?]*|\W*)$", regex.IGNORECASE)
+_FURNITURE = regex.compile(r"^(?:-+\s*PAGE\b.*|\d{1,3}|[^.;:!?]{0,80}(?:www\.|\+\d{2}|Tel\b|®).{0,80}|\W*)$", regex.IGNORECASE)
 
 
 def _without_furniture(text: str) -> str:
@@ -298,6 +313,8 @@ def _intro_kind(preamble: str) -> str:
     m = None
     for m in ASSIGN.finditer(last):
         pass
+    if m is None:
+        m = regex.search(r"\b(?:yêu\s+cầu|đề\s+nghị)\s*:\s*$", last)  # `Tổng cục Hải quan yêu cầu:`
     if m is not None:
         return "opinion" if regex.search(r"\bbáo\s+cáo\b", last[:m.start()]) else "assign"
     if regex.search(r"\b(?:hướng\s+dẫn|chỉ\s+đạo)\b[^.;:]{0,80}(?:như\s+sau|sau)\s*:?\s*$", last):
@@ -365,7 +382,11 @@ def derive_tasks(letter: Letter) -> tuple[list[ActionItem], list[str]]:
     for region in regions:
         d = region.directive
         assert d is not None
-        own = heading_units(d.text)
+        # A label line that only names units is a heading, unless the line
+        # wraps on into lower case (`Cục trưởng Cục Điều tra` / `chống buôn
+        # lậu, ...`).
+        after = region.text[len(d.text):].lstrip()
+        own = heading_units(d.text) if not after[:1].islower() else []
         if own:
             heading_of[d.index] = own
         if d.index in has_children:
@@ -396,10 +417,17 @@ def derive_tasks(letter: Letter) -> tuple[list[ActionItem], list[str]]:
             if any_open:
                 fallback = heading
         elif not leads and any_unnamed:
-            if kind == "assign" or (kind == "opinion" and asks(body_text)) or strong_ask(body_text):
+            if kind == "assign" or strong_ask(body_text):
                 fallback = defaults
         drafts.append(_Draft(_Region(d.path, d.label, region.start, region.end, body_text, d), found, fallback,
                              defaults if kind == "assign" and not heading else []))
+        tail = _without_furniture(body_text)
+        if tail.endswith(":") and not leads and _intro_kind(tail) == "assign":
+            # `(vi) ... Để triển khai ..., Tổng cục Hải quan yêu cầu:` hands
+            # the items after it out, as a preamble would.
+            kind = "assign"
+            intro = _intro_units(tail)
+            defaults = [_to_recipient(u, recipients) for u in intro] if intro else recipients
     if closing is not None:
         found, _, _ = read_all(closing.text, closing.start, issuer=issuer, report=report)
         drafts.append(_Draft(closing, found))
@@ -420,9 +448,10 @@ def _build(letter: Letter, drafts: list[_Draft]) -> tuple[list[ActionItem], list
         for name in draft.fallback:
             if fold(name) not in named:
                 rows.append((name, "lead", squash(region.text), region.start, region.end, False))
-        rows = [(_same_class(_to_recipient(r[0], recipients), draft.addressed), *r[1:]) for r in rows]
+        rows = [(_respell(_same_class(_to_recipient(r[0], recipients), draft.addressed), recipients, letter.text), *r[1:])
+                for r in rows]
         lead_names = {fold(r[0]) for r in rows}
-        rows += [(_to_recipient(a.unit.name, recipients), "support", " ".join([a.sentence, *a.more]), a.start, a.end,
+        rows += [(_respell(_to_recipient(a.unit.name, recipients), recipients, letter.text), "support", " ".join([a.sentence, *a.more]), a.start, a.end,
                   False) for a in found if a.role == "support" and fold(a.unit.name) not in lead_names]
         rows_all += [(region, *r) for r in rows]
     rows_all = _consolidate(rows_all)

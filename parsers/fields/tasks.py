@@ -249,7 +249,8 @@ def _regions(letter: Letter) -> tuple[_Region | None, list[_Region], _Region | N
     # A decision's articles run to the end of its body: no closing follows
     # the last `Điều`.
     articles = any(d.kind == "article" for d in items)
-    closing_at = _closing_start(letter, last_end, body.end, skip_first=bare) if items and not articles else body.end
+    closing_at = _closing_start(letter, last_end, body.end, skip_first=bare, heading_last=bare) \
+        if items and not articles else body.end
     first = items[0].source.start if items else closing_at  # type: ignore[union-attr]
     preamble = _Region("", None, body.start, first, text[body.start:first]) if first > body.start else None
     regions: list[_Region] = []
@@ -262,7 +263,7 @@ def _regions(letter: Letter) -> tuple[_Region | None, list[_Region], _Region | N
     return preamble, regions, closing
 
 
-def _closing_start(letter: Letter, after: int, end: int, *, skip_first: bool = False) -> int:
+def _closing_start(letter: Letter, after: int, end: int, *, skip_first: bool = False, heading_last: bool = False) -> int:
     """Where the closing paragraph starts after the last labelled item: the
     first line that opens with an assigning word, the issuer or an acting
     unit (after `Do đó,`); continuation lines (`Trường hợp ...`, `Đồng
@@ -281,7 +282,9 @@ def _closing_start(letter: Letter, after: int, end: int, *, skip_first: bool = F
         elif line:
             if CLOSING_CUE.match(core) or (issuer and fold(core[:len(issuer) + 10]).startswith(issuer)) or line.startswith("("):
                 return pos + 1
-            units = find_units(core[:400])
+            # (Under a last item that is only a heading, `III. KẾ HOẠCH CỤ
+            # THỂ`, lines led by a unit are that item's content.)
+            units = find_units(core[:400]) if not heading_last else []
             if units and PREDICATE.match(core[units[-1].end:].lstrip(" ,")):
                 return pos + 1
         pos = nxt if nxt > pos else end

@@ -148,7 +148,7 @@ ADVERBIAL = regex.compile(
 # A colon after a plural head (`Các Bộ: Quốc phòng, ...`, `UBND các tỉnh:
 # Khánh Hòa, ...`) opens a list of names, not a new sentence.
 _SENTENCE_END = regex.compile(
-    r"(?<=[;!?])\s+|(?<=[.;!?][\"”])\s+|(?<=[^\d\s]\.)\s+|(?<=\S\.)(?<!(?:^|[\s(])\p{Lu}{1,4}\.)\s+(?=\p{Lu})|(?<=\.)[ \t]*\n\s*|(?<=(?:^|\n)[^\n.;:!?]{1,80})[ \t]*\n\s*(?=\p{Lu})|(?<=:)(?<!(?:Chủ\s+trì|Phối\s+hợp|Giám\s+đốc|Chủ\s+tịch|Thủ\s+trưởng):)(?<![Cc]ác\s+\S+:)(?<![Cc]ác\s+\S+\s+\S+:)\s+(?=\p{Lu})|\n\s*[-–•+]\s+"
+    r"(?<=[;!?])\s+|(?<=[.;!?][\"”])\s+|(?<=[^\d\s]\.)\s+|(?<=\S\.)(?<!(?:^|[\s(])\p{Lu}{1,4}\.)\s+(?=\p{Lu})|(?<=\.)[ \t]*\n\s*|(?<=(?:^|\n)[^\n.;:!?]{1,60})(?<!\s(?:của|và|các|tại|theo|về|cho|với|số|ngày|năm|đến|từ|trong|thuộc|là))[ \t]*\n\s*(?=\p{Lu})|(?<=:)(?<!(?:Chủ\s+trì|Phối\s+hợp|Giám\s+đốc|Chủ\s+tịch|Thủ\s+trưởng):)(?<![Cc]ác\s+\S+:)(?<![Cc]ác\s+\S+\s+\S+:)\s+(?=\p{Lu})|\n\s*[-–•+]\s+"
 )
 _BULLET = regex.compile(r"\s*[-–•+]\s+")
 # A short `Field:` label with its value on the same line (`Chủ đầu tư: Ban
@@ -536,7 +536,9 @@ def asks(text: str) -> bool:
         if flat.endswith(":") and len(flat.split()) <= 12 and not ASSIGN.search(flat):
             continue
         adv = ADVERBIAL.match(flat)
-        for cand in (flat[adv.end():] if adv else flat, _LABEL_PREFIX.sub("", flat)):
+        label = _LABEL_PREFIX.match(flat)
+        short_label = label and len(label.group().split()) <= 6
+        for cand in (flat[adv.end():] if adv else flat, flat[label.end():] if short_label else flat):
             low = cand[:1].lower() + cand[1:]
             if PREDICATE.match(low) and not _NOT_ASKING.match(low):
                 return True
@@ -550,7 +552,14 @@ def asks(text: str) -> bool:
 def strong_ask(text: str) -> bool:
     """The text asks with an assigning word (`đề nghị`, `yêu cầu`, `giao`)
     or a duty (`có trách nhiệm`), not a report of another body's request."""
-    flat = squash(_QUOTED.sub(" ", text))
+    quoted = _quoted_lines(text)
+    pos = 0
+    kept = []
+    for line in text.split("\n"):
+        if pos not in quoted:
+            kept.append(line)
+        pos += len(line) + 1
+    flat = squash(_QUOTED.sub(" ", "\n".join(kept)))
     if _ASKING_WORD.search(flat):
         return True
     return any(not _REPORTED.search(flat, 0, m.start()) and (

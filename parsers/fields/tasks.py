@@ -54,7 +54,7 @@ CLOSING_CUE = regex.compile(
 )
 _CLOSING_LEAD = regex.compile(r"^(?:Do\s+đó|Vì\s+vậy|Như\s+vậy|Từ\s+những\s+nội\s+dung\s+trên)\s*,\s*")
 # The preamble gives its opinion or a report, item by item.
-_OPINION = regex.compile(r"(?:có\s+ý\s+kiến(?:\s+\S+){0,4}|báo\s+cáo(?:\s+\S+){0,12})\s+(?:như\s+sau|sau)\s*:?$")
+_OPINION = regex.compile(r"(?:có\s+[ýy]\s+ki[ếêe]n(?:\s+\S+){0,4}|báo\s+cáo(?:\s+\S+){0,12})\s+(?:như\s+sau|sau)\s*:?$")
 _LABEL_SKIP = ("dash", "plus")
 _PLACE_TAIL = regex.compile(r"^(?:tỉnh|thành\s+phố|tp\.?|huyện|quận|thị\s+xã|xã|phường)\s+\S+(?:\s+\S+){0,3}$")
 _BARE_HEAD = regex.compile(r"^(?:Công\s+ty|Tổng\s+công\s+ty|Doanh\s+nghiệp|Đơn\s+vị|Cục|Sở|Chi\s+cục|Trường|Trung\s+tâm|Ban"
@@ -130,10 +130,16 @@ def _respell(name: str, recipients: list[str], text: str) -> str:
     plain = plain_fold(name)
     for r in recipients:
         if r != name and plain_fold(r) == plain:
+            # The spelling that reads its level words right (`tỉnh`, not
+            # `tính`/`tinh`) wins; else the one the letter uses more often.
+            levels = len(_LEVEL_WORD.findall(r)) - len(_LEVEL_WORD.findall(name))
             low = text.casefold()
-            if low.count(r.casefold()) >= low.count(name.casefold()):
+            if levels > 0 or levels == 0 and low.count(r.casefold()) >= low.count(name.casefold()):
                 return r
     return name
+
+
+_LEVEL_WORD = regex.compile(r"\b(?:tỉnh|thành\s+phố|huyện|quận|thị\s+xã|xã|phường|thị\s+trấn)\b")
 
 
 def _same_class(name: str, addressed: list[str]) -> str:
@@ -155,7 +161,7 @@ def _rest_after(whole: str, part: str) -> str:
 
 # Qualifiers a class leaves out without naming anything else: a province
 # is always `trực thuộc Trung ương`, a Sở's class always the province's.
-_IMPLIED_TAIL = regex.compile(r"(?:trực\s+)?thuộc\s+(?:trung\s+ương|tw|ubnd\s+tỉnh|tỉnh)")
+_IMPLIED_TAIL = regex.compile(r"(?:trực\s+)?thuộc\s+(?:trung\s+ương|tw|ubnd\s+tỉnh|tỉnh)|(?:có\s+)?liên\s+quan")
 _BUSINESS = regex.compile(r"^(?:Công\s+ty|Tổng\s+công\s+ty|Doanh\s+nghiệp|Chi\s+nhánh|Hợp\s+tác\s+xã|Tập\s+đoàn)\b",
                           regex.IGNORECASE)
 _CLASS_KINDS = regex.compile(r"^(?:các\s+)?(?P<kinds>(?:tổ\s+chức|cá\s+nhân|doanh\s+nghiệp|hộ\s+kinh\s+doanh)"

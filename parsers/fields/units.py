@@ -351,7 +351,7 @@ def _bare_head(text: str, at: int, end: int) -> bool:
     h = PROPER_HEAD.match(text, at, end)
     if not h:
         return False
-    if regex.match(r"\s*(?:[,;.:]|và\b|$)", text[h.end():h.end() + 6]):
+    if regex.match(r"\s*(?:[,;.:]|và\b|$|(?:có\s+)?liên\s+quan\b)", text[h.end():h.end() + 16]):
         return True
     nxt = h.end() + 1
     return nxt < end and text[h.end()] == " " and starts_predicate(text, nxt, end)

@@ -40,7 +40,7 @@ from congvan.parsers.fields.task_sentences import (
     strong_ask,
 )
 from congvan.parsers.fields.lines import fold as plain_fold
-from congvan.parsers.fields.units import UnitMention, find_units, fold, office_to_unit, unit_key
+from congvan.parsers.fields.units import UnitMention, find_units, fold, lexicon_words, office_to_unit, unit_key
 
 # `báo cáo (kết quả) (về) Bộ trưởng và Lãnh đạo Bộ`: who hears back.
 REPORT_TO = regex.compile(
@@ -123,20 +123,41 @@ def _to_recipient(name: str, recipients: list[str]) -> str:
 
 
 def _respell(name: str, recipients: list[str], text: str) -> str:
-    """An addressee named in the body with letters misread by OCR (`Công ty
-    Cô phần Năng lượng Báo Long`, `các Cục Hải quan tinh, thành phó`) is
-    written as the addressee, unless the body's spelling is the one the
-    letter uses more often (then the Kính gửi line is the misread one)."""
+    """A unit whose letters OCR misread (`Công ty Cô phần Năng lượng Báo
+    Long`, `các Cục Hải quan tinh, thành phó`) is written the way the letter
+    spells it right elsewhere (Kính gửi, the preamble): among the spellings
+    that differ only in accents, the one that reads its level words right
+    (`tỉnh`, not `tính`), then the one with more words of underthesea's
+    lexicon (`cổ phần`, not `cô phần`), then the more frequent; a tie keeps
+    the body's own spelling."""
     plain = plain_fold(name)
+    if len(plain) < 6:
+        return name
+    flat = squash(text)
+    folded = plain_fold(flat)
+    variants = {name: 0}
     for r in recipients:
-        if r != name and plain_fold(r) == plain:
-            # The spelling that reads its level words right (`tỉnh`, not
-            # `tính`/`tinh`) wins; else the one the letter uses more often.
-            levels = len(_LEVEL_WORD.findall(r)) - len(_LEVEL_WORD.findall(name))
-            low = text.casefold()
-            if levels > 0 or levels == 0 and low.count(r.casefold()) >= low.count(name.casefold()):
-                return r
-    return name
+        if plain_fold(r) == plain:
+            variants.setdefault(r, 0)
+    pos = folded.find(plain)
+    while pos >= 0 and len(variants) < 12:
+        variants[flat[pos:pos + len(plain)]] = 0
+        pos = folded.find(plain, pos + 1)
+    if len(variants) == 1:
+        return name
+    low = flat.casefold()
+
+    def score(v: str) -> tuple[int, int, int]:
+        return len(_LEVEL_WORD.findall(v)), _lexicon_pairs(v), low.count(v.casefold())
+
+    best = max(variants, key=score)
+    return best if score(best) > score(name) else name
+
+
+def _lexicon_pairs(text: str) -> int:
+    words = text.casefold().replace(",", " ").split()
+    lexicon = lexicon_words()
+    return sum(f"{a} {b}" in lexicon for a, b in zip(words, words[1:]))
 
 
 _LEVEL_WORD = regex.compile(r"\b(?:tỉnh|thành\s+phố|huyện|quận|thị\s+xã|xã|phường|thị\s+trấn)\b")
@@ -280,7 +301,7 @@ def _closing_start(letter: Letter, after: int, end: int, *, skip_first: bool = F
     while 0 <= pos < end:
         nxt = text.find("\n", pos + 1)
         nxt = end if nxt < 0 or nxt > end else nxt
-        line = text[pos + 1:nxt].strip(" *|")
+        line = text[pos + 1:nxt].strip(" *|").lstrip("_~ ")  # (`_ Do đó, ...`: an OCR'd mark)
         lead = _CLOSING_LEAD.match(line)
         core = line[lead.end():] if lead else line
         if line and skip_first:

@@ -146,7 +146,7 @@ PREDICATE = regex.compile(_predicate_pattern())
 
 
 @lru_cache(maxsize=1)
-def _lexicon() -> frozenset[str]:
+def lexicon_words() -> frozenset[str]:
     """underthesea's Vietnamese word list (Hồ Ngọc Đức's 74K words), read
     straight from the installed package: `công lập` is one word, so `lập`
     there starts no predicate."""
@@ -169,7 +169,7 @@ def starts_predicate(text: str, at: int, end: int) -> bool:
         return False
     if " " not in m.group() and at >= 2:
         prev = regex.search(r"(\S+)\s+$", text[max(0, at - 12):at])
-        if prev and prev.group(1)[:1].islower() and f"{prev.group(1)} {m.group()}".lower() in _lexicon():
+        if prev and prev.group(1)[:1].islower() and f"{prev.group(1)} {m.group()}".lower() in lexicon_words():
             return False
     return True
 

@@ -43,7 +43,7 @@ from congvan.parsers.fields.units import (
 # nghị`, `Giấy đề nghị`.
 ASSIGN = regex.compile(
     r"(?<!\b(?:theo|Theo|của|các|những|đáp\s+ứng|ứng|về|việc|Giấy|giấy|Tờ|tờ|văn\s+bản|hồ\s+sơ|mẫu|ngoại|bàn|chuyển"
-    r"|được|đã|nhiệm\s+vụ)\s)"
+    r"|được|đã|nhiệm\s+vụ|chỉ|vẫn|không|sẽ)\s)"
     # (OCR writes `đề nghị` as `để nghị`, `dé nghị`, `Dé nghị`.)
     r"\b(?:giao|Giao|yêu\s+cầu|Yêu\s+cầu|[đĐdD][ềểéêế]\s+nghị|kính\s+trình|Kính\s+trình"
     r"|giao\s+nhiệm\s+vụ\s+cho|Giao\s+nhiệm\s+vụ\s+cho)\s+(?:(?:các\s+)?đồng\s+chí\s+)?"

@@ -119,6 +119,8 @@ def _to_recipient(name: str, recipients: list[str]) -> str:
                 firms = [r for r in recipients if _BUSINESS.match(r)]
                 if len(firms) == 1 and len(recipients) == 1:
                     return firms[0]
+            if regex.fullmatch(r"Đơn\s+vị|Doanh\s+nghiệp", name) and len(recipients) == 1:
+                return recipients[0]  # `đơn vị` of a letter with one addressee is that addressee
     return name
 
 

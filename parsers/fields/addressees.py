@@ -7,7 +7,11 @@ addressees after `THỦ TƯỚNG CHÍNH PHỦ điện:`.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
+
 import regex
+import yaml
 
 from congvan.models.records import DistributionEntry, Recipient, Source
 from congvan.parsers.fields.lines import TextLine, fold, is_upper
@@ -138,6 +142,7 @@ def find_distribution(lines: list[TextLine], start: int) -> tuple[list[Distribut
             not raw[-1][0].rstrip().endswith((";", "."))
             and (text[:1].islower() or text[:1].isdigit() or raw[-1][0].rstrip().endswith(","))
             or _LUU.match(raw[-1][0]) and _is_filing_codes(text)
+            or _continues_colon_list(raw[-1][0], text)
         ):
             prev, pl = raw[-1]
             raw[-1] = (f"{prev} {text}", pl)
@@ -157,8 +162,43 @@ def find_distribution(lines: list[TextLine], start: int) -> tuple[list[Distribut
 _COPY_COUNT = regex.compile(r"\s*\((?:\s*\d+\s*|[\p{L}./]{1,8}|[^()]*\p{Ll}[^()]*)\).*$")
 # Drafter initials or a name glued to the last code: `TH.Lan`, `CTT. Phunt`, `KTb12`.
 _GLUED_DRAFTER = regex.compile(r"(?<=\b\p{Lu}{2,})(?:\.\s*\p{Lu}?\p{Ll}+\.?|\p{Ll}\d+)$")
-_JUNK_TAIL = regex.compile(r"[\s;.,_\-~|'\"]+$")
+_JUNK_TAIL = regex.compile(r"[\s;.,:_\-~|'\"]+$")
 _JUNK_HEAD = regex.compile(r"^[\s;.,_\-~|'\"]+")
+
+
+@lru_cache(maxsize=1)
+def _purposes() -> tuple[str, ...]:
+    path = Path(__file__).resolve().parent.parent / "data" / "distribution.yaml"
+    return tuple(yaml.safe_load(path.read_text(encoding="utf-8"))["purposes"])
+
+
+def _known_purpose(purpose: str) -> str:
+    """A purpose one letter away from a known one is that one (OCR: `để ph`
+    is `để p/h`, `để báo các` is `để báo cáo`)."""
+    known = _purposes()
+    if purpose in known:
+        return purpose
+    near = [k for k in known if _one_edit(purpose, k)]
+    return near[0] if len(near) == 1 else purpose
+
+
+def _one_edit(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1:] or len(a) == len(b) and a[i + 1:] == b[i + 1:]
+
+
+def _continues_colon_list(prev: str, text: str) -> bool:
+    """A line that goes on an entry listing codes after a colon (`VPCP:
+    BTCN, các PCN, Trợ lý` / `TGĐ Cổng TTĐT, Công báo;` / `các Vụ: TH, QHQT`)."""
+    return (":" in prev and not _LUU.match(prev) and not prev.rstrip().endswith(".") and len(text) < 80
+            and not AUTHORITY.match(text) and not (is_upper(text) and "," not in text)
+            and bool(regex.search(r"\p{Lu}{2,}", text)))
 
 
 def _is_filing_codes(text: str) -> bool:
@@ -173,6 +213,12 @@ def _entries(text: str, line: TextLine) -> list[DistributionEntry]:
     if not text:
         return []
     text = regex.sub(r"^(Như)(trên)\b", r"\1 \2", text)  # OCR lost the space
+    if regex.match(r"Như\s+trên\b", text):
+        return [DistributionEntry(name="Như trên", purpose=None, source=_source(line))]  # (`Như trên; ps mee!`: debris)
+    if regex.fullmatch(r"(?:KT|TL|TM|TUQ|Q)\.?", text):
+        return []  # the signature's delegation mark, read into the list
+    if " ~ " in text:  # `~` is an OCR dash: two entries on one line
+        return [e for p in text.split(" ~ ") if p.strip() for e in _entries(p, line)]
     src = _source(line)
     if _LUU.match(text):
         # `Lưu: VT, VP (B)`, `Lưu: VT, NN (2), Loan`: the copy count or the
@@ -205,6 +251,7 @@ def _entries(text: str, line: TextLine) -> list[DistributionEntry]:
         purpose = m["p"].strip()
         if fold(purpose).startswith("de "):  # OCR `đề thực hiện` is `để thực hiện`
             purpose = "để" + purpose[2:]
+        purpose = _known_purpose(purpose)
         text = text[: m.start()].strip(" ;.,")
     if "(" in text or ":" in text:
         return [DistributionEntry(name=text, purpose=purpose, source=src)]

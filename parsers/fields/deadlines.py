@@ -27,7 +27,7 @@ _Y = r"(?P<y>\d{4})"
 # năm 2026`, `trước 05/5/2026`, `hạn cuối ngày 20/7`: a cue, then a date whose
 # year may be left out (the year of the letter then).
 _CUE = (r"(?:trước|chậm\s+nhất(?:\s+là)?(?:\s+(?:đến|vào|trước))?|muộn\s+nhất|không\s+muộn\s+hơn|hạn\s+chót|hạn\s+cuối"
-        r"|trong|đến\s+hết|hoàn\s+thành)")
+        r"|trong|đến\s+hết|hoàn\s+thành|(?:ở\s+|vào\s+)?(?:thời\s+điểm\s+)?cuối)")
 ABSOLUTE = regex.compile(
     rf"""(?P<cue>{_CUE})\s+(?:ngày\s+)?
     (?:{_D}\s*[/.-]\s*{_M}(?:\s*[/.-]\s*{_Y})?(?![\d/])
@@ -39,6 +39,8 @@ QUARTER = regex.compile(
     r"(?P<cue>trước|trong|chậm\s+nhất(?:\s+trong)?|hoàn\s+thành\s+trong)\s+quý\s+(?P<q>IV|III|II|I|[1-4])(?:\s*(?:/|năm)\s*(?P<y>\d{4}))?",
     regex.IGNORECASE,
 )
+# `hoàn thành ... trong năm 2025` -> the year's last day.
+IN_YEAR = regex.compile(r"(?:trong|trước\s+hết|chậm\s+nhất\s+trong)\s+năm\s+(?P<y>\d{4})(?!\s*[-–/]\s*\d)", regex.IGNORECASE)
 # `trong thời hạn 05 ngày làm việc`, `trong vòng 10 ngày kể từ ngày ...`.
 RELATIVE = regex.compile(
     r"(?:trong\s+(?:thời\s+hạn|vòng|phạm\s+vi)|chậm\s+nhất|sau)\s+(?P<n>\d{1,3})\s+ngày(?P<work>\s+làm\s+việc)?"
@@ -66,7 +68,7 @@ _EVERY = r"(?:hằng|hàng|mỗi)"
 MONTH_DAY = regex.compile(rf"(?:trước|vào|chậm\s+nhất)\s+ngày\s+(?P<d>\d{{1,2}})\s+{_EVERY}\s+tháng", regex.IGNORECASE)
 YEAR_DAY = regex.compile(
     rf"(?:trước|vào|chậm\s+nhất(?:\s+là)?)\s+ngày\s+(?P<d>\d{{1,2}})\s*(?:/|tháng)\s*(?P<m>\d{{1,2}})\s+{_EVERY}\s+năm"
-    rf"|{_EVERY}\s+năm[^.;]{{0,60}}?(?:chậm\s+nhất(?:\s+là)?|trước)\s+(?:ngày\s+)?(?P<d2>\d{{1,2}})\s*(?:/|tháng)\s*(?P<m2>\d{{1,2}})",
+    rf"|{_EVERY}\s+năm[^.;]{{0,60}}?(?:chậm\s+nhất(?:\s+(?:là|đến|vào))?|trước)\s+(?:ngày\s+)?(?P<d2>\d{{1,2}})\s*(?:/|tháng)\s*(?P<m2>\d{{1,2}})",
     regex.IGNORECASE,
 )
 RECURRENCE = (
@@ -163,6 +165,12 @@ def parse_deadline(text: str, issued: PartialDate | None = None) -> Deadline | N
             end = quarter_end(year, quarter)
             found.append((q.start(), Deadline(date=PartialDate(year=end.year, month=end.month, day=end.day),
                                                text=_clean(q.group()), kind="absolute")))
+    y = IN_YEAR.search(text)
+    if y and regex.search(r"phấn\s+đấu|mục\s+tiêu", text[max(0, y.start() - 60):y.start()]):
+        y = None  # `phấn đấu khởi công trong năm 2025`: an aim, no deadline
+    if y:
+        found.append((y.start(), Deadline(date=PartialDate(year=int(y["y"]), month=12, day=31),
+                                          text=_clean(y.group()), kind="absolute")))
     r = RELATIVE.search(text)
     if r:
         n = int(r["n"])

@@ -20,6 +20,7 @@ assembly gives it to the unit of the heading above or the addressees.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 import regex
@@ -88,7 +89,7 @@ NARRATIVE = regex.compile(
     r"|yêu\s+cầu|đề\s+nghị|giao|theo(?!\s+dõi)|tại|về|cũng|đang|vừa|với|để|trong|khi|nếu|thì|mà|do|cho(?!\s+ý\s+kiến)|từ"
     r"|trên|đến|vào|sau|trước"
     r"|không|(?:phải\s+|cùng\s+)?chịu\s+trách\s+nhiệm(?:\s+(?:cá\s+nhân|trực\s+tiếp|toàn\s+diện|hoàn\s+toàn|chính|và)[\s,]*)*\s*trước"
-    r"|có(?!\s+trách\s+nhiệm)|chỉ(?!\s+(?:đạo|thị|định)\b)|vẫn|còn|chưa|hiện"
+    r"|có(?!\s+(?:trách\s+nhiệm|nhiệm\s+vụ))|chỉ(?!\s+(?:đạo|thị|định)\b)|vẫn|còn|chưa|hiện"
     r"|cho\s+biết|tự\s+giải\s+thể|làm\s+việc\s+theo)\b"
 )
 # A class qualified as related to something (`các tổ chức, cá nhân có liên
@@ -100,6 +101,12 @@ _GENERIC_TAIL = regex.compile(r"\s(?:nghiêm\s+túc|khẩn\s+trương|chủ\s+đ
 # (hoàn toàn) trước pháp luật`.
 _LIABLE = regex.compile(r"[^;.:]{0,160}?\b(?:phải\s+)?chịu\s+trách\s+nhiệm(?:\s+(?:cá\s+nhân|trực\s+tiếp|toàn\s+diện"
                         r"|hoàn\s+toàn|chính|và)[\s,]*)*\s*trước\b")
+# Only attending a meeting, which asks no work: `(cử đại diện lãnh đạo)
+# tham dự cuộc họp vào lúc 8 giờ ...` (an invitation).
+_ATTEND_ONLY = regex.compile(
+    r"(?:cử\s+(?:đại\s+diện|lãnh\s+đạo|cán\s+bộ)[^,;.]{0,60}?\s+)?(?:đến\s+)?(?:tham\s+dự|dự)\s+(?:cuộc\s+họp|buổi"
+    r"|hội\s+nghị|hội\s+thảo|họp|lễ|phiên)(?![^;]*[,;]\s*(?:đồng\s+thời\s+)?(?:chuẩn\s+bị|gửi|báo\s+cáo|cung\s+cấp|nộp))"
+)
 # Boilerplate that asks nothing new: `Trong quá trình thực hiện, nếu có khó
 # khăn, vướng mắc, ...` and conditions (`Trường hợp ...`, `Nếu ...`).
 BOILERPLATE = regex.compile(
@@ -151,6 +158,7 @@ _SENTENCE_END = regex.compile(
     r"(?<=[;!?])\s+|(?<=[.;!?][\"”])\s+|(?<=[^\d\s]\.)\s+|(?<=\S\.)(?<!(?:^|[\s(])\p{Lu}{1,4}\.)\s+(?=\p{Lu})|(?<=\.)[ \t]*\n\s*|(?<=(?:^|\n)[^\n.;:!?]{1,60})(?<!\s(?:của|và|các|tại|theo|về|cho|với|số|ngày|năm|đến|từ|trong|thuộc|là))[ \t]*\n\s*(?=\p{Lu})|(?<=:)(?<!(?:Chủ\s+trì|Phối\s+hợp|Giám\s+đốc|Chủ\s+tịch|Thủ\s+trưởng):)(?<![Cc]ác\s+\S+:)(?<![Cc]ác\s+\S+\s+\S+:)\s+(?=\p{Lu})|\n\s*[-–•+]\s+"
 )
 _BULLET = regex.compile(r"\s*[-–•+]\s+")
+_NEWLINE = regex.compile(r"\n")
 # A short `Field:` label with its value on the same line (`Chủ đầu tư: Ban
 # Quản lý dự án ...`): neither part is a subject that acts, except the role
 # labels `Chủ trì:` and `Phối hợp:` of a meeting or an inspection.
@@ -223,9 +231,10 @@ def sentences(text: str, offset: int) -> list[tuple[str, int, int]]:
 
 
 def _acting(predicate: str) -> bool:
-    """A predicate that gives a task: some verb, and more than carrying out the document."""
+    """A predicate that gives a task: some verb, and more than carrying out
+    the document or attending a meeting (`cử đại diện tham dự cuộc họp`)."""
     flat = squash(predicate)
-    return bool(flat) and not GENERIC.match(flat)
+    return bool(flat) and not GENERIC.match(flat) and not _ATTEND_ONLY.match(flat)
 
 
 def _generic_only(name: str) -> bool:
@@ -315,6 +324,8 @@ def read_sentence(sentence: str, start: int = 0, *, subject: bool = True, issuer
                 closed = True  # `Sở Công Thương dừng giải quyết ...`: the letter's own act
             elif own and commits:
                 add(found, "lead")
+            elif report and not regex.match(r"(?:sẽ|cần|phải|tiếp\s+tục|có\s+trách\s+nhiệm)\b", pred):
+                closed = True  # a report tells what was done: `Sở Xây dựng chủ trì kiểm tra 25 cơ sở`
             elif PREDICATE.match(pred) and not NARRATIVE.match(pred) and not liable:
                 if _acting(pred):
                     proper = [u for u in found if not _generic_only(u.name)] or (
@@ -422,10 +433,13 @@ def read_all(text: str, offset: int, *, issuer: str | None = None, report: bool 
     any_open = any_unnamed = False
     label_line = -1
     quoted = _quoted_lines(text)
+    # Line starts, looked up by bisection: no scan back or forth per sentence.
+    starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
     first = True
     for sentence, start, end in sentences(text, offset):
         local = start - offset
-        line_at = text.rfind("\n", 0, local) + 1
+        line_no = bisect_right(starts, local) - 1
+        line_at = starts[line_no]
         if line_at in quoted:
             continue  # another document quoted word for word asks nothing of anyone here
         if _BULLET.match(text, line_at, local + 1):
@@ -433,8 +447,9 @@ def read_all(text: str, offset: int, *, issuer: str | None = None, report: bool 
         flat = sentence.strip()
         label = False
         if _FIELD_LABEL.match(flat) and "\n" not in flat and not ASSIGN.search(flat) and not _ROLE_LABEL.match(flat):
-            nl = text.find("\n", local + len(sentence))
-            value = text[local + len(sentence):nl if nl >= 0 else len(text)]
+            after = local + len(sentence)
+            nl = starts[bisect_right(starts, after)] - 1 if bisect_right(starts, after) < len(starts) else len(text)
+            value = text[after:max(nl, after)]
             if value.strip():
                 label, label_line = True, line_at
         elif label_line == line_at:

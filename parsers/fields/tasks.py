@@ -124,36 +124,53 @@ def _to_recipient(name: str, recipients: list[str]) -> str:
     return name
 
 
-def _respell(name: str, recipients: list[str], text: str) -> str:
-    """A unit whose letters OCR misread (`Công ty Cô phần Năng lượng Báo
-    Long`, `các Cục Hải quan tinh, thành phó`) is written the way the letter
-    spells it right elsewhere (Kính gửi, the preamble): among the spellings
-    that differ only in accents, the one that reads its level words right
-    (`tỉnh`, not `tính`), then the one with more words of underthesea's
-    lexicon (`cổ phần`, not `cô phần`), then the more frequent; a tie keeps
-    the body's own spelling."""
-    plain = plain_fold(name)
-    if len(plain) < 6:
-        return name
-    flat = squash(text)
-    folded = plain_fold(flat)
-    variants = {name: 0}
-    for r in recipients:
-        if plain_fold(r) == plain:
-            variants.setdefault(r, 0)
-    pos = folded.find(plain)
-    while pos >= 0 and len(variants) < 12:
-        variants[flat[pos:pos + len(plain)]] = 0
-        pos = folded.find(plain, pos + 1)
-    if len(variants) == 1:
-        return name
-    low = flat.casefold()
+class _Spellings:
+    """A misread unit (`Công ty Cô phần Năng lượng Báo Long`, `các Cục Hải
+    quan tinh, thành phó`) is written the way the letter spells it right
+    elsewhere (Kính gửi, the preamble): among the spellings that differ only
+    in accents, the one that reads its level words right (`tỉnh`, not
+    `tính`), then the one with more words of underthesea's lexicon (`cổ
+    phần`, not `cô phần`), then the more frequent; a tie keeps the body's
+    own spelling. The letter is folded once; at most `LIMIT` distinct names
+    are looked up, so a huge letter stays linear."""
 
-    def score(v: str) -> tuple[int, int, int]:
-        return len(_LEVEL_WORD.findall(v)), _lexicon_pairs(v), low.count(v.casefold())
+    LIMIT = 200
 
-    best = max(variants, key=score)
-    return best if score(best) > score(name) else name
+    def __init__(self, text: str, recipients: list[str]):
+        self.flat = squash(text)
+        self.folded = plain_fold(self.flat)
+        self.low = self.flat.casefold()
+        self.recipients = recipients
+        self.done: dict[str, str] = {}
+
+    def __call__(self, name: str) -> str:
+        if name in self.done:
+            return self.done[name]
+        if len(self.done) >= self.LIMIT:
+            return name
+        self.done[name] = out = self._respell(name)
+        return out
+
+    def _respell(self, name: str) -> str:
+        plain = plain_fold(name)
+        if len(plain) < 6:
+            return name
+        variants = {name: 0}
+        for r in self.recipients:
+            if plain_fold(r) == plain:
+                variants.setdefault(r, 0)
+        pos = self.folded.find(plain)
+        while pos >= 0 and len(variants) < 12:
+            variants[self.flat[pos:pos + len(plain)]] = 0
+            pos = self.folded.find(plain, pos + 1)
+        if len(variants) == 1:
+            return name
+
+        def score(v: str) -> tuple[int, int, int]:
+            return len(_LEVEL_WORD.findall(v)), _lexicon_pairs(v), self.low.count(v.casefold())
+
+        best = max(variants, key=score)
+        return best if score(best) > score(name) else name
 
 
 def _lexicon_pairs(text: str) -> int:
@@ -224,17 +241,24 @@ def _joined_name(units: list[UnitMention]) -> str:
     return "Các " + ", ".join(p[:1].lower() + p[1:] if p.split()[0] in ("Cơ", "Bộ") else p for p in parts)
 
 
-def _join_by_recipient(assigns: list[Assign], letter: Letter) -> list[Assign]:
-    """Classes listed through their offices the way one addressee entry
-    lists them (`Bộ trưởng, Thủ trưởng cơ quan ngang bộ`, as in Kính gửi)
-    are that one addressee: `Các bộ, cơ quan ngang bộ`. Listed otherwise
-    (`Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Thủ trưởng cơ quan thuộc Chính
-    phủ`) they stay one unit each."""
+def _joined_entries(letter: Letter) -> dict[str, str]:
+    """Addressee entries that list classes through their offices, by their
+    plain wording: `Bộ trưởng, Thủ trưởng cơ quan ngang bộ` -> `Các Bộ, cơ
+    quan ngang bộ`."""
     entries = {}
     for r in letter.recipients:
         units = find_units(squash(r.name), generic=True)
         if _joins(units):
             entries[_plain(r.name)] = _joined_name(units)
+    return entries
+
+
+def _join_by_recipient(assigns: list[Assign], entries: dict[str, str]) -> list[Assign]:
+    """Classes listed through their offices the way one addressee entry
+    lists them (`Bộ trưởng, Thủ trưởng cơ quan ngang bộ`, as in Kính gửi)
+    are that one addressee: `Các bộ, cơ quan ngang bộ`. Listed otherwise
+    (`Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Thủ trưởng cơ quan thuộc Chính
+    phủ`) they stay one unit each."""
     if not entries:
         return assigns
     out: list[Assign] = []
@@ -469,9 +493,11 @@ def derive_tasks(letter: Letter) -> tuple[list[ActionItem], list[str]]:
 def _build(letter: Letter, drafts: list[_Draft]) -> tuple[list[ActionItem], list[str]]:
     rows_all: list[tuple[_Region, str, str, str, int, int, bool]] = []
     recipients = _recipient_units(letter)
+    respell = _Spellings(letter.text, recipients)
+    joined = _joined_entries(letter)
     for draft in drafts:
         region = draft.region
-        found = _join_by_recipient(draft.found, letter)
+        found = _join_by_recipient(draft.found, joined)
         rows: list[tuple[str, str, str, int, int, bool]] = []
         for a in found:
             if a.role == "lead":
@@ -480,10 +506,9 @@ def _build(letter: Letter, drafts: list[_Draft]) -> tuple[list[ActionItem], list
         for name in draft.fallback:
             if fold(name) not in named:
                 rows.append((name, "lead", squash(region.text), region.start, region.end, False))
-        rows = [(_respell(_same_class(_to_recipient(r[0], recipients), draft.addressed), recipients, letter.text), *r[1:])
-                for r in rows]
+        rows = [(respell(_same_class(_to_recipient(r[0], recipients), draft.addressed)), *r[1:]) for r in rows]
         lead_names = {fold(r[0]) for r in rows}
-        rows += [(_respell(_to_recipient(a.unit.name, recipients), recipients, letter.text), "support", " ".join([a.sentence, *a.more]), a.start, a.end,
+        rows += [(respell(_to_recipient(a.unit.name, recipients)), "support", " ".join([a.sentence, *a.more]), a.start, a.end,
                   False) for a in found if a.role == "support" and fold(a.unit.name) not in lead_names]
         rows_all += [(region, *r) for r in rows]
     rows_all = _consolidate(rows_all)

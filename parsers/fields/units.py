@@ -167,6 +167,8 @@ def starts_predicate(text: str, at: int, end: int) -> bool:
     m = PREDICATE.match(text, at, end)
     if not m:
         return False
+    if regex.search(r"(?:^|\s)(?:các|những)\s+$", text[max(0, at - 8):at]):
+        return False  # a noun follows `các`: `Cơ quan thuế các cấp`
     if " " not in m.group() and at >= 2:
         prev = regex.search(r"(\S+)\s+$", text[max(0, at - 12):at])
         if prev and prev.group(1)[:1].islower() and f"{prev.group(1)} {m.group()}".lower() in lexicon_words():

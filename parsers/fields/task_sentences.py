@@ -155,7 +155,7 @@ ADVERBIAL = regex.compile(
 # A colon after a plural head (`Các Bộ: Quốc phòng, ...`, `UBND các tỉnh:
 # Khánh Hòa, ...`) opens a list of names, not a new sentence.
 _SENTENCE_END = regex.compile(
-    r"(?<=[;!?])\s+|(?<=[.;!?][\"”])\s+|(?<=[^\d\s]\.)\s+|(?<=\S\.)(?<!(?:^|[\s(])\p{Lu}{1,4}\.)\s+(?=\p{Lu})|(?<=\.)[ \t]*\n\s*|(?<=(?:^|\n)[^\n.;:!?]{1,60})(?<!\s(?:của|và|các|tại|theo|về|cho|với|số|ngày|năm|đến|từ|trong|thuộc|là))[ \t]*\n\s*(?=\p{Lu})|(?<=:)(?<!(?:Chủ\s+trì|Phối\s+hợp|Giám\s+đốc|Chủ\s+tịch|Thủ\s+trưởng):)(?<![Cc]ác\s+\S+:)(?<![Cc]ác\s+\S+\s+\S+:)\s+(?=\p{Lu})|\n\s*[-–•+]\s+"
+    r"(?<=[;!?])\s+|(?<=[.;!?][\"”])\s+|(?<=[^\d\s]\.)(?<!(?:^|[\s(])\p{Lu}{1,4}\.)\s+|(?<=\d\.)\s+(?=\p{Lu})|(?<=\.)[ \t]*\n\s*|(?<=(?:^|\n)[^\n.;:!?]{1,60})(?<!\s(?:của|và|các|tại|theo|về|cho|với|số|ngày|năm|đến|từ|trong|thuộc|là))[ \t]*\n\s*(?=\p{Lu})|(?<=:)(?<!(?:Chủ\s+trì|Phối\s+hợp|Giám\s+đốc|Chủ\s+tịch|Thủ\s+trưởng):)(?<![Cc]ác\s+\S+:)(?<![Cc]ác\s+\S+\s+\S+:)\s+(?=\p{Lu})|\n\s*[-–•+]\s+"
 )
 _BULLET = regex.compile(r"\s*[-–•+]\s+")
 _NEWLINE = regex.compile(r"\n")
@@ -295,7 +295,7 @@ def read_sentence(sentence: str, start: int = 0, *, subject: bool = True, issuer
         units = _units_at(flat, role.end())
         add(units, "lead" if "chủ" in role["role"].casefold() else "support")
         return Reading(_dedupe(out), bool(units), False, False)
-    closed = False
+    closed = told = False
     # The subject of the sentence: `Văn phòng Chính phủ hướng dẫn ...`,
     # also after a fronted phrase (`Trong phạm vi quy định ..., các doanh
     # nghiệp nghiên cứu xây dựng ...`).
@@ -326,7 +326,9 @@ def read_sentence(sentence: str, start: int = 0, *, subject: bool = True, issuer
                 add(found, "lead")
             elif report and not regex.match(r"(?:sẽ|cần|phải|tiếp\s+tục|có\s+trách\s+nhiệm)\b", pred):
                 closed = True  # a report tells what was done: `Sở Xây dựng chủ trì kiểm tra 25 cơ sở`
-            elif PREDICATE.match(pred) and not NARRATIVE.match(pred) and not liable:
+            elif NARRATIVE.match(pred) or liable:
+                told = True
+            elif PREDICATE.match(pred):
                 if _acting(pred):
                     proper = [u for u in found if not _generic_only(u.name)] or (
                         found if regex.match(r"^(?:phải|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm)\b", pred) else [])
@@ -386,7 +388,8 @@ def read_sentence(sentence: str, start: int = 0, *, subject: bool = True, issuer
         elif _acting(flat[units[-1].end:].lstrip(" ,")) and PREDICATE.match(flat, _predicate_start(flat, units[-1].end)):
             add(units, "lead", notice=True)
     leads = {fold(a.unit.name) for a in out}
-    for m in SUPPORT.finditer(flat):
+    # (Partners of a told action, `X đã phối hợp với Y`, were partners then.)
+    for m in SUPPORT.finditer(flat) if not (told and not out) else ():
         units = [u for u in _partners_at(flat, m.end()) if fold(u.name) not in leads]
         add(units, "support")
     if not out and GENERIC.match(flat[body_at:body_at + 1].lower() + flat[body_at + 1:]):

@@ -276,7 +276,7 @@ _TAIL = regex.compile(r"\s(?:(?:có\s+)?liên\s+quan|của\s+\S.*)$")
 
 def _shared_tail(parts: list[str]) -> bool:
     last = parts[-1]
-    bare_before = all(len(p.split()) <= 2 for p in parts[:-1])
+    bare_before = all(len(p.split()) <= 3 for p in parts[:-1])
     if bare_before and _TAIL.search(last):
         return True
     codes = _OFFICE_CODE.match(last)

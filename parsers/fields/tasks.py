@@ -450,11 +450,11 @@ def derive_tasks(letter: Letter) -> tuple[list[ActionItem], list[str]]:
             # sentence in it assigns one; a paragraph ending `... trân trọng
             # đề nghị Bộ Xây dựng:` hands its sub-items to the units it names.
             text = region.text if not own else ""
-            if text.rstrip(" *\n").endswith(":") and ASSIGN.search(squash(text)):
-                intro = _intro_units(text)
-                if intro:
-                    heading_of[d.index] = [_to_recipient(u, recipients) for u in intro]
-                    text = ""
+            intro_text = _without_furniture(text)
+            if intro_text.endswith(":") and _intro_kind(intro_text) == "assign":
+                intro = _intro_units(intro_text)
+                heading_of[d.index] = [_to_recipient(u, recipients) for u in intro] if intro else recipients
+                text = ""
             found, _, _ = read_all(text, region.start, issuer=issuer, report=report)
             drafts.append(_Draft(_Region(d.path, d.label, region.start, region.end, text, d), found))
             continue

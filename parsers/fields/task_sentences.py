@@ -62,7 +62,6 @@ SUPPORT = regex.compile(
 NOTICE = regex.compile(r"\b(?:thông\s+báo|trao\s+đổi|ý\s+kiến|trả\s+lời|hướng\s+dẫn|gửi)\b(?:[^.;]{0,120}?\b[đd][ểếé]\s+"
                        r"|\s+(?:cho\s+)?(?=[Qq]uý\s+\p{Lu}))(?=\S)")
 _KNOW_TAIL = regex.compile(r"\s*(?:được\s+)?bi[ếéêe]t\s*(?:(?P<more>(?:,|và)\s*\S.*)|[\s./]*)$", regex.DOTALL)
-_ACT_TAIL = regex.compile(r"\s*(?:được\s+)?(?P<more>\S.*)$", regex.DOTALL)
 # The predicate of a sentence that only asks to carry out the document as
 # a whole (gold README): `nghiêm túc thực hiện`, `chịu trách nhiệm thi hành
 # Quyết định này`, `tổ chức triển khai thực hiện nghiêm túc các nội dung nêu

@@ -32,7 +32,6 @@ from congvan.parsers.fields.task_sentences import (
     ASSIGN,
     Assign,
     PREDICATE,
-    asks,
     heading_units,
     read_all,
     sentences,
@@ -40,7 +39,15 @@ from congvan.parsers.fields.task_sentences import (
     strong_ask,
 )
 from congvan.parsers.fields.lines import fold as plain_fold
-from congvan.parsers.fields.units import UnitMention, find_units, fold, lexicon_words, office_to_unit, unit_key
+from congvan.parsers.fields.units import (
+    UnitMention,
+    find_units,
+    fold,
+    is_vague,
+    lexicon_words,
+    office_to_unit,
+    unit_key,
+)
 
 # `báo cáo (kết quả) (về) Bộ trưởng và Lãnh đạo Bộ`: who hears back.
 REPORT_TO = regex.compile(
@@ -77,10 +84,6 @@ class _Draft:
     found: list[Assign]
     fallback: list[str] = field(default_factory=list)
     addressed: list[str] = field(default_factory=list)  # the units the preamble hands the items to
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _to_recipient(name: str, recipients: list[str]) -> str:
@@ -380,8 +383,6 @@ def _intro_kind(preamble: str) -> str:
 
 def _intro_units(preamble: str) -> list[str]:
     """Units named by the last assigning verb of an introducing preamble."""
-    from congvan.parsers.fields.units import is_vague
-
     flat = squash(preamble)
     last = None
     for last in ASSIGN.finditer(flat):

@@ -186,7 +186,6 @@ _END_PUNCT = regex.compile(r"[.;:!?()\[\]\"“”]")
 _TOKEN = regex.compile(r"\s*(,?)\s*(\S+)")
 _INNER_TAIL = regex.compile(r"(?P<tail>\s+(?:tại|trên|của)\s+[^\s,;.:()\d]+(?:\s+[^\s,;.:()\d]+)?)\s*,\s*")
 _SEP = regex.compile(r"\s*(?:,|;|\s(?:và|hoặc|cùng))\s*")
-_LIST_END = regex.compile(r"\s*[,;]?\s*(?:và|hoặc)?\s*")
 _RELATED = regex.compile(r"\s+(?:có\s+)?liên\s+quan\b")
 # A bare plural office with no unit of its own (`các Cục trưởng`) shares the
 # next name's tail: `các Cục trưởng, Vụ trưởng thuộc Bộ` -> Các Cục, Vụ thuộc Bộ.

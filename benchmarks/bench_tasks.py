@@ -54,6 +54,12 @@ def one_paragraph(size: int) -> str:
     return HEAD + "1. " + chunk * (size // len(chunk) + 1) + "\n" + FOOT
 
 
+def one_sentence_of_requests(size: int) -> str:
+    """Requests joined by commas into one sentence: many assigning verbs in it."""
+    chunk = "giao Sở Nội vụ rà soát biên chế, đề nghị Sở Tài chính bố trí kinh phí, "
+    return HEAD + "1. " + chunk * (size // len(chunk) + 1) + "\n" + FOOT
+
+
 def long_preamble(size: int) -> str:
     """No labelled items: a preamble of many assigning sentences."""
     sentence = "Giao Sở Tài chính chủ trì, phối hợp với Sở Nội vụ tham mưu bố trí kinh phí trước ngày 30/6/2026. "
@@ -61,7 +67,7 @@ def long_preamble(size: int) -> str:
 
 
 SHAPES = {"lettered items": lettered_items, "dash directives": dash_directives,
-          "one paragraph": one_paragraph, "long preamble": long_preamble}
+          "one paragraph": one_paragraph, "one sentence": one_sentence_of_requests, "long preamble": long_preamble}
 
 
 def stage_seconds(text: str, repeat: int = 1) -> float:

@@ -312,7 +312,8 @@ def read_sentence(sentence: str, start: int = 0, *, subject: bool = True, issuer
             found = [UnitMention(office_to_unit(name), name, body_at, body_at + duty_end)]
         if found:
             named = True
-            pred = flat[_predicate_start(flat, found[-1].end):]
+            at = _predicate_start(flat, found[-1].end)
+            pred = flat[at:at + WINDOW]
             # A class's qualifier may hold verbs (`các tổ chức, cá nhân lập
             # thiết kế ... chịu trách nhiệm trước pháp luật`): the clause is
             # the liability statement it ends in.
@@ -367,7 +368,7 @@ def read_sentence(sentence: str, start: int = 0, *, subject: bool = True, issuer
         if not units:
             continue
         named = True
-        rest = flat[units[-1].end:]
+        rest = flat[units[-1].end:units[-1].end + WINDOW]  # (a window: linear however long the sentence)
         pred = rest.lstrip(" ,")
         if _RELATED_QUALIFIER.match(pred) and _GENERIC_TAIL.search(pred):
             closed = True  # `... và các tổ chức có liên quan đến X nghiêm túc thực hiện`
@@ -380,11 +381,12 @@ def read_sentence(sentence: str, start: int = 0, *, subject: bool = True, issuer
         if not units:
             continue
         named = True
-        know = _KNOW_TAIL.match(flat, units[-1].end)
+        tail = flat[units[-1].end:units[-1].end + WINDOW]
+        know = _KNOW_TAIL.match(tail)
         if know:
             if know["more"]:
                 add(units, "lead", notice=True)
-        elif _acting(flat[units[-1].end:].lstrip(" ,")) and PREDICATE.match(flat, _predicate_start(flat, units[-1].end)):
+        elif _acting(tail.lstrip(" ,")) and PREDICATE.match(flat, _predicate_start(flat, units[-1].end)):
             add(units, "lead", notice=True)
     leads = {fold(a.unit.name) for a in out}
     # (Partners of a told action, `X đã phối hợp với Y`, were partners then.)

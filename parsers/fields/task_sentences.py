@@ -113,7 +113,8 @@ BOILERPLATE = regex.compile(
     r"|(?:Nếu|nếu)\s+có\s+(?:khó\s+khăn|vướng\s+mắc|gì\s+vướng\s+mắc)"
     r"|(?:Quá\s+trình\s+thực\s+hiện)[\s,]*(?:nếu|có\s+khó\s+khăn|trường\s+hợp))"
 )
-_CONDITION = regex.compile(r"(?:trường\s+hợp|nếu|khi)\b[^,;]*$", regex.IGNORECASE)
+# A condition word with no comma or semicolon between it and a point.
+_CONDITION = regex.compile(r"\b(?:trường\s+hợp|nếu|khi)\b", regex.IGNORECASE)
 # A class of bodies bound by `phải` is given a duty wherever the clause
 # starts: `... thì hàng năm (chậm nhất đến ngày 15/2) doanh nghiệp phải báo
 # cáo với Bộ Thương mại`, `Tổ chức, doanh nghiệp có giấy phép dịch vụ nổ mìn
@@ -127,8 +128,27 @@ MUST = regex.compile(
     regex.IGNORECASE,
 )
 # `X đã có Văn bản số ... đề nghị Y ...`: another body's request, reported.
-_REPORTED = regex.compile(r"\bđã(?:\s+nhiều\s+lần)?\s+có\s+(?:văn\s+bản|công\s+văn|tờ\s+trình|ý\s+kiến)\b(?![^;.]*[;.])",
+_REPORTED = regex.compile(r"\bđã(?:\s+nhiều\s+lần)?\s+có\s+(?:văn\s+bản|công\s+văn|tờ\s+trình|ý\s+kiến)\b",
                           regex.IGNORECASE)
+
+
+class _Before:
+    """Whether a match of `pattern` comes before a point of the text with
+    none of `stops` between them (`X đã có văn bản ... đề nghị Y`: the
+    request is reported; `Trường hợp ... thì doanh nghiệp phải`: the duty is
+    conditional). The text is scanned once, each question answered by
+    bisection, so a long sentence stays linear."""
+
+    def __init__(self, pattern: regex.Pattern, text: str, stops: str):
+        self.ends = [m.end() for m in pattern.finditer(text)]
+        self.stops = [i for i, ch in enumerate(text) if ch in stops]
+
+    def __call__(self, pos: int) -> bool:
+        i = bisect_right(self.ends, pos) - 1
+        if i < 0:
+            return False
+        j = bisect_right(self.stops, self.ends[i] - 1)
+        return j >= len(self.stops) or self.stops[j] >= pos
 # After an assigning verb a lower-case singular names its unit: `yêu cầu nhà
 # thầu thi công: (1) Lập hồ sơ ...`, `đề nghị địa phương căn cứ ...`.
 _ASSIGNED_CLASS = regex.compile(r"(?:nhà\s+thầu|chủ\s+đầu\s+tư|doanh\s+nghiệp|nhà\s+đầu\s+tư|địa\s+phương|bộ|sở|ngành|đơn\s+vị"
@@ -336,8 +356,9 @@ def read_sentence(sentence: str, start: int = 0, *, subject: bool = True, issuer
                 else:
                     closed = True
     if subject and not out:
+        conditional = _Before(_CONDITION, flat, ",;")
         for m in MUST.finditer(flat):
-            if _CONDITION.search(flat, 0, m.start()):
+            if conditional(m.start()):
                 continue
             qualifier = regex.sub(rf"^{_CLASS}(?:\s*,\s*{_CLASS})*\s*", "", m["unit"], flags=regex.IGNORECASE)
             words = qualifier.split()
@@ -348,8 +369,9 @@ def read_sentence(sentence: str, start: int = 0, *, subject: bool = True, issuer
             if not is_vague(name):
                 add([UnitMention(name, m["unit"], m.start(), m.end("unit"))], "lead")
             break
+    reported = _Before(_REPORTED, flat, ";.")
     for m in ASSIGN.finditer(flat):
-        if _REPORTED.search(flat, 0, m.start()):
+        if reported(m.start()):
             continue
         units = _units_at(flat, m.end())
         bare = False
@@ -581,5 +603,6 @@ def strong_ask(text: str) -> bool:
     flat = squash(_QUOTED.sub(" ", "\n".join(kept)))
     if _ASKING_WORD.search(flat):
         return True
-    return any(not _REPORTED.search(flat, 0, m.start()) and (
+    reported = _Before(_REPORTED, flat, ";.")
+    return any(not reported(m.start()) and (
         not m.group().lower().startswith("giao") or flat[m.end():m.end() + 1].isupper()) for m in ASSIGN.finditer(flat))

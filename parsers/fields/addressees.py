@@ -3,7 +3,11 @@
 
 Both are lists of dash items in real letters, but also one-line forms
 (`Kính gửi: Các đơn vị thuộc Bộ`), entries that wrap, and, for a công điện,
-addressees after `THỦ TƯỚNG CHÍNH PHỦ điện:`.
+addressees after `THỦ TƯỚNG CHÍNH PHỦ điện:`. A Nơi nhận entry is split into
+the bodies it lists unless its parts share a head or a tail (gold README);
+its purpose is the bracket at its end, snapped to a known purpose of
+`parsers/data/distribution.yaml` when OCR misread one letter; the copy count
+and the drafter after the `Lưu` codes are dropped.
 """
 from __future__ import annotations
 

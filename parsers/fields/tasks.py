@@ -2,22 +2,30 @@
 
 Flow: file -> reader -> normalise -> field parsers (header, addressees,
 signer, directives, references) -> **action items** -> Letter. The last field
-parser: `parsers/letter.py` calls `derive_action_items` on the letter the
-others built. This module is the assembly; `task_sentences.py` reads each
-sentence and `units.py` recognises unit names.
+parser: `parsers/letter.py` calls `derive_tasks` on the letter the others
+built. This module is the assembly; `task_sentences.py` reads each sentence
+and `units.py` recognises unit names.
 
 The body is cut into regions: the preamble (before the first numbered or
 lettered item), one region per item (its label line, the paragraphs that
 continue it and its dash points: dashes never enter a path), and the
-closing paragraph. A sentence that names its units gives them the task. A
-region whose sentences ask without naming anyone falls to the unit of its
-heading (`2. Chánh Thanh tra Bộ`, `Điều 3. Nhiệm vụ, quyền hạn của Tổ công
-tác`), else the units the preamble addresses: `... yêu cầu các phòng, đơn
-vị ... thực hiện các nội dung sau:` names them; a preamble that reports or
-gives opinions (`có ý kiến như sau:`) or informs (`thông báo kế hoạch ...
-như sau:`) leaves the items to the addressees, but only those that ask
-something. The preamble and closing give items only where a sentence assigns
-someone (path ""). Everything here runs in time linear in the letter's length.
+closing paragraph (none after a decision's last `Điều`). A sentence that
+names its units gives them the task. A region whose sentences ask without
+naming anyone falls to the unit of its heading (`2. Chánh Thanh tra Bộ`,
+`Điều 3. Nhiệm vụ, quyền hạn của Tổ công tác`, a paragraph ending `... đề
+nghị Bộ Xây dựng:` over sub-items), else to the units the preamble (or an
+earlier item ending `... yêu cầu:`) hands the items to: `... yêu cầu các
+phòng, đơn vị ... thực hiện các nội dung sau:` names them; a preamble that
+reports, gives opinions (`có ý kiến như sau:`) or informs (`thông báo kế
+hoạch ... như sau:`) leaves only the items that ask something (`đề nghị`,
+`có trách nhiệm`) to the addressees. The addressees are the Kính gửi entries,
+or without them the Nơi nhận entries sent `để thực hiện`. The preamble and
+closing give items only where a sentence assigns someone (path ""); a notice
+`... để X biết, thực hiện` gives X an item only when nothing else does. A
+unit is written as the addressee it names short (`Công ty`, `Quý Sở`) and
+spelled as the letter spells it right elsewhere when OCR misread it. A
+deadline before the letter's own date is dropped with a warning.
+Everything here runs in time linear in the letter's length.
 """
 from __future__ import annotations
 

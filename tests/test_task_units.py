@@ -94,3 +94,12 @@ def test_vague_partners() -> None:
     assert is_vague("các sở, ngành, địa phương có liên quan", partner=True)
     assert is_vague("các bộ, cơ quan liên quan", partner=True)
     assert not is_vague("Bộ, ngành, địa phương")
+
+
+def test_a_numbered_team_keeps_its_verb() -> None:
+    # `Đội kiểm tra 814` is the team's name; after a named body the verb starts the predicate.
+    assert names("Đội kiểm tra liên ngành 127 cấp huyện có nhiệm vụ kiểm tra các cơ sở") == [
+        "Đội kiểm tra liên ngành 127 cấp huyện"]
+    assert names("Đoàn kiểm tra số 3 làm việc với doanh nghiệp") == ["Đoàn kiểm tra số 3"]
+    assert names("Sở Y tế kiểm tra 40 cơ sở khám bệnh") == ["Sở Y tế"]
+    assert names("Công ty kiểm tra 12 kho hàng") == ["Công ty"]

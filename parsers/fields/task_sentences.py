@@ -555,9 +555,9 @@ def heading_units(text: str) -> list[str]:
             # Only a unit with its qualifier (`các tổ chức, doanh nghiệp hoạt
             # động trong lĩnh vực ...`); `Đối với công chức giữ chức vụ lãnh
             # đạo, quản lý, Hội đồng kỷ luật có 03 thành viên` names people.
-            if units:
+            if units and units[0].name[:4].casefold() in ("các ", "những"):
                 return [_cap(rest)]
-            return []
+            return [u.name for u in units if not is_vague(u.name)]
     at = m.end() if m else 0
     units = _units_at(line, at)
     if units and units[-1].end >= len(line) - 1 and len(line.split()) <= 40:

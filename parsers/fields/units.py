@@ -181,6 +181,8 @@ _BODY_NOUN = regex.compile(r"(?:các|những|chính\s+quyền|lực\s+lượng|n
                            r"|hộ|cộng\s+đồng|doanh\s+nghiệp|nhà\s+đầu\s+tư|đối\s+tượng)\b")
 # Place words with their accents lost or misread (`tinh, thành phó`).
 _FOLDED_PLACE = regex.compile(r"(?:tinh|thanh\s+pho|huyen|quan|thi\s+xa|xa|phuong)\b")
+_TEAM_HEAD = regex.compile(r"(?:[Cc]ác\s+)?(?:Đội|Đoàn|Tổ|Nhóm)")
+_NUMBERED = regex.compile(r"\p{Ll}+(?:\s+\p{Ll}+){0,3}\s+(?:số\s+)?\d")
 _PLACE_WORD = regex.compile(r"(?:tỉnh|thành\s+phố|huyện|quận|thị\s+xã|xã|phường|thị\s+trấn|đặc\s+khu|Thành\s+phố)\b")
 _END_PUNCT = regex.compile(r"[.;:!?()\[\]\"“”]")
 _TOKEN = regex.compile(r"\s*(,?)\s*(\S+)")
@@ -305,8 +307,9 @@ def _take_name(text: str, pos: int, end: int, *, generic: bool) -> int | None:
             if rel and not regex.match(r"\s*(?:đến|tới|với)\b", text[rel.end():rel.end() + 8]):
                 i = rel.end()  # `các khoa, phòng ban (có) liên quan`
                 break
-        if starts_predicate(text, at, end):
-            break
+        if starts_predicate(text, at, end) and not (
+                words == 0 and _TEAM_HEAD.fullmatch(head.group()) and _NUMBERED.match(text, at, end)):
+            break  # (right after a bare head, `kiểm tra 814` names a team: `Đội kiểm tra 814`)
         if token in ("và", "hoặc", "cùng"):
             # `Bộ Nông nghiệp và Môi trường` goes on; `Sở Ngoại vụ và chính
             # quyền địa phương`, `... và các Cục trưởng` start something else;

@@ -143,6 +143,16 @@ Cục Thuế nhận được văn bản của Công ty cổ phần Xi măng Đi�
     assert got == {("1", fold("Công ty cổ phần Xi măng Điện Biên"), "lead")}
 
 
+def test_a_spelling_that_lost_its_accents_takes_the_letters_other_spelling() -> None:
+    # The Kính gửi line lost the accents of `Dầu`; the preamble spells it right.
+    got = items("""Kính gửi: Công ty TNHH Thủy lợi Dau Tiếng.
+Trả lời văn bản của Công ty TNHH Thủy lợi Dầu Tiếng, Cục Thuế có ý kiến như sau:
+1. Về thuế tài nguyên
+Đề nghị Công ty liên hệ Chi cục Thuế khu vực để được hướng dẫn.
+""", head=HEAD.replace("ỦY BAN NHÂN DÂN\nTỈNH ĐIỆN BIÊN", "BỘ TÀI CHÍNH\nCỤC THUẾ"))
+    assert got == {("1", fold("Công ty TNHH Thủy lợi Dầu Tiếng"), "lead")}
+
+
 def test_a_deadline_before_the_letter_is_dropped_with_a_warning() -> None:
     letter = congvan.parse_text(HEAD + """Kính gửi: Sở Tài chính.
 Đề nghị Sở Tài chính báo cáo kết quả trước ngày 15/01/2026.

@@ -108,3 +108,10 @@ def test_headings_that_name_units() -> None:
     assert heading_units("Ủy ban nhân dân tỉnh Bình Định:") == ["Ủy ban nhân dân tỉnh Bình Định"]
     assert heading_units("Nhiệm vụ, quyền hạn của Tổ công tác") == ["Tổ công tác"]
     assert heading_units("Tổ chức thực hiện") == []
+
+
+def test_the_issuer_is_known_when_ocr_drops_an_accent() -> None:
+    # `Tổng cục Thuê` is the issuer `Tổng cục Thuế`: its note to study a proposal is its own commitment.
+    assert roles("Tổng cục Thuê xin ghi nhận để nghiên cứu, báo cáo cấp có thẩm quyền.", issuer="Tổng cục Thuế") == [
+        ("Tổng cục Thuê", "lead")]
+    assert roles("Tổng cục Thuê trả lời như sau.", issuer="Tổng cục Thuế") == []

@@ -103,3 +103,11 @@ def test_a_numbered_team_keeps_its_verb() -> None:
     assert names("Đoàn kiểm tra số 3 làm việc với doanh nghiệp") == ["Đoàn kiểm tra số 3"]
     assert names("Sở Y tế kiểm tra 40 cơ sở khám bệnh") == ["Sở Y tế"]
     assert names("Công ty kiểm tra 12 kho hàng") == ["Công ty"]
+
+
+def test_an_office_goes_on_over_lower_case_kinds() -> None:
+    # One `Thủ trưởng` over two kinds names both; repeated, it names each.
+    assert names("Bộ trưởng, Thủ trưởng cơ quan ngang bộ, cơ quan thuộc Chính phủ chỉ đạo") == [
+        "Các Bộ", "Cơ quan ngang bộ", "Cơ quan thuộc Chính phủ"]
+    assert names("Thủ trưởng cơ quan ngang bộ, Thủ trưởng cơ quan thuộc Chính phủ chỉ đạo") == [
+        "Cơ quan ngang bộ", "Cơ quan thuộc Chính phủ"]

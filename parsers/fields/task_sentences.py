@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import regex
 
 from congvan.parsers.fields.directives import quote_open_after
+from congvan.parsers.fields.lines import fold as plain_fold
 from congvan.parsers.fields.units import (
     PREDICATE,
     ROLE_NOUNS,
@@ -423,7 +424,7 @@ def read_sentence(sentence: str, start: int = 0, *, subject: bool = True, issuer
 def _is_issuer(name: str, issuer: str) -> bool:
     """`Sở Công Thương` (or `Sở Công Thương Lào Cai`) names the issuer `Sở
     Công Thương`."""
-    a, b = fold(name), fold(issuer)
+    a, b = plain_fold(fold(name)), plain_fold(fold(issuer))  # (accents too: OCR reads `Thuế` as `Thuê`)
     return bool(a) and (a == b or a.startswith(b + " ") or b.startswith(a + " ") and len(a.split()) > 1)
 
 
@@ -591,8 +592,9 @@ def asks(text: str) -> bool:
 
 
 def strong_ask(text: str) -> bool:
-    """The text asks with an assigning word (`đề nghị`, `yêu cầu`, `giao`)
-    or a duty (`có trách nhiệm`), not a report of another body's request."""
+    """The text asks with an assigning word (`đề nghị`, `yêu cầu`, `giao`),
+    not a report of another body's request; a duty (`người sử dụng lao động
+    có trách nhiệm ...`) in a reply states the law, it asks nothing."""
     quoted = _quoted_lines(text)
     pos = 0
     kept = []
@@ -601,8 +603,6 @@ def strong_ask(text: str) -> bool:
             kept.append(line)
         pos += len(line) + 1
     flat = squash(_QUOTED.sub(" ", "\n".join(kept)))
-    if _ASKING_WORD.search(flat):
-        return True
     reported = _Before(_REPORTED, flat, ";.")
     return any(not reported(m.start()) and (
         not m.group().lower().startswith("giao") or flat[m.end():m.end() + 1].isupper()) for m in ASSIGN.finditer(flat))

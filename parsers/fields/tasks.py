@@ -30,6 +30,7 @@ Everything here runs in time linear in the letter's length.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass, field
 
 import regex
@@ -98,9 +99,8 @@ def _to_recipient(name: str, recipients: list[str]) -> str:
     """The text's short or partial naming of an addressee is that addressee
     (`recipients` are the addressees as units, offices resolved): the
     preamble's `các phòng, đơn vị thuộc và trực thuộc Sở` is `Các phòng, đơn
-    vị thuộc Sở` when every word of the addressee is in it, and a heading's
-    `các đơn vị sự nghiệp công lập trực thuộc UBND Thành phố` is the one
-    addressee that holds all its words; a bare head (`đề nghị Công ty báo
+    vị thuộc Sở` when every word of the addressee is in it (and it lists no
+    more kinds); a bare head (`đề nghị Công ty báo
     cáo ...`, `Quý Sở`) is the one addressee whose name holds it, or the
     one business addressed; a class of the addressee's kinds (`tổ chức, cá
     nhân khai thác khoáng sản`) is that addressee. Otherwise, and when only
@@ -110,13 +110,8 @@ def _to_recipient(name: str, recipients: list[str]) -> str:
     words = set(folded.replace(",", " ").split())
     for r in recipients:
         rw = set(fold(r).replace(",", " ").split())
-        if rw and rw <= words:
+        if rw and rw <= words and r.count(",") >= name.count(","):
             return r
-    if "các" in words and not regex.search(r"\b(?:thuộc|của)\b", folded):
-        holds = [r for r in recipients if ":" not in r and words <= set(fold(r).replace(",", " ").split())
-                 and not _IMPLIED_TAIL.fullmatch(_rest_after(fold(r), folded))]
-        if len(holds) == 1 and len(words) >= 3:
-            return holds[0]
     if "các" not in words:
         starts = [r for r in recipients if fold(r).startswith(folded) and fold(r) != folded
                   and not _PLACE_TAIL.match(fold(r)[len(folded):].strip())]
@@ -141,9 +136,10 @@ class _Spellings:
     elsewhere (Kính gửi, the preamble): among the spellings that differ only
     in accents, the one that reads its level words right (`tỉnh`, not
     `tính`), then the one with more words of underthesea's lexicon (`cổ
-    phần`, not `cô phần`), then the more frequent; a tie keeps the body's
-    own spelling. The letter is folded once; at most `LIMIT` distinct names
-    are looked up, so a huge letter stays linear."""
+    phần`, not `cô phần`), then the more frequent, then the one with more
+    accent marks (OCR drops marks far more often than it adds them); a tie
+    keeps the body's own spelling. The letter is folded once; at most
+    `LIMIT` distinct names are looked up, so a huge letter stays linear."""
 
     LIMIT = 200
 
@@ -177,8 +173,11 @@ class _Spellings:
         if len(variants) == 1:
             return name
 
-        def score(v: str) -> tuple[int, int, int]:
-            return len(_LEVEL_WORD.findall(v)), _lexicon_pairs(v), self.low.count(v.casefold())
+        def score(v: str) -> tuple[int, int, int, int]:
+            # (Last, the spelling with more marks: OCR drops accents far more
+            # often than it adds them.)
+            marks = sum(unicodedata.combining(c) > 0 for c in unicodedata.normalize("NFD", v))
+            return len(_LEVEL_WORD.findall(v)), _lexicon_pairs(v), self.low.count(v.casefold()), marks
 
         best = max(variants, key=score)
         return best if score(best) > score(name) else name

@@ -181,6 +181,7 @@ _BODY_NOUN = regex.compile(r"(?:các|những|chính\s+quyền|lực\s+lượng|n
                            r"|hộ|cộng\s+đồng|doanh\s+nghiệp|nhà\s+đầu\s+tư|đối\s+tượng)\b")
 # Place words with their accents lost or misread (`tinh, thành phó`).
 _FOLDED_PLACE = regex.compile(r"(?:tinh|thanh\s+pho|huyen|quan|thi\s+xa|xa|phuong)\b")
+_LOWER_AFTER_OFFICE = regex.compile(r"(?:Thủ\s+trưởng|Người\s+đứng\s+đầu|người\s+đứng\s+đầu)\s+\p{Ll}")
 _TEAM_HEAD = regex.compile(r"(?:[Cc]ác\s+)?(?:Đội|Đoàn|Tổ|Nhóm)")
 _NUMBERED = regex.compile(r"\p{Ll}+(?:\s+\p{Ll}+){0,3}\s+(?:số\s+)?\d")
 _PLACE_WORD = regex.compile(r"(?:tỉnh|thành\s+phố|huyện|quận|thị\s+xã|xã|phường|thị\s+trấn|đặc\s+khu|Thành\s+phố)\b")
@@ -273,8 +274,10 @@ def _is_start(text: str, pos: int, end: int) -> bool:
                 or COLLECTIVE_HEAD.match(text, pos, end) or HEAD_OFFICE.match(text, pos, end))
 
 
-def _take_name(text: str, pos: int, end: int, *, generic: bool) -> int | None:
-    """End of a unit name that starts at `pos`, or None when none starts there."""
+def _take_name(text: str, pos: int, end: int, *, generic: bool, lower_ok: bool = False) -> int | None:
+    """End of a unit name that starts at `pos`, or None when none starts there.
+    `lower_ok`: a lower-case kind may open it (the office before it in the
+    list still applies)."""
     m = OFFICE.match(text, pos, end)
     body_at = m.end() if m else pos
     head = PROPER_HEAD.match(text, body_at, end) or (
@@ -282,7 +285,7 @@ def _take_name(text: str, pos: int, end: int, *, generic: bool) -> int | None:
     if m and not head and HEAD_OFFICE.match(text, pos, end):
         head = HEAD_OFFICE.match(text, pos, end)
         body_at = pos
-    if not head and m:
+    if not head and (m or lower_ok):
         head = _LOWER_HEAD.match(text, body_at, end)
     if not head:
         if m and text[m.end():m.end() + 1].isupper():
@@ -378,7 +381,10 @@ def find_units(text: str, *, generic: bool = False, start: int = 0) -> list[Unit
                 and not HEAD_OFFICE.search(shared["office"]):
             pos = shared.end()  # `Chủ tịch Hội đồng thành viên, Tổng giám đốc các Tập đoàn`
             continue
-        stop = _take_name(text, pos, end, generic=generic)
+        # `Thủ trưởng cơ quan ngang bộ, cơ quan thuộc Chính phủ`: an office
+        # over a lower-case kind goes on over the next lower-case kind.
+        lower_ok = bool(out) and out[-1].office and bool(_LOWER_AFTER_OFFICE.match(out[-1].raw))
+        stop = _take_name(text, pos, end, generic=generic, lower_ok=lower_ok)
         if stop is None or stop <= pos:
             break
         raw = text[pos:stop].strip(" ,")

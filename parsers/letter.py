@@ -25,7 +25,7 @@ from congvan.parsers.fields.lines import split_lines
 from congvan.parsers.fields.seams import split_seams
 from congvan.parsers.fields.references import find_mentions, resolve
 from congvan.parsers.fields.signer import find_signer
-from congvan.parsers.fields.tasks import derive_action_items
+from congvan.parsers.fields.tasks import derive_tasks
 from congvan.parsers.keys import number_key
 from congvan.parsers.normalize import NormText, normalize
 from congvan.parsers import postocr
@@ -196,4 +196,5 @@ def parse_read_result(read: ReadResult, *, file: str | None = None, content_hash
         text=text,
     )
     letter = _locate_all(letter, locate)
-    return letter.model_copy(update={"action_items": tuple(derive_action_items(letter))})
+    items, task_warnings = derive_tasks(letter)
+    return letter.model_copy(update={"action_items": tuple(items), "warnings": letter.warnings + tuple(task_warnings)})

@@ -124,3 +124,48 @@ def test_no_recurrence_in_a_plain_task() -> None:
 ])
 def test_urgency(text: str, urgent: bool) -> None:
     assert is_urgent(text) is urgent
+
+
+def test_a_date_that_bounds_a_condition_is_no_deadline() -> None:
+    # The date says which facilities are meant, not when to act.
+    assert parse_deadline("rà soát các cơ sở đưa vào hoạt động trước ngày 01/7/2018 chưa có thiết kế PCCC",
+                          PartialDate(year=2026, month=3, day=2)) is None
+    assert parse_deadline("hỗ trợ người tham gia cách mạng trước ngày 01/01/1945", PartialDate(year=2024)) is None
+    assert parse_deadline("các hợp đồng đã ký kết trước ngày 15/3/2025 tiếp tục thực hiện",
+                          PartialDate(year=2026, month=1, day=5)) is None
+    # The same cue after a task verb is a deadline.
+    d = parse_deadline("rà soát các cơ sở, báo cáo trước ngày 15/4/2026", PartialDate(year=2026, month=3, day=2))
+    assert d is not None and d.date.iso == "2026-04-15"
+
+
+def test_a_date_without_year_lies_after_the_letter() -> None:
+    # A letter of 1 December asking for a report `trước ngày 15 tháng 01` means next January.
+    d = parse_deadline("gửi báo cáo về Bộ trước ngày 15 tháng 01", PartialDate(year=2025, month=12, day=1))
+    assert d is not None and d.date.iso == "2026-01-15"
+    d = parse_deadline("hoàn thành trước ngày 20/12", PartialDate(year=2025, month=12, day=1))
+    assert d is not None and d.date.iso == "2025-12-20"
+
+
+def test_a_deadline_before_the_letter_is_flagged() -> None:
+    from congvan.parsers.fields.deadlines import deadline_warning
+
+    issued = PartialDate(year=2026, month=3, day=12)
+    d = parse_deadline("báo cáo trước ngày 28/02/2026", issued)
+    assert d is not None and "before the issue date" in deadline_warning(d, issued)
+    assert deadline_warning(parse_deadline("báo cáo trước ngày 28/3/2026", issued), issued) is None
+    # Only known to the month: a deadline in the same month is no warning.
+    assert deadline_warning(parse_deadline("trước ngày 05/3/2026", issued), PartialDate(year=2026, month=3)) is None
+
+
+def test_within_a_year_and_at_the_end_of_a_day() -> None:
+    d = parse_deadline("đẩy nhanh tiến độ để hoàn thành dự án trong năm 2026", PartialDate(year=2026, month=2, day=3))
+    assert d is not None and d.date.iso == "2026-12-31"
+    # An aim is no deadline.
+    assert parse_deadline("phấn đấu khởi công trong năm 2027", PartialDate(year=2026, month=2, day=3)) is None
+    d = parse_deadline("các đơn vị khóa sổ kế toán ở thời điểm cuối ngày 31-12-2026", PartialDate(year=2026, month=11))
+    assert d is not None and d.date.iso == "2026-12-31"
+
+
+def test_a_yearly_duty_with_its_day_in_brackets() -> None:
+    r = parse_recurrence("hàng năm (chậm nhất đến ngày 31/3) doanh nghiệp phải báo cáo Sở Công Thương")
+    assert r is not None and r.rrule == "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=31"

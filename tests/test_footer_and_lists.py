@@ -157,3 +157,51 @@ def test_kinh_gui_under_a_receipt_stamp() -> None:
     )
     assert got["recipients"] == ["Bộ trưởng, Thủ trưởng cơ quan ngang Bộ", "Chủ tịch Ủy ban nhân dân các tỉnh, thành phố"]
     assert got["subject"] == "triển khai các Nghị quyết"
+
+
+def test_office_lists_split_unless_they_share_a_tail() -> None:
+    text = """Kính gửi: Sở Tài chính.
+Nội dung.
+Nơi nhận:
+- CT, PCT UBND huyện (để b/c);
+- GĐ, các PGĐ;
+- Chánh VP, Phó CVP (Đ/c Hòa);
+- Các Trung tâm, Phòng ban liên quan (để thực hiện);
+- LĐ, các phòng của Liên đoàn Lao động;
+- Như trên; ks ta!
+- Lưu: VT, KHTC.Mai.
+KT. GIÁM ĐỐC
+PHÓ GIÁM ĐỐC
+Lò Văn Thắng
+"""
+    got = _parse(text)
+    assert [(d["name"], d["purpose"]) for d in got["distribution"]] == [
+        ("CT, PCT UBND huyện", "để b/c"),       # the parts share the tail `UBND huyện`
+        ("GĐ", None), ("các PGĐ", None),        # two offices, no shared tail
+        ("Chánh VP", "Đ/c Hòa"), ("Phó CVP", "Đ/c Hòa"),
+        ("Các Trung tâm, Phòng ban liên quan", "để thực hiện"),  # shared head and tail
+        ("LĐ, các phòng của Liên đoàn Lao động", None),        # shared tail `của ...`
+        ("Như trên", None),                     # debris after it dropped
+        ("Lưu: VT, KHTC", None),                # the drafter's name glued to the code dropped
+    ]
+
+
+def test_ocr_footers_keep_their_entries() -> None:
+    text = """Kính gửi: Cục Hải quan.
+Nội dung.
+JNữi nhận:
+NHƯ TRÊN ~ Vụ trưởng (đề b/c);
+- Cục Kiểm định hải quan (để ph):
+- VPTC: CVP, các PCVP, Phòng TH
+Phòng HC, Phòng TV;
+- Lưu: VT, GSQL Ow
+KT. CỤC TRƯỞNG
+"""
+    got = _parse(text)
+    assert [(d["name"], d["purpose"]) for d in got["distribution"]] == [
+        ("NHƯ TRÊN", None),
+        ("Vụ trưởng", "để b/c"),                 # `~` is a dash; `đề` is `để`
+        ("Cục Kiểm định hải quan", "để p/h"),    # a purpose one letter from a known one
+        ("VPTC: CVP, các PCVP, Phòng TH Phòng HC, Phòng TV", None),  # a colon list over two lines
+        ("Lưu: VT, GSQL", None),
+    ]

@@ -9,7 +9,7 @@ import pytest
 
 import congvan
 from congvan.parsers.fields.units import find_units, fold, is_vague, unit_key
-from congvan.parsers.fields.tasks import assignments, heading_units
+from congvan.parsers.fields.task_sentences import assignments, heading_units
 
 from congvan.pipeline.evaluate import norm  # the scorer's own folding, so tests judge as it does
 
@@ -156,9 +156,9 @@ def test_words_that_open_sentences_are_no_unit_heads() -> None:
 
 def test_field_labels_name_no_acting_unit() -> None:
     # Corpus 048 item 1 and 078 I.9: `Field: value` lines.
-    from congvan.parsers.fields.tasks import _assign_all
-    assert _assign_all("- Chủ đầu tư: Ban Quản lý dự án đầu tư xây dựng xã Trấn Yên.\n", 0) == []
-    assert _assign_all("Nhà thầu lập thiết kế xây dựng: Viện Khoa học và Công nghệ Mỏ - Vinacomin.\n", 0) == []
+    from congvan.parsers.fields.task_sentences import read_all
+    assert read_all("- Chủ đầu tư: Ban Quản lý dự án đầu tư xây dựng xã Trấn Yên.\n", 0)[0] == []
+    assert read_all("Nhà thầu lập thiết kế xây dựng: Viện Khoa học và Công nghệ Mỏ - Vinacomin.\n", 0)[0] == []
 
 
 def test_reported_requests_and_scope_statements_assign_nobody() -> None:
@@ -182,10 +182,10 @@ def test_lower_case_class_after_assigning_verb() -> None:
 
 def test_dash_after_semicolon_keeps_its_subject() -> None:
     # Corpus 078 VI.2: `...; - Cơ quan chuyên môn ... chịu trách nhiệm thẩm định`.
-    from congvan.parsers.fields.tasks import _assign_all
+    from congvan.parsers.fields.task_sentences import read_all
     text = ("- Tổ chức thực hiện đầy đủ các nghĩa vụ theo các văn bản.\n- Cơ quan chuyên môn trực thuộc người quyết "
             "định đầu tư chịu trách nhiệm thẩm định các nội dung theo quy định tại Điều 57 Luật Xây dựng.")
-    assert [a.unit.name for a in _assign_all(text, 0)] == ["Cơ quan chuyên môn trực thuộc người quyết định đầu tư"]
+    assert [a.unit.name for a in read_all(text, 0)[0]] == ["Cơ quan chuyên môn trực thuộc người quyết định đầu tư"]
 
 
 def test_report_sections_give_no_item_but_requests_and_headed_dashes_do() -> None:

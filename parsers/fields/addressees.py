@@ -3,11 +3,19 @@
 
 Both are lists of dash items in real letters, but also one-line forms
 (`Kính gửi: Các đơn vị thuộc Bộ`), entries that wrap, and, for a công điện,
-addressees after `THỦ TƯỚNG CHÍNH PHỦ điện:`.
+addressees after `THỦ TƯỚNG CHÍNH PHỦ điện:`. A Nơi nhận entry is split into
+the bodies it lists unless its parts share a head or a tail (gold README);
+its purpose is the bracket at its end, snapped to a known purpose of
+`parsers/data/distribution.yaml` when OCR misread one letter; the copy count
+and the drafter after the `Lưu` codes are dropped.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
+
 import regex
+import yaml
 
 from congvan.models.records import DistributionEntry, Recipient, Source
 from congvan.parsers.fields.lines import TextLine, fold, is_upper
@@ -18,9 +26,10 @@ from congvan.parsers.fields.vocabulary import BODY_HEAD, COLLECTIVE, OFFICE_STAR
 KINH_GUI = regex.compile(r"^(?:kinh\s*gui|kinh\s*gfri|kinh\s*goi)\s*[:;.]?\s*")
 DIEN = regex.compile(r"^(?P<who>.{3,80}?)\s+điện\s*:\s*(?P<rest>.*)$", regex.IGNORECASE)
 # `Nơi nhận:` / `Nơi nhận` alone, never `Nơi nhận hồ sơ: ...` in a procedure's text.
-NOI_NHAN = regex.compile(r"^noi\s*nhan\s*(?:[:;.]|$|(?=\s*\())")
+# OCR may put a speck before it or read `ơ` as `ữ` (`JNữi nhận:`).
+NOI_NHAN = regex.compile(r"^[a-z]?n[ou]i\s*nhan\s*(?:[:;.]|$|(?=\s*\())")
 _ITEM = regex.compile(r"^(?:[-–+•·*~]|\.(?=\s))\s*")  # `~` is an OCR dash
-_PURPOSE = regex.compile(r"\s*\((?P<p>[^()]{1,80})\)\s*[;.,]?\s*$")
+_PURPOSE = regex.compile(r"\s*\((?P<p>[^()]{1,80})\)\s*[;.,:]?\s*$")
 _LUU = regex.compile(r"^lưu\b", regex.IGNORECASE)
 _TRAIL = " ;.,:"
 
@@ -137,6 +146,7 @@ def find_distribution(lines: list[TextLine], start: int) -> tuple[list[Distribut
             not raw[-1][0].rstrip().endswith((";", "."))
             and (text[:1].islower() or text[:1].isdigit() or raw[-1][0].rstrip().endswith(","))
             or _LUU.match(raw[-1][0]) and _is_filing_codes(text)
+            or _continues_colon_list(raw[-1][0], text)
         ):
             prev, pl = raw[-1]
             raw[-1] = (f"{prev} {text}", pl)
@@ -153,9 +163,46 @@ def find_distribution(lines: list[TextLine], start: int) -> tuple[list[Distribut
 
 # The copy count or the drafter: `(2)`, `(B)`, `(TKTH)`, `(Hùng, Nam)`, `( đ/c Dũng)`;
 # a list of office codes in brackets (`VP (HC, TH)`) stays.
-_COPY_COUNT = regex.compile(r"\s*\((?:\s*\d+\s*|[\p{L}.]{1,8}|[^()]*\p{Ll}[^()]*)\).*$")
-_JUNK_TAIL = regex.compile(r"[\s;.,_\-~|'\"]+$")
+_COPY_COUNT = regex.compile(r"\s*\((?:\s*\d+\s*|[\p{L}./]{1,8}|[^()]*\p{Ll}[^()]*)\).*$")
+# Drafter initials or a name glued to the last code: `TH.Lan`, `CTT. Phunt`, `KTb12`.
+_GLUED_DRAFTER = regex.compile(r"(?<=\b\p{Lu}{2,})(?:\.\s*\p{Lu}?\p{Ll}+\.?|\p{Ll}\d+)$")
+_JUNK_TAIL = regex.compile(r"[\s;.,:_\-~|'\"]+$")
 _JUNK_HEAD = regex.compile(r"^[\s;.,_\-~|'\"]+")
+
+
+@lru_cache(maxsize=1)
+def _purposes() -> tuple[str, ...]:
+    path = Path(__file__).resolve().parent.parent / "data" / "distribution.yaml"
+    return tuple(yaml.safe_load(path.read_text(encoding="utf-8"))["purposes"])
+
+
+def _known_purpose(purpose: str) -> str:
+    """A purpose one letter away from a known one is that one (OCR: `để ph`
+    is `để p/h`, `để báo các` is `để báo cáo`)."""
+    known = _purposes()
+    if purpose in known:
+        return purpose
+    near = [k for k in known if _one_edit(purpose, k)]
+    return near[0] if len(near) == 1 else purpose
+
+
+def _one_edit(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1:] or len(a) == len(b) and a[i + 1:] == b[i + 1:]
+
+
+def _continues_colon_list(prev: str, text: str) -> bool:
+    """A line that goes on an entry listing codes after a colon (`VPCP:
+    BTCN, các PCN, Trợ lý` / `TGĐ Cổng TTĐT, Công báo;` / `các Vụ: TH, QHQT`)."""
+    return (":" in prev and not _LUU.match(prev) and not prev.rstrip().endswith(".") and len(text) < 80
+            and not AUTHORITY.match(text) and not (is_upper(text) and "," not in text)
+            and bool(regex.search(r"\p{Lu}{2,}", text)))
 
 
 def _is_filing_codes(text: str) -> bool:
@@ -169,6 +216,13 @@ def _entries(text: str, line: TextLine) -> list[DistributionEntry]:
     text = _JUNK_HEAD.sub("", _JUNK_TAIL.sub("", " ".join(text.split())))
     if not text:
         return []
+    text = regex.sub(r"^(Như)(trên)\b", r"\1 \2", text)  # OCR lost the space
+    if regex.match(r"Như\s+trên\b", text):
+        return [DistributionEntry(name="Như trên", purpose=None, source=_source(line))]  # (`Như trên; ps mee!`: debris)
+    if regex.fullmatch(r"(?:KT|TL|TM|TUQ|Q)\.?", text):
+        return []  # the signature's delegation mark, read into the list
+    if " ~ " in text:  # `~` is an OCR dash: two entries on one line
+        return [e for p in text.split(" ~ ") if p.strip() for e in _entries(p, line)]
     src = _source(line)
     if _LUU.match(text):
         # `Lưu: VT, VP (B)`, `Lưu: VT, NN (2), Loan`: the copy count or the
@@ -181,7 +235,12 @@ def _entries(text: str, line: TextLine) -> list[DistributionEntry]:
             or ")" in words[-1] and " ".join(words).count(")") > " ".join(words).count("(")
         ):
             words.pop()
+        # A lower-case scrap after the codes is a name or OCR debris (`PC ow`).
+        while len(words) > 2 and regex.fullmatch(r"\p{Lu}?\p{Ll}{1,3}\.?", words[-1]) \
+                and regex.fullmatch(r"[\p{Lu}\d&-]{2,},?", words[-2]):
+            words.pop()
         name = regex.sub(r"[,\s]+_+\s*$", "", " ".join(words)).strip(" ,;.")
+        name = _GLUED_DRAFTER.sub("", name).strip(" ,;.")
         return [DistributionEntry(name=name, purpose=None, source=src)]
     if ";" in text and ":" not in text:  # `TCT; Vụ PC`: two entries on one line
         pieces = [p for p in text.split(";") if p.strip()]
@@ -191,16 +250,40 @@ def _entries(text: str, line: TextLine) -> list[DistributionEntry]:
     m = _PURPOSE.search(text)
     # A purpose reads `b/c`, `để biết`, `thay trả lời`; `(BTC)`, `(Tú, Bích)` or
     # `(H.V.Thuân)` name a ministry or the people meant, and stay in the name.
-    if m and (m["p"][:1].islower() or fold(m["p"]).startswith("de ")):
+    # (`(Đ/c Minh)` names who in the office acts: recorded as the purpose.)
+    if m and (m["p"][:1].islower() or fold(m["p"]).startswith(("de ", "d/c", "đ/c"))):
         purpose = m["p"].strip()
         if fold(purpose).startswith("de "):  # OCR `đề thực hiện` is `để thực hiện`
             purpose = "để" + purpose[2:]
+        purpose = _known_purpose(purpose)
         text = text[: m.start()].strip(" ;.,")
     if "(" in text or ":" in text:
         return [DistributionEntry(name=text, purpose=purpose, source=src)]
     parts = [p.strip() for p in text.split(",")]
     # Split only when every part names a body by itself (gold/README.md):
-    # `Văn phòng Chính phủ, Bộ Nội vụ`, not `Cục Thuế các tỉnh, thành phố`.
-    if len(parts) > 1 and all(p and (_names_a_body(p) or regex.match(r"\p{Lu}{2,}\b", p)) for p in parts):
+    # `Văn phòng Chính phủ, Bộ Nội vụ`, `Chánh VP, Phó CVP`, `GĐ, các PGĐ`;
+    # not `Cục Thuế các tỉnh, thành phố`, nor parts that share a tail (`CT,
+    # PCT UBND tỉnh`, `Các Khoa, Phòng ban liên quan`, `LĐ, các ban của
+    # CĐGDVN`).
+    if len(parts) > 1 and not _shared_tail(parts) and all(
+            p and (_names_a_body(p) or _OFFICE_CODE.match(p) or regex.match(r"\p{Lu}{2,}\b", p)) for p in parts):
         return [DistributionEntry(name=p, purpose=purpose, source=src) for p in parts]
     return [DistributionEntry(name=text, purpose=purpose, source=src)]
+
+
+# An office written short: `CT`, `PCT`, `GĐ`, `các PGĐ`, `Chánh VP`, `Phó CVP`.
+_OFFICE_CODE = regex.compile(r"^(?:các\s+)?(?:(?:Chánh|Phó|Trưởng)\s+)?P?(?:CT|GĐ|CVP|VP|TGĐ|TP|CN|TB)\b")
+# A tail every part of a list shares: `... liên quan`, `... của CĐGDVN`, or
+# a body after a list of office codes (`CT, PCT UBND tỉnh`).
+_TAIL = regex.compile(r"\s(?:(?:có\s+)?liên\s+quan|của\s+\S.*)$")
+
+
+def _shared_tail(parts: list[str]) -> bool:
+    last = parts[-1]
+    bare_before = all(len(p.split()) <= 3 for p in parts[:-1])
+    if bare_before and _TAIL.search(last):
+        return True
+    codes = _OFFICE_CODE.match(last)
+    offices = all(_OFFICE_CODE.fullmatch(p) or len(p.split()) <= 3 and OFFICE_START.fullmatch(fold(p).rstrip())
+                  for p in parts[:-1])
+    return bool(codes) and offices and bool(last[codes.end():].strip())

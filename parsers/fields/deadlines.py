@@ -26,7 +26,8 @@ _Y = r"(?P<y>\d{4})"
 # `trước ngày 15/6/2023`, `chậm nhất ngày 30 tháng 6`, `trong ngày 30 tháng 4
 # năm 2026`, `trước 05/5/2026`, `hạn cuối ngày 20/7`: a cue, then a date whose
 # year may be left out (the year of the letter then).
-_CUE = r"(?:trước|chậm\s+nhất(?:\s+là)?|muộn\s+nhất|không\s+muộn\s+hơn|hạn\s+chót|hạn\s+cuối|trong|đến\s+hết|hoàn\s+thành)"
+_CUE = (r"(?:trước|chậm\s+nhất(?:\s+là)?(?:\s+(?:đến|vào|trước))?|muộn\s+nhất|không\s+muộn\s+hơn|hạn\s+chót|hạn\s+cuối"
+        r"|trong|đến\s+hết|hoàn\s+thành|(?:ở\s+|vào\s+)?(?:thời\s+điểm\s+)?cuối)")
 ABSOLUTE = regex.compile(
     rf"""(?P<cue>{_CUE})\s+(?:ngày\s+)?
     (?:{_D}\s*[/.-]\s*{_M}(?:\s*[/.-]\s*{_Y})?(?![\d/])
@@ -38,10 +39,22 @@ QUARTER = regex.compile(
     r"(?P<cue>trước|trong|chậm\s+nhất(?:\s+trong)?|hoàn\s+thành\s+trong)\s+quý\s+(?P<q>IV|III|II|I|[1-4])(?:\s*(?:/|năm)\s*(?P<y>\d{4}))?",
     regex.IGNORECASE,
 )
+# `hoàn thành ... trong năm 2025` -> the year's last day.
+IN_YEAR = regex.compile(r"(?:trong|trước\s+hết|chậm\s+nhất\s+trong)\s+năm\s+(?P<y>\d{4})(?!\s*[-–/]\s*\d)", regex.IGNORECASE)
 # `trong thời hạn 05 ngày làm việc`, `trong vòng 10 ngày kể từ ngày ...`.
 RELATIVE = regex.compile(
     r"(?:trong\s+(?:thời\s+hạn|vòng|phạm\s+vi)|chậm\s+nhất|sau)\s+(?P<n>\d{1,3})\s+ngày(?P<work>\s+làm\s+việc)?"
     r"(?P<rest>\s+(?:kể\s+từ|tính\s+từ|từ)\s+(?:ngày\s+)?[^.;,]{0,80})?",
+    regex.IGNORECASE,
+)
+# A date that only bounds a condition is no deadline: `cơ sở đưa vào hoạt
+# động trước ngày 01/7/2016`, `người tham gia cách mạng trước ngày
+# 01/01/1945`, `hợp đồng ký kết trước ngày ...`: a state or past event (a
+# participle) right before the cue, in the same clause.
+_CONDITION = regex.compile(
+    r"(?:(?:đưa\s+vào\s+(?:hoạt\s+động|sử\s+dụng|vận\s+hành)|hoạt\s+động|thành\s+lập|tham\s+gia\s+cách\s+mạng|sinh"
+    r"|ký\s+kết|có\s+hiệu\s+lực|phát\s+sinh|hết\s+hạn|nghỉ\s+hưu|ban\s+hành)"
+    r"|(?:được|đã)\s+\S+(?:\s+[^\s,;.:()]+){0,3})\s*$",
     regex.IGNORECASE,
 )
 # The relative count runs from the issue date only when the text says so or
@@ -55,7 +68,7 @@ _EVERY = r"(?:hằng|hàng|mỗi)"
 MONTH_DAY = regex.compile(rf"(?:trước|vào|chậm\s+nhất)\s+ngày\s+(?P<d>\d{{1,2}})\s+{_EVERY}\s+tháng", regex.IGNORECASE)
 YEAR_DAY = regex.compile(
     rf"(?:trước|vào|chậm\s+nhất(?:\s+là)?)\s+ngày\s+(?P<d>\d{{1,2}})\s*(?:/|tháng)\s*(?P<m>\d{{1,2}})\s+{_EVERY}\s+năm"
-    rf"|{_EVERY}\s+năm[^.;]{{0,60}}?(?:chậm\s+nhất(?:\s+là)?|trước)\s+(?:ngày\s+)?(?P<d2>\d{{1,2}})\s*(?:/|tháng)\s*(?P<m2>\d{{1,2}})",
+    rf"|{_EVERY}\s+năm[^.;]{{0,60}}?(?:chậm\s+nhất(?:\s+(?:là|đến|vào))?|trước)\s+(?:ngày\s+)?(?P<d2>\d{{1,2}})\s*(?:/|tháng)\s*(?P<m2>\d{{1,2}})",
     regex.IGNORECASE,
 )
 RECURRENCE = (
@@ -131,10 +144,16 @@ def parse_deadline(text: str, issued: PartialDate | None = None) -> Deadline | N
     for m in ABSOLUTE.finditer(text):
         if MONTH_DAY.match(text, m.start()) or _followed_by_every(text, m.end()):
             continue  # `trước ngày 20 hằng tháng` is a recurrence, not a date
+        if m["cue"].casefold().startswith("trước") and _CONDITION.search(text, max(0, m.start() - 80), m.start()):
+            continue
         year = int(m["y"]) if m["y"] else (issued.year if issued else None)
         if year is None:
             continue
         date = _safe_date(year, int(m["m"]), int(m["d"]))
+        if date is not None and not m["y"] and issued is not None and _before(date, issued):
+            # A year-less date earlier than the letter is next year's: a
+            # letter of 01/12/2025 asking `trước ngày 30 tháng 01` means 2026.
+            date = _safe_date(year + 1, int(m["m"]), int(m["d"]))
         if date is not None:
             found.append((m.start(), Deadline(date=date, text=_clean(m.group()), kind="absolute")))
             break
@@ -146,6 +165,12 @@ def parse_deadline(text: str, issued: PartialDate | None = None) -> Deadline | N
             end = quarter_end(year, quarter)
             found.append((q.start(), Deadline(date=PartialDate(year=end.year, month=end.month, day=end.day),
                                                text=_clean(q.group()), kind="absolute")))
+    y = IN_YEAR.search(text)
+    if y and regex.search(r"phấn\s+đấu|mục\s+tiêu", text[max(0, y.start() - 60):y.start()]):
+        y = None  # `phấn đấu khởi công trong năm 2025`: an aim, no deadline
+    if y:
+        found.append((y.start(), Deadline(date=PartialDate(year=int(y["y"]), month=12, day=31),
+                                          text=_clean(y.group()), kind="absolute")))
     r = RELATIVE.search(text)
     if r:
         n = int(r["n"])
@@ -160,6 +185,27 @@ def parse_deadline(text: str, issued: PartialDate | None = None) -> Deadline | N
     if not found:
         return None
     return min(found, key=lambda x: x[0])[1]
+
+
+def _before(date: PartialDate, issued: PartialDate) -> bool:
+    """`date` falls before the issue date, as far as the issue date is known."""
+    mine = (date.year, date.month or 0, date.day or 0)
+    theirs = (issued.year, issued.month or 0, issued.day or 0)
+    if issued.month is None:
+        return mine[0] < theirs[0]
+    if issued.day is None:
+        return mine[:2] < theirs[:2]
+    return mine < theirs
+
+
+def deadline_warning(deadline: Deadline | None, issued: PartialDate | None) -> str | None:
+    """A warning when a deadline lies before the letter's own date: the
+    date is then doubtful (a misprint, or a date the text only mentions)."""
+    if deadline is None or deadline.date is None or issued is None or deadline.kind == "recurring":
+        return None
+    if _before(deadline.date, issued):
+        return f"deadline {deadline.date.iso} ('{deadline.text}') is before the issue date {issued.iso}; date dropped"
+    return None
 
 
 def _followed_by_every(text: str, pos: int) -> bool:

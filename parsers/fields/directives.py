@@ -24,7 +24,7 @@ LABEL = regex.compile(
       | (?P<section>(?:Mục|MỤC)\s+(?:\d+|{_ROMAN}))(?:[.:\-]\s*|\s+|$)
       | (?P<article>(?:Điều|ĐIỀU)\s+\d+[a-z]?)(?:\s*[.:\-]\s*|\s+|$)
       | (?P<roman>{_ROMAN})\s*[.):\-/]\s*(?=\S)
-      | (?P<number>\d{{1,2}}(?:\.\d{{1,2}}){{0,3}})(?:\.\)?|\)|\s?-(?!\d)|/)\s*(?=\S)
+      | (?P<number>\d{{1,2}}(?:\.\d{{1,2}}){{0,3}})(?:\.\)?|\)|\s?-(?!\d)|/(?!\d)|,(?=\s+Về\s))\s*(?=\S)
       | \((?P<proman>[ivx]{{1,4}})\)\.?\s*(?=\S)
       | (?P<letter>[a-zđ])\s?\)\s*(?=\S)
       | (?P<letterdot>[a-hk-nq-vxyđ])\.\s+(?=\p{{L}})
@@ -73,8 +73,7 @@ def parse_directives(lines: list[TextLine], start: int, end: int) -> list[Direct
         text = line.text
         m = LABEL.match(text)
         starts_in_quote = quote_open
-        if text.count('"') % 2 == 1:
-            quote_open = not quote_open
+        quote_open = quote_open_after(text, quote_open)
         if not m or starts_in_quote:
             continue
         kind, label = _kind_of(m)
@@ -103,6 +102,30 @@ def parse_directives(lines: list[TextLine], start: int, end: int) -> list[Direct
         ))
         stack.append(_Open(kind, len(items) - 1))
     return items
+
+
+def quote_open_after(text: str, open_: bool) -> bool:
+    """Whether a quotation is open after this line: each `"` opens or closes
+    one, except a closing mark right after a word with nothing open (an OCR
+    speck after `quyết định"`), and a quotation opened inside a sentence that
+    does not close on its line (`... và "cắt giảm ngành, nghề`, its closing
+    mark lost): only one opened at the start of a line or after a colon
+    (`quy định: "Điều 13 ...`) runs on to the next line."""
+    inline = False
+    for m in _QUOTE.finditer(text):
+        before = text[m.start() - 1] if m.start() else ""
+        after = text[m.end()] if m.end() < len(text) else ""
+        closer = bool(before) and not before.isspace() and before not in ":(" and (not after or not after.isalnum())
+        if not open_ and closer:
+            continue
+        open_ = not open_
+        if open_:
+            head = text[:m.start()].rstrip()
+            inline = bool(head) and not head.endswith(":")
+    return open_ and not inline
+
+
+_QUOTE = regex.compile(r'"')
 
 
 def _path(parts: list[str]) -> str:

@@ -1,119 +1,80 @@
 """Letter -> action items: who must act on each directive, with whom, by when.
 
-Flow: file -> reader -> text -> field parsers (header, addressees, signer,
-directives, references) -> **action items** -> Letter. The last field parser:
-`parsers/letter.py` calls `derive_action_items` on the letter the others
-built, so every parsed Letter carries its action items.
+Flow: file -> reader -> normalise -> field parsers (header, addressees,
+signer, directives, references) -> **action items** -> Letter. The last field
+parser: `parsers/letter.py` calls `derive_tasks` on the letter the others
+built. This module is the assembly; `task_sentences.py` reads each sentence
+and `units.py` recognises unit names.
 
 The body is cut into regions: the preamble (before the first numbered or
 lettered item), one region per item (its label line, the paragraphs that
 continue it and its dash points: dashes never enter a path), and the
-closing paragraph. In each region a sentence may assign units itself
-(`Giao X ...`, `Yêu cầu X ...`, `Đề nghị X ...`, `X chủ trì, phối hợp với Y`,
-`X <verb> ...`, `... để X biết và thực hiện`). An item that names nobody
-falls to the unit of its heading (`2. Chánh Thanh tra Bộ`), else the units
-the preamble addresses (`... yêu cầu các phòng, đơn vị ... thực hiện các nội
-dung sau:`), else the Kính gửi addressees. The preamble and closing give
-items only where a sentence assigns someone (path ""). A sentence that only
-asks to carry out the document as a whole gives no item. When the preamble
-announces a report or opinions (`báo cáo và đề nghị ... như sau:`, `có ý
-kiến tham gia như sau:`), the addressees act only on items that ask
-something; informational sections and `Field: value` lines give none.
+closing paragraph (none after a decision's last `Điều`). A sentence that
+names its units gives them the task. A region whose sentences ask without
+naming anyone falls to the unit of its heading (`2. Chánh Thanh tra Bộ`,
+`Điều 3. Nhiệm vụ, quyền hạn của Tổ công tác`, a paragraph ending `... đề
+nghị Bộ Xây dựng:` over sub-items), else to the units the preamble (or an
+earlier item ending `... yêu cầu:`) hands the items to: `... yêu cầu các
+phòng, đơn vị ... thực hiện các nội dung sau:` names them; a preamble that
+reports, gives opinions (`có ý kiến như sau:`) or informs (`thông báo kế
+hoạch ... như sau:`) leaves only the items that ask something (`đề nghị`,
+`có trách nhiệm`) to the addressees. The addressees are the Kính gửi entries,
+or without them the Nơi nhận entries sent `để thực hiện`. The preamble and
+closing give items only where a sentence assigns someone (path ""); a notice
+`... để X biết, thực hiện` gives X an item only when nothing else does. A
+unit is written as the addressee it names short (`Công ty`, `Quý Sở`) and
+spelled as the letter spells it right elsewhere when OCR misread it. A
+deadline before the letter's own date is dropped with a warning.
+Everything here runs in time linear in the letter's length.
 """
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass, field
 
 import regex
 
 from congvan.models.records import ActionItem, Deadline, Directive, Letter, Source
-from congvan.parsers.fields.deadlines import is_urgent, parse_deadline, parse_recurrence
-from congvan.parsers.fields.units import (
+from congvan.parsers.fields.deadlines import deadline_warning, is_urgent, parse_deadline, parse_recurrence
+from congvan.parsers.fields.task_sentences import (
+    ASSIGN,
+    Assign,
     PREDICATE,
+    heading_units,
+    read_all,
+    sentences,
+    squash,
+    strong_ask,
+)
+from congvan.parsers.fields.lines import fold as plain_fold
+from congvan.parsers.fields.units import (
     UnitMention,
     find_units,
     fold,
     is_vague,
+    lexicon_words,
     office_to_unit,
     unit_key,
 )
 
-# `Giao`, `Yêu cầu`, `Đề nghị` followed by the units they assign; not the
-# nouns `theo đề nghị của`, `đáp ứng yêu cầu`.
-ASSIGN = regex.compile(
-    r"(?<!\b(?:theo|Theo|của|các|những|đáp\s+ứng|ứng|về)\s)\b(?:giao|Giao|yêu\s+cầu|Yêu\s+cầu|đề\s+nghị|Đề\s+nghị"
-    r"|giao\s+nhiệm\s+vụ\s+cho|Giao\s+nhiệm\s+vụ\s+cho)\s+(?:(?:các\s+)?đồng\s+chí\s+)?"
-    # `giao thông`, `giao dịch`, `Bộ Giao thông vận tải`: nouns, no assigning.
-    r"(?!(?:thông|dịch|nhận|kết|lưu|đất|rừng|ban|diện|thoa|khoán|hàng)\b)"
-)
-# `phối hợp (chặt chẽ) với <units>`: the partners, role support.
-SUPPORT = regex.compile(r"\bphối\s+hợp(?:\s+chặt\s+chẽ|\s+có\s+hiệu\s+quả)?\s+(?:với|cùng)\s+", regex.IGNORECASE)
-# `... thông báo để X biết, thực hiện`: X acts when more than `biết` follows.
-TO_KNOW = regex.compile(r"\bđể\s+(?=\S)")
-_KNOW_TAIL = regex.compile(r"^\s*(?:được\s+)?biết\s*(?P<more>(?:,|và)\s*\S.*)?$", regex.DOTALL)
-# Predicates that ask only to carry out the whole document (gold README).
-GENERIC = regex.compile(
-    r"^(?:quan\s+tâm,?\s+)?(?:nghiêm\s+túc\s+|khẩn\s+trương\s+|chủ\s+động\s+|có\s+trách\s+nhiệm\s+|chịu\s+trách\s+nhiệm\s+)?"
-    r"(?:nghiên\s+cứu,?\s+tiếp\s+thu(?:\s+đầy\s+đủ)?\s+và\s+)?(?:triển\s+khai\s+|tổ\s+chức\s+)?"
-    r"(?:thực\s+hiện|thi\s+hành|triển\s+khai)(?:\s+nghiêm\s+túc)?(?:\s+(?:Quyết\s+định|Công\s+văn|văn\s+bản|Văn\s+bản|"
-    r"Chỉ\s+thị|Công\s+điện|Thông\s+báo|Kế\s+hoạch)\s+này)?"
-    r"(?:\s+theo\s+(?:đúng\s+)?quy\s+định(?:\s+(?:của\s+pháp\s+luật|pháp\s+luật|hiện\s+hành))*)?[\s./]*$"
-    # `quan tâm, sớm xem xét, chỉ đạo giải quyết`: a closing that restates
-    # the letter's request as a whole (corpus 045).
-    r"|^(?:(?:quan\s+tâm|sớm|xem\s+xét|chỉ\s+đạo|giải\s+quyết|cho\s+ý\s+kiến)[\s,]*(?:và\s+)?)+[\s./]*$"
-)
-# A subject followed by these is telling, not acting (`Sở Công Thương nhận
-# được ...`, `Bộ Tài chính đã chỉ đạo ...`, `... có ý kiến như sau`).
-NARRATIVE = regex.compile(
-    r"^(?:nhận\s+được|nhận|đã|có\s+ý\s+kiến|có\s+văn\s+bản|thông\s+báo|trân\s+trọng|gửi|xin|kính|là|được|trả\s+lời"
-    r"|yêu\s+cầu|đề\s+nghị|giao|theo|tại|về|cũng|đang|vừa|với|để|trong|khi|nếu|thì|mà|do|cho|từ|trên|đến|vào|sau|trước"
-    r"|không|chịu\s+trách\s+nhiệm\s+trước|có|chỉ(?!\s+(?:đạo|thị|định)\b))\b"
-)
-# Heading words around a unit: `Trách nhiệm của ...`, `Yêu cầu đối với ...`.
-HEADING_PREFIX = regex.compile(r"^(?:Trách\s+nhiệm\s+của|Nhiệm\s+vụ\s+của|Yêu\s+cầu\s+đối\s+với|Đối\s+với|Giao|Đề\s+nghị)\s+")
 # `báo cáo (kết quả) (về) Bộ trưởng và Lãnh đạo Bộ`: who hears back.
 REPORT_TO = regex.compile(
     r"\bbáo\s+cáo(?:\s+kết\s+quả(?:\s+thực\s+hiện)?)?(?:\s+(?:về|gửi|lên))?\s+(?P<to>(?:Thủ\s+tướng|Bộ\s+trưởng|Lãnh\s+đạo|Chủ\s+tịch"
     r"|Giám\s+đốc|Ủy\s+ban|UBND|Sở|Bộ|Văn\s+phòng|Cục|Tổng\s+cục|Ban|Phó\s+Thủ\s+tướng)[^,;.:()]{0,60}?)(?=\s*(?:[,;.:()]|để|trước|theo|trong|vào|định|$))"
 )
-# A class of bodies bound by `phải` is given a duty wherever the clause
-# starts: `... thì hàng năm (chậm nhất đến ngày 15/2) doanh nghiệp phải báo
-# cáo với Bộ Thương mại` (corpus 036), `Tổ chức, doanh nghiệp có giấy phép
-# dịch vụ nổ mìn phải thông báo ...` (050 6.h): the class and its qualifier
-# up to `phải` are the unit. Not after `trường hợp`/`nếu`/`khi` (a condition).
-_CLASS = (r"(?:các\s+)?(?:tổ\s+chức|doanh\s+nghiệp|cơ\s+quan|đơn\s+vị|chủ\s+đầu\s+tư|nhà\s+thầu|hợp\s+tác\s+xã"
-          r"|người\s+nộp\s+thuế|nhà\s+đầu\s+tư)")
-MUST = regex.compile(
-    rf"(?:^|(?<=\bthì\s)|(?<=\)\s))(?P<unit>{_CLASS}(?:\s*,\s*{_CLASS})*(?:\s+(?!phải\b)[^\s,;.:()]+){{0,8}}?)"
-    r"\s+phải\s+(?!là\b|chịu\s+trách\s+nhiệm\s+trước)",
-    regex.IGNORECASE,
-)
-# `X đã có Văn bản số ... đề nghị Y ...`: another body's request, reported.
-_REPORTED = regex.compile(r"\bđã(?:\s+nhiều\s+lần)?\s+có\s+(?:văn\s+bản|công\s+văn|tờ\s+trình|ý\s+kiến)\b(?!.*[;.])",
-                          regex.IGNORECASE)
-# After an assigning verb a lower-case class names its unit: `yêu cầu nhà
-# thầu thi công: (1) Lập hồ sơ ...` (corpus 078 VI.2).
-_ASSIGNED_CLASS = regex.compile(r"^(?:nhà\s+thầu|chủ\s+đầu\s+tư|doanh\s+nghiệp|nhà\s+đầu\s+tư)\b")
-_LEADING_CLAUSE = regex.compile(r"^(?:Đồng\s+thời|Ngoài\s+ra|Bên\s+cạnh\s+đó|Trong\s+đó)\s*,?\s*")
-# Sentences end at . ; ! ? (not inside numbers like 4217/UBND-TH or 1.2)
-# and at list dashes that open a line.
-_SENTENCE_END = regex.compile(r"(?<=[;!?])\s+|(?<=[^\d\s]\.)\s+|(?<=:)\s+(?=\p{Lu})|\n\s*[-–•+]\s+")
 # The line that opens a closing paragraph after the last item.
 CLOSING_CUE = regex.compile(
     r"^(?:Giao|Đề\s+nghị|Yêu\s+cầu|Căn\s+cứ\s+(?:ý\s+kiến|nội\s+dung)|Trên\s+đây|Trong\s+quá\s+trình|Nhận\s+được"
-    r"|Trân\s+trọng|Quá\s+trình\s+thực\s+hiện)\b"
+    r"|Trân\s+trọng|Quá\s+trình\s+thực\s+hiện|Căn\s+cứ\s+(?:văn\s+bản|công\s+văn|chỉ\s+đạo)\s+(?:này|trên))\b"
 )
+_CLOSING_LEAD = regex.compile(r"^(?:Do\s+đó|Vì\s+vậy|Như\s+vậy|Từ\s+những\s+nội\s+dung\s+trên)\s*,\s*")
+# The preamble gives its opinion or a report, item by item.
+_OPINION = regex.compile(r"(?:có\s+[ýy]\s+ki[ếêe]n(?:\s+\S+){0,4}|báo\s+cáo(?:\s+\S+){0,12})\s+(?:như\s+sau|sau)\s*:?$")
 _LABEL_SKIP = ("dash", "plus")
-
-
-@dataclass
-class _Assign:
-    unit: UnitMention
-    role: str
-    sentence: str
-    start: int  # offset of the sentence in the letter text
-    end: int
+_PLACE_TAIL = regex.compile(r"^(?:tỉnh|thành\s+phố|tp\.?|huyện|quận|thị\s+xã|xã|phường)\s+\S+(?:\s+\S+){0,3}$")
+_BARE_HEAD = regex.compile(r"^(?:Công\s+ty|Tổng\s+công\s+ty|Doanh\s+nghiệp|Đơn\s+vị|Cục|Sở|Chi\s+cục|Trường|Trung\s+tâm|Ban"
+                           r"|Chi\s+nhánh|Hợp\s+tác\s+xã|Tập\s+đoàn)$")
 
 
 @dataclass
@@ -124,225 +85,217 @@ class _Region:
     end: int
     text: str
     directive: Directive | None = None
-    defaults: list[str] = field(default_factory=list)
 
 
-def _squash(text: str) -> str:
-    return " ".join(text.split())
-
-
-_BULLET = regex.compile(r"\s*[-–•+]\s+")
-
-
-def _sentences(text: str, offset: int) -> list[tuple[str, int, int]]:
-    """Sentences with their offsets; a list dash the split left at the start
-    (`...; - Cơ quan chuyên môn ...`) is dropped so the subject comes first."""
-    out: list[tuple[str, int, int]] = []
-    pos = 0
-    ends = [(m.start(), m.end()) for m in _SENTENCE_END.finditer(text)] + [(len(text), len(text))]
-    for stop, nxt in ends:
-        bullet = _BULLET.match(text, pos, stop)
-        at = bullet.end() if bullet else pos
-        if text[at:stop].strip():
-            out.append((text[at:stop], offset + at, offset + stop))
-        pos = nxt
-    return out
-
-
-def _predicate_after(sentence: str, end: int) -> str:
-    return sentence[end:].lstrip(" ,")
-
-
-def _acting(predicate: str) -> bool:
-    """A predicate that gives a task: some verb, and more than carrying out the document."""
-    flat = _squash(predicate)
-    return bool(flat) and not GENERIC.match(flat)
-
-
-def assignments(sentence: str, start: int = 0, *, subject: bool = True) -> list[_Assign]:
-    """The units one sentence assigns, lead or support. `subject=False` for
-    the label or value of a `Field: value` line (`Chủ đầu tư: Ban Quản lý dự
-    án ...`), which names a party without giving it anything to do."""
-    flat = _squash(sentence)
-    out: list[_Assign] = []
-    end = start + len(sentence)
-
-    def add(units: list[UnitMention], role: str) -> None:
-        for u in units:
-            if not is_vague(u.name):
-                out.append(_Assign(u, role, flat, start, end))
-
-    # The subject of the sentence: `Văn phòng Chính phủ hướng dẫn ...`.
-    body = _LEADING_CLAUSE.sub("", flat)
-    found = find_units(body, generic=True) if subject else []
-    if found and any(not is_vague(u.name) for u in found):
-        pred = _predicate_after(body, found[-1].end)
-        if PREDICATE.match(pred) and not NARRATIVE.match(pred) and _acting(pred):
-            proper = [u for u in found if not _generic_only(u.name)] or (
-                found if regex.match(r"^phải\b", pred) else [])
-            add(proper, "lead")
-    if subject and not out:
-        for m in MUST.finditer(flat):
-            before = flat[:m.start()]
-            if regex.search(r"(?:trường\s+hợp|nếu|khi)\b[^,;]*$", before, regex.IGNORECASE):
-                continue
-            qualifier = regex.sub(rf"^{_CLASS}(?:\s*,\s*{_CLASS})*\s*", "", m["unit"], flags=regex.IGNORECASE)
-            words = qualifier.split()
-            if any(PREDICATE.match(" ".join(words[i:])) and not (w == "có" and i == 0) for i, w in enumerate(words)):
-                continue  # `tổ chức triển khai dự án phải ...`: a verb, no class
-            name = _cap(_squash(m["unit"]))
-            if not is_vague(name):
-                add([UnitMention(name, m["unit"], m.start(), m.end("unit"))], "lead")
-            break
-    for m in ASSIGN.finditer(flat):
-        if _REPORTED.search(flat[:m.start()]):
-            continue
-        rest = flat[m.end():]
-        units = find_units(rest, generic=True)
-        if not units and _ASSIGNED_CLASS.match(rest):
-            units = find_units(_cap(rest), generic=True)
-        if not units:
-            continue
-        pred = _predicate_after(flat[m.end():], units[-1].end)
-        if _acting(pred):
-            add(units, "lead")
-    for m in TO_KNOW.finditer(flat):
-        units = find_units(flat[m.end():], generic=True)
-        if not units:
-            continue
-        tail = _KNOW_TAIL.match(flat[m.end() + units[-1].end:])
-        if tail and tail["more"]:
-            add(units, "lead")
-    leads = {fold(a.unit.name) for a in out}
-    for m in SUPPORT.finditer(flat):
-        units = [u for u in find_units(flat[m.end():], generic=True) if fold(u.name) not in leads]
-        add(units, "support")
-    return _dedupe(out)
-
-
-# A short `Field:` label with its value on the same line (`Chủ đầu tư: Ban
-# Quản lý dự án đầu tư xây dựng xã Trấn Yên.`, `9. Nhà thầu lập thiết kế xây
-# dựng: Viện Khoa học ...`): neither part is a subject that acts.
-_FIELD_LABEL = regex.compile(r"^[\s\-–•+*]*(?:\S+\s+){0,7}\S+:$")
-
-
-def _assign_all(text: str, offset: int) -> list[_Assign]:
-    """Assignments of every sentence; a task runs on through the sentences
-    after it that assign nobody (`Giao Văn phòng Bộ theo dõi ...; định kỳ
-    hàng quý ... báo cáo Bộ trưởng`)."""
-    out: list[_Assign] = []
-    open_: list[_Assign] = []
-    label_line = -1
-    for sentence, start, end in _sentences(text, offset):
-        local = start - offset
-        line_at = text.rfind("\n", 0, local) + 1
-        flat = sentence.strip()
-        label = False
-        if _FIELD_LABEL.match(flat) and "\n" not in sentence.strip() and not ASSIGN.search(flat):
-            nl = text.find("\n", local + len(sentence))
-            value = text[local + len(sentence):nl if nl >= 0 else len(text)]
-            if value.strip():
-                label, label_line = True, line_at
-        elif label_line == line_at:
-            label = True
-        found = assignments(sentence, start, subject=not label)
-        if found:
-            out += found
-            open_ = found
-        else:
-            for a in open_:
-                a.sentence = f"{a.sentence} {_squash(sentence)}"
-                a.end = end
-    return out
-
-
-def _generic_only(name: str) -> bool:
-    """A collective without a proper name (`Tổ chức, doanh nghiệp`) only acts
-    as a subject when the predicate says it must (`... phải thông báo`)."""
-    return bool(regex.match(r"^(?:Các\s+|các\s+)?(?:Tổ\s+chức|Doanh\s+nghiệp|Đơn\s+vị|Cơ\s+quan|Phòng)(?:,|\s*$)", name))
-
-
-def _dedupe(items: list[_Assign]) -> list[_Assign]:
-    seen: set[tuple[str, str]] = set()
-    out = []
-    for a in items:
-        k = (fold(a.unit.name), a.role)
-        if k not in seen:
-            seen.add(k)
-            out.append(a)
-    return out
-
-
-def heading_units(text: str) -> list[str]:
-    """The units a heading line names (`Chánh Thanh tra Bộ`, `Bộ Chỉ huy Quân
-    sự tỉnh/Ban Chỉ huy Bộ đội Biên phòng tỉnh`, `Trách nhiệm của các tổ
-    chức, doanh nghiệp ...`), or [] when the line is a task, not a heading."""
-    line = _squash(text).rstrip(" :.;")
-    m = HEADING_PREFIX.match(line)
-    if m and m.group().strip() in ("Trách nhiệm của", "Nhiệm vụ của", "Yêu cầu đối với", "Đối với"):
-        rest = line[m.end():]
-        if rest and len(rest.split()) <= 20 and not regex.search(r"[.;]", rest):
-            units = find_units(rest, generic=True)
-            if units and units[-1].end >= len(rest) - 1:
-                return [u.name for u in units]
-            # Only a unit with its qualifier (`các tổ chức, doanh nghiệp hoạt
-            # động trong lĩnh vực ...`); `Đối với công chức giữ chức vụ lãnh
-            # đạo, quản lý, Hội đồng kỷ luật có 03 thành viên` names people.
-            if units:
-                return [_cap(rest)]
-            return []
-    units = find_units(line, generic=True)
-    if units and units[-1].end >= len(line) - 1 and len(line.split()) <= 20:
-        return [u.name for u in units if not is_vague(u.name)]
-    return []
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
+@dataclass
+class _Draft:
+    region: _Region
+    found: list[Assign]
+    fallback: list[str] = field(default_factory=list)
+    addressed: list[str] = field(default_factory=list)  # the units the preamble hands the items to
 
 
 def _to_recipient(name: str, recipients: list[str]) -> str:
-    """The preamble's `các phòng, đơn vị thuộc và trực thuộc Sở` is the
-    addressee `Các phòng, đơn vị thuộc Sở` when every word of the addressee
-    is in it; otherwise the text's own naming stands."""
-    words = set(fold(name).replace(",", " ").split())
+    """The text's short or partial naming of an addressee is that addressee
+    (`recipients` are the addressees as units, offices resolved): the
+    preamble's `các phòng, đơn vị thuộc và trực thuộc Sở` is `Các phòng, đơn
+    vị thuộc Sở` when every word of the addressee is in it (and it lists no
+    more kinds); a bare head (`đề nghị Công ty báo
+    cáo ...`, `Quý Sở`) is the one addressee whose name holds it, or the
+    one business addressed; a class of the addressee's kinds (`tổ chức, cá
+    nhân khai thác khoáng sản`) is that addressee. Otherwise, and when only
+    the place is left out (`Sở Công thương` of `Sở Công thương tỉnh Lào
+    Cai`), the text's own naming stands."""
+    folded = fold(name)
+    words = set(folded.replace(",", " ").split())
     for r in recipients:
         rw = set(fold(r).replace(",", " ").split())
-        if rw and rw <= words:
+        if rw and rw <= words and r.count(",") >= name.count(","):
             return r
-    # A proper name written short (`Công ty`, `Công ty TNHH MTV Khai thác
-    # Thủy lợi Dầu Tiếng`) is the one addressee it begins; collectives
-    # (`UBND các tỉnh, thành phố`) keep the text's own naming.
     if "các" not in words:
-        # (Not when the rest is only the place, `Sở Công thương` of `Sở Công
-        # thương tỉnh Lào Cai`: the text's own naming stands, corpus 048.)
-        starts = [r for r in recipients if fold(r).startswith(fold(name)) and fold(r) != fold(name)
-                  and not _PLACE_TAIL.match(fold(r)[len(fold(name)):].strip())]
+        starts = [r for r in recipients if fold(r).startswith(folded) and fold(r) != folded
+                  and not _PLACE_TAIL.match(fold(r)[len(folded):].strip())]
         if len(starts) == 1:
             return starts[0]
-        # A bare head word (`đề nghị Công ty báo cáo ...`) is the one
-        # addressee whose name holds it (`Tổng công ty Khoáng sản TKV -CTCP`).
         if _BARE_HEAD.match(name):
-            holds = [r for r in recipients if regex.search(rf"(?:^|\s){regex.escape(fold(name))}(?:\s|$)", fold(r))]
+            holds = [r for r in recipients if regex.search(rf"(?:^|\s){regex.escape(folded)}(?:\s|$)", fold(r))]
             if len(holds) == 1:
                 return holds[0]
+            if _BUSINESS.match(name):
+                firms = [r for r in recipients if _BUSINESS.match(r)]
+                if len(firms) == 1 and len(recipients) == 1:
+                    return firms[0]
+            if regex.fullmatch(r"Đơn\s+vị|Doanh\s+nghiệp", name) and len(recipients) == 1:
+                return recipients[0]  # `đơn vị` of a letter with one addressee is that addressee
     return name
 
 
-_PLACE_TAIL = regex.compile(r"^(?:tỉnh|thành\s+phố|tp\.?|huyện|quận|thị\s+xã|xã|phường)\s+\S+(?:\s+\S+){0,3}$")
-_BARE_HEAD = regex.compile(r"^(?:Công\s+ty|Tổng\s+công\s+ty|Doanh\s+nghiệp|Đơn\s+vị|Cục|Sở|Chi\s+cục|Trường|Trung\s+tâm|Ban)$")
+class _Spellings:
+    """A misread unit (`Công ty Cô phần Năng lượng Báo Long`, `các Cục Hải
+    quan tinh, thành phó`) is written the way the letter spells it right
+    elsewhere (Kính gửi, the preamble): among the spellings that differ only
+    in accents, the one that reads its level words right (`tỉnh`, not
+    `tính`), then the one with more words of underthesea's lexicon (`cổ
+    phần`, not `cô phần`), then the more frequent, then the one with more
+    accent marks (OCR drops marks far more often than it adds them); a tie
+    keeps the body's own spelling. The letter is folded once; at most
+    `LIMIT` distinct names are looked up, so a huge letter stays linear."""
+
+    LIMIT = 200
+
+    def __init__(self, text: str, recipients: list[str]):
+        self.flat = squash(text)
+        self.folded = plain_fold(self.flat)
+        self.low = self.flat.casefold()
+        self.recipients = recipients
+        self.done: dict[str, str] = {}
+
+    def __call__(self, name: str) -> str:
+        if name in self.done:
+            return self.done[name]
+        if len(self.done) >= self.LIMIT:
+            return name
+        self.done[name] = out = self._respell(name)
+        return out
+
+    def _respell(self, name: str) -> str:
+        plain = plain_fold(name)
+        if len(plain) < 6:
+            return name
+        variants = {name: 0}
+        for r in self.recipients:
+            if plain_fold(r) == plain:
+                variants.setdefault(r, 0)
+        pos = self.folded.find(plain)
+        while pos >= 0 and len(variants) < 12:
+            variants[self.flat[pos:pos + len(plain)]] = 0
+            pos = self.folded.find(plain, pos + 1)
+        if len(variants) == 1:
+            return name
+
+        def score(v: str) -> tuple[int, int, int, int]:
+            # (Last, the spelling with more marks: OCR drops accents far more
+            # often than it adds them.)
+            marks = sum(unicodedata.combining(c) > 0 for c in unicodedata.normalize("NFD", v))
+            return len(_LEVEL_WORD.findall(v)), _lexicon_pairs(v), self.low.count(v.casefold()), marks
+
+        best = max(variants, key=score)
+        return best if score(best) > score(name) else name
+
+
+def _lexicon_pairs(text: str) -> int:
+    words = text.casefold().replace(",", " ").split()
+    lexicon = lexicon_words()
+    return sum(f"{a} {b}" in lexicon for a, b in zip(words, words[1:]))
+
+
+_LEVEL_WORD = regex.compile(r"\b(?:tỉnh|thành\s+phố|huyện|quận|thị\s+xã|xã|phường|thị\s+trấn)\b")
+
+
+def _same_class(name: str, addressed: list[str]) -> str:
+    """A point that restates the class the preamble addressed (`Tổ chức, cá
+    nhân khai thác khoáng sản ...` after `yêu cầu các tổ chức, cá nhân hoạt
+    động khoáng sản ... thực hiện:`) names that addressee."""
+    kinds = _class_kinds(fold(name))
+    if kinds and not fold(name).startswith("các "):
+        same = [r for r in addressed if _class_kinds(fold(r)) == kinds]
+        if len(same) == 1:
+            return same[0]
+    return name
+
+
+def _rest_after(whole: str, part: str) -> str:
+    """What `whole` adds to `part` when it only appends words (else `whole`)."""
+    return whole[len(part):].strip() if whole.startswith(part) else whole
+
+
+# Qualifiers a class leaves out without naming anything else: a province
+# is always `trực thuộc Trung ương`, a Sở's class always the province's.
+_IMPLIED_TAIL = regex.compile(r"(?:trực\s+)?thuộc\s+(?:trung\s+ương|tw|ubnd\s+tỉnh|tỉnh)|(?:có\s+)?liên\s+quan")
+_BUSINESS = regex.compile(r"^(?:Công\s+ty|Tổng\s+công\s+ty|Doanh\s+nghiệp|Chi\s+nhánh|Hợp\s+tác\s+xã|Tập\s+đoàn)\b",
+                          regex.IGNORECASE)
+_CLASS_KINDS = regex.compile(r"^(?:các\s+)?(?P<kinds>(?:tổ\s+chức|cá\s+nhân|doanh\s+nghiệp|hộ\s+kinh\s+doanh)"
+                             r"(?:\s*,\s*(?:tổ\s+chức|cá\s+nhân|doanh\s+nghiệp|hộ\s+kinh\s+doanh))+)\b")
+
+
+def _class_kinds(folded: str) -> tuple[str, ...]:
+    """The kinds a class of private parties lists (`tổ chức, cá nhân`)."""
+    m = _CLASS_KINDS.match(folded)
+    return tuple(k.strip() for k in m["kinds"].split(",")) if m else ()
 
 
 def _recipient_units(letter: Letter) -> list[str]:
+    """The addressees as units (`Bộ trưởng Bộ Xây dựng` -> Bộ Xây dựng);
+    without a Kính gửi, the Nơi nhận entries sent `để thực hiện` (to carry
+    out) are the addressees."""
     out: list[str] = []
-    for r in letter.recipients:
-        name = _squash(r.name)
+    names = [squash(r.name) for r in letter.recipients] or [
+        squash(d.name) for d in letter.distribution if d.purpose and regex.search(r"thực\s+hiện", d.purpose)]
+    for name in names:
         units = find_units(name, generic=True)
-        if units and units[-1].end >= len(name) - 1 and len(units) > 1:
+        if units and units[-1].end >= len(name) - 1 and len(units) > 1 and not _joins(units):
             out += [u.name for u in units]
         else:
-            out.append(office_to_unit(name))
+            out.append(_joined_name(units) if units and _joins(units) else office_to_unit(name))
     return out
+
+
+def _joins(units: list[UnitMention]) -> bool:
+    """`Bộ trưởng, Thủ trưởng cơ quan ngang bộ, cơ quan thuộc Chính phủ`:
+    offices of classes that together address one class of bodies."""
+    return len(units) > 1 and all(u.name.startswith(("Các", "Cơ quan")) for u in units)
+
+
+def _joined_name(units: list[UnitMention]) -> str:
+    parts = [regex.sub(r"^(?:Các|các)\s+", "", u.name) for u in units]
+    return "Các " + ", ".join(p[:1].lower() + p[1:] if p.split()[0] in ("Cơ", "Bộ") else p for p in parts)
+
+
+def _joined_entries(letter: Letter) -> dict[str, str]:
+    """Addressee entries that list classes through their offices, by their
+    plain wording: `Bộ trưởng, Thủ trưởng cơ quan ngang bộ` -> `Các Bộ, cơ
+    quan ngang bộ`."""
+    entries = {}
+    for r in letter.recipients:
+        units = find_units(squash(r.name), generic=True)
+        if _joins(units):
+            entries[_plain(r.name)] = _joined_name(units)
+    return entries
+
+
+def _join_by_recipient(assigns: list[Assign], entries: dict[str, str]) -> list[Assign]:
+    """Classes listed through their offices the way one addressee entry
+    lists them (`Bộ trưởng, Thủ trưởng cơ quan ngang bộ`, as in Kính gửi)
+    are that one addressee: `Các bộ, cơ quan ngang bộ`. Listed otherwise
+    (`Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Thủ trưởng cơ quan thuộc Chính
+    phủ`) they stay one unit each."""
+    if not entries:
+        return assigns
+    out: list[Assign] = []
+    i = 0
+    while i < len(assigns):
+        a = assigns[i]
+        done = False
+        for j in range(len(assigns) - 1, i, -1):
+            group = assigns[i:j + 1]
+            if any(g.start != a.start or g.role != a.role for g in group):
+                continue
+            span = _plain(a.sentence[a.unit.start:group[-1].unit.end])
+            if span in entries:
+                u = a.unit
+                out.append(Assign(UnitMention(entries[span], u.raw, u.start, group[-1].unit.end, True), a.role,
+                                  a.sentence, a.start, a.end, a.notice, a.more))
+                i = j + 1
+                done = True
+                break
+        if not done:
+            out.append(a)
+            i += 1
+    return out
+
+
+def _plain(text: str) -> str:
+    return regex.sub(r"\b(?:các|những|đồng chí)\s+", "", fold(text))
 
 
 def _regions(letter: Letter) -> tuple[_Region | None, list[_Region], _Region | None]:
@@ -353,10 +306,14 @@ def _regions(letter: Letter) -> tuple[_Region | None, list[_Region], _Region | N
     items = [d for d in directives if d.kind not in _LABEL_SKIP]
     last_end = max((d.source.end for d in directives if d.source), default=body.start)
     # A last item that is only a heading (`2.6. Ý kiến khác`) keeps the
-    # paragraph under it even when it opens with `Đề nghị` (corpus 048).
+    # paragraph under it even when it opens with `Đề nghị`.
     bare = (bool(items) and items[-1] is directives[-1] and len(items[-1].text.split()) <= 8
             and not regex.search(r"[.;:!?]\s*$", items[-1].text))
-    closing_at = _closing_start(letter, last_end, body.end, skip_first=bare) if items else body.end
+    # A decision's articles run to the end of its body: no closing follows
+    # the last `Điều`.
+    articles = any(d.kind == "article" for d in items)
+    closing_at = _closing_start(letter, last_end, body.end, skip_first=bare, heading_last=bare) \
+        if items and not articles else body.end
     first = items[0].source.start if items else closing_at  # type: ignore[union-attr]
     preamble = _Region("", None, body.start, first, text[body.start:first]) if first > body.start else None
     regions: list[_Region] = []
@@ -369,192 +326,77 @@ def _regions(letter: Letter) -> tuple[_Region | None, list[_Region], _Region | N
     return preamble, regions, closing
 
 
-def _closing_start(letter: Letter, after: int, end: int, *, skip_first: bool = False) -> int:
+def _closing_start(letter: Letter, after: int, end: int, *, skip_first: bool = False, heading_last: bool = False) -> int:
     """Where the closing paragraph starts after the last labelled item: the
     first line that opens with an assigning word, the issuer or an acting
-    unit; continuation lines (`Trường hợp ...`, `Đồng thời ...`) stay with
-    the item."""
+    unit (after `Do đó,`); continuation lines (`Trường hợp ...`, `Đồng
+    thời ...`) stay with the item."""
     text = letter.text
     pos = text.find("\n", after)
     issuer = fold(letter.issuer or "") if letter.issuer else None
     while 0 <= pos < end:
         nxt = text.find("\n", pos + 1)
         nxt = end if nxt < 0 or nxt > end else nxt
-        line = text[pos + 1:nxt].strip(" *|")
+        line = text[pos + 1:nxt].strip(" *|").lstrip("_~ ")  # (`_ Do đó, ...`: an OCR'd mark)
+        lead = _CLOSING_LEAD.match(line)
+        core = line[lead.end():] if lead else line
         if line and skip_first:
             skip_first = False
         elif line:
-            if CLOSING_CUE.match(line) or (issuer and fold(line).startswith(issuer)) or line.startswith("("):
+            if CLOSING_CUE.match(core) or (issuer and fold(core[:len(issuer) + 10]).startswith(issuer)) or line.startswith("("):
                 return pos + 1
-            units = find_units(line, generic=False)
-            if units and PREDICATE.match(_predicate_after(line, units[-1].end)):
+            # (Under a last item that is only a heading, `III. KẾ HOẠCH CỤ
+            # THỂ`, lines led by a unit are that item's content.)
+            units = find_units(core[:400]) if not heading_last else []
+            if units and PREDICATE.match(core[units[-1].end:].lstrip(" ,")):
                 return pos + 1
         pos = nxt if nxt > pos else end
     return end
 
 
-def _has_children(d: Directive, items: list[Directive]) -> bool:
-    return any(x.parent == d.index and x.kind not in _LABEL_SKIP for x in items)
+_FURNITURE = regex.compile(r"^(?:-+\s*PAGE\b.*|\d{1,3}|[^.;:!?]{0,80}(?:www\.|\+\d{2}|Tel\b|®).{0,80}|\W*)$", regex.IGNORECASE)
 
 
-def _ancestors(d: Directive, by_index: dict[int, Directive]) -> list[Directive]:
-    out = []
-    p = d.parent
-    while p is not None:
-        out.append(by_index[p])
-        p = by_index[p].parent
-    return out
+def _without_furniture(text: str) -> str:
+    """The text without the page furniture a scan or a web copy leaves at
+    its end (`--- PAGE BREAK ---`, a page number, a site's phone line)."""
+    lines = text.rstrip().split("\n")
+    while lines and _FURNITURE.match(lines[-1].strip(" *|")):
+        lines.pop()
+    return "\n".join(lines).rstrip(" *\n")
 
 
-def derive_action_items(letter: Letter) -> list[ActionItem]:
-    """Every (directive, unit, role) the letter assigns, in document order."""
-    if "body" not in letter.sources:
-        return []
-    recipients = [_squash(r.name) for r in letter.recipients]
-    preamble, regions, closing = _regions(letter)
-    by_index = {d.index: d for d in letter.directives}
-    items_all = list(letter.directives)
-    drafts: list[tuple[_Region, list[_Assign] | None, list[str]]] = []
-
-    defaults: list[str] = []
-    gated = False  # the defaults act only on items that ask something
-    if preamble is not None:
-        pre_assign = _assign_all(preamble.text, preamble.start)
-        if regions and preamble.text.rstrip(" *\n").endswith(":"):
-            # `... yêu cầu <units> thực hiện các nội dung sau:` addresses the items.
-            leads = [a for a in pre_assign if a.role == "lead"]
-            intro = _intro_units(preamble.text)
-            defaults = [_to_recipient(u, recipients) for u in intro] if intro else [
-                _to_recipient(a.unit.name, recipients) for a in leads[-1:]]
-            # `... yêu cầu các cơ quan, đơn vị, địa phương thực hiện ... sau:`
-            # addresses the items without naming anyone: the addressees act.
-            if not defaults and _intro_assigns(preamble.text):
-                defaults = _recipient_units(letter)
-            # `... có ý kiến tham gia như sau:` names nobody: an item that
-            # asks something (`Đề nghị bổ sung các căn cứ pháp lý ...`) is
-            # asked of the addressees (gold README: else the addressees).
-            if not defaults:
-                defaults = _recipient_units(letter)
-            gated = _reports_first(preamble.text)
-        else:
-            drafts.append((preamble, pre_assign, []))
-    elif regions:
-        defaults = _recipient_units(letter)
-
-    heading_of: dict[int, list[str]] = {}
-    for region in regions:
-        d = region.directive
-        assert d is not None
-        own = heading_units(d.text)
-        if own:
-            heading_of[d.index] = own
-        if _has_children(d, items_all):
-            # A heading with sub-items holds no task of its own unless a
-            # sentence in it assigns one.
-            text = d.text if not own else ""
-            drafts.append((_Region(d.path, d.label, region.start, region.end, text, d),
-                           _assign_all(text, region.start), []))
-            continue
-        body_text = region.text if not own else region.text[len(d.text):]
-        found = _assign_all(body_text, region.start)
-        fallback = own
-        if not fallback:
-            for anc in _ancestors(d, by_index):
-                if anc.index in heading_of:
-                    fallback = heading_of[anc.index]
-                    break
-        if fallback and any(a.role == "lead" for a in found) and _unassigned_request(body_text):
-            # Under a unit's heading, dash points that name nobody stay the
-            # heading unit's even where another point names its own unit
-            # (078 VI.2: `Yêu cầu đối với Tổng công ty ...` holds both).
-            found = [_Assign(UnitMention(n, n, 0, 0), "lead", _squash(body_text), region.start, region.end)
-                     for n in fallback] + found
-        elif not fallback and gated and not _asks(region.text):
-            # After `... báo cáo và đề nghị Bộ Xây dựng nội dung như sau:` or
-            # `... có ý kiến tham gia như sau:` the items both report and
-            # ask: the addressees act only on items that ask something; a
-            # section that reports (`1. Quy định về ... và thực tế hiện
-            # nay`, `2. Khó khăn, vướng mắc`) is no task (corpus 045).
-            fallback = []
-        else:
-            fallback = fallback or defaults
-        drafts.append((_Region(d.path, d.label, region.start, region.end, body_text, d), found, fallback))
-    if closing is not None:
-        drafts.append((closing, _assign_all(closing.text, closing.start), []))
-    return _build(letter, drafts)
-
-
-# Function words and narrative verbs that open sentences without asking
-# anything: `Theo quy định ...`, `Tại khoản 3 ...`, `Đến thời điểm hiện tại`.
-_NOT_ASKING = regex.compile(
-    r"^(?:là|với|để|tại|theo|trong|về|đối\s+với|khi|nếu|thì|mà|do|cho|từ|trên|đến|vào|sau|trước|đã|đang|vừa|có"
-    r"|được|nhận\s+được|nhận|không|chỉ(?!\s+đạo)|trình\s+tự|cho\s+biết|căn\s+cứ|thông\s+báo|kính|xin|trân\s+trọng|sẽ|biết|cấp)\b"
-)
-# Words that ask for something anywhere in a sentence.
-# (`phải` and `cần` are left out: reports use them too, `các trường hợp
-# phải thực hiện kiểm tra PCCC`.)
-_ASKING_WORD = regex.compile(r"\b(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm(?!\s+trước))", regex.IGNORECASE)
-# Quoted text (a law cited word for word) asks nothing of the addressees.
-_QUOTED = regex.compile(r"[“\"][^”\"]{0,3000}[”\"]")
-_LABEL_PREFIX = regex.compile(r"^[^:]{0,80}:\s+")
-
-
-def _asks(text: str) -> bool:
-    """Some sentence of an item asks for something: it opens with a verb
-    (`Chỉ đạo Cục Đăng kiểm ...`, `Tăng cường ...`), carries an assigning
-    word (`đề nghị xem xét, điều chỉnh ranh giới`) or a duty (`phải`)."""
-    for sentence, _, _ in _sentences(_QUOTED.sub(" ", text), 0):
-        flat = _LEADING_CLAUSE.sub("", _squash(sentence))
-        for cand in (flat, _LABEL_PREFIX.sub("", flat)):
-            low = cand[:1].lower() + cand[1:]
-            if PREDICATE.match(low) and not _NOT_ASKING.match(low):
-                return True
-        if _ASKING_WORD.search(flat):
-            return True
-        if any(not _REPORTED.search(flat[:m.start()]) for m in ASSIGN.finditer(flat)):
-            return True
-    return False
-
-
-def _reports_first(preamble: str) -> bool:
-    """The introducing sentence announces a report or opinions (`báo cáo và
-    đề nghị ... như sau:`, `có ý kiến tham gia như sau:`) rather than only a
-    request (`đề nghị UBND các tỉnh, thành phố quan tâm chỉ đạo:`)."""
-    flat = _squash(preamble)
-    last = _sentences(flat, 0)[-1][0] if flat else ""
+def _intro_kind(preamble: str) -> str:
+    """How the preamble introduces the items: `assign` (`... yêu cầu các
+    phòng, đơn vị thực hiện các nội dung sau:`), `opinion` (`có ý kiến như
+    sau:`, `báo cáo và đề nghị ... như sau:`) or `inform` (`thông báo kế
+    hoạch kiểm tra ... cụ thể như sau:`, `gồm:`)."""
+    flat = squash(preamble)
+    found = sentences(flat, 0)
+    last = found[-1][0] if found else ""
+    if _OPINION.search(last):
+        return "opinion"
     m = None
     for m in ASSIGN.finditer(last):
         pass
-    head = last[:m.start()] if m else last
-    return m is None or bool(regex.search(r"\bbáo\s+cáo\b", head)) or bool(
-        regex.search(r"có\s+ý\s+kiến(?:\s+\S+){0,4}\s+như\s+sau\s*:?$", last))
-
-
-def _unassigned_request(text: str) -> bool:
-    """A dash point of the text asks something without naming a unit."""
-    for para in regex.split(r"\n\s*[-–•+]\s+", text):
-        if para.strip() and _asks(para) and not any(a.role == "lead" for a in _assign_all(para, 0)):
-            return True
-    return False
+    if m is None:
+        m = regex.search(r"\b(?:yêu\s+cầu|đề\s+nghị)\s*:\s*$", last)  # `Tổng cục Hải quan yêu cầu:`
+    if m is not None:
+        return "opinion" if regex.search(r"\bbáo\s+cáo\b", last[:m.start()]) else "assign"
+    if regex.search(r"\b(?:hướng\s+dẫn|chỉ\s+đạo)\b[^.;:]{0,80}(?:như\s+sau|sau)\s*:?\s*$", last):
+        return "assign"
+    return "inform"
 
 
 def _intro_units(preamble: str) -> list[str]:
     """Units named by the last assigning verb of an introducing preamble."""
-    flat = _squash(preamble)
+    flat = squash(preamble)
     last = None
-    for m in ASSIGN.finditer(flat):
-        last = m
+    for last in ASSIGN.finditer(flat):
+        pass
     if last is None:
         return []
-    return [u.name for u in find_units(flat[last.end():], generic=True) if not is_vague(u.name)]
-
-
-def _intro_assigns(preamble: str) -> bool:
-    """The preamble hands the items out (`yêu cầu`, `đề nghị`, `giao`, `chỉ
-    đạo` ... `như sau:`), rather than announcing findings (`có ý kiến như sau:`)."""
-    flat = _squash(preamble)
-    tail = flat[max(0, len(flat) - 400):]
-    return bool(ASSIGN.search(tail)) and not regex.search(r"có\s+ý\s+kiến(?:\s+\S+){0,4}\s+như\s+sau\s*:?$", tail)
+    return [u.name for u in find_units(flat, generic=True, start=last.end()) if not is_vague(u.name)]
 
 
 def _letter_key(letter: Letter) -> str:
@@ -564,58 +406,189 @@ def _letter_key(letter: Letter) -> str:
     return letter.content_hash or letter.id
 
 
-def _build(letter: Letter, drafts: list[tuple[_Region, list[_Assign] | None, list[str]]]) -> list[ActionItem]:
+def derive_action_items(letter: Letter) -> list[ActionItem]:
+    """Every (directive, unit, role) the letter assigns, in document order."""
+    return derive_tasks(letter)[0]
+
+
+def derive_tasks(letter: Letter) -> tuple[list[ActionItem], list[str]]:
+    """The action items and the warnings their deadlines raise."""
+    if "body" not in letter.sources:
+        return [], []
+    recipients = _recipient_units(letter)
+    issuer = letter.issuer
+    report = bool(letter.doc_type and fold(letter.doc_type).startswith("báo cáo"))
+    preamble, regions, closing = _regions(letter)
+    by_index = {d.index: d for d in letter.directives}
+    has_children = {d.parent for d in letter.directives if d.kind not in _LABEL_SKIP and d.parent is not None}
+    drafts: list[_Draft] = []
+
+    defaults: list[str] = []
+    kind = "assign"
+    if preamble is not None:
+        pre_found, _, _ = read_all(preamble.text, preamble.start, issuer=issuer, report=report)
+        intro_text = _without_furniture(preamble.text)
+        if regions and intro_text.endswith(":"):
+            kind = _intro_kind(intro_text)
+            if kind == "assign":
+                intro = _intro_units(intro_text)
+                leads = [a for a in pre_found if a.role == "lead"]
+                defaults = [_to_recipient(u, recipients) for u in intro] if intro else [
+                    _to_recipient(a.unit.name, recipients) for a in leads[-1:]]
+            if not defaults:
+                defaults = recipients
+        else:
+            drafts.append(_Draft(preamble, pre_found))
+    elif regions:
+        defaults = recipients
+
+    heading_of: dict[int, list[str]] = {}
+    for region in regions:
+        d = region.directive
+        assert d is not None
+        # A label line that only names units is a heading, unless the line
+        # wraps on into lower case (`Cục trưởng Cục Điều tra` / `chống buôn
+        # lậu, ...`).
+        after = region.text[len(d.text):].lstrip()
+        own = heading_units(d.text) if not after[:1].islower() else []
+        if own:
+            heading_of[d.index] = own
+        if d.index in has_children:
+            # A heading with sub-items holds no task of its own unless a
+            # sentence in it assigns one; a paragraph ending `... trân trọng
+            # đề nghị Bộ Xây dựng:` hands its sub-items to the units it names.
+            text = region.text if not own else ""
+            intro_text = _without_furniture(text)
+            if intro_text.endswith(":") and _intro_kind(intro_text) == "assign":
+                intro = _intro_units(intro_text)
+                heading_of[d.index] = [_to_recipient(u, recipients) for u in intro] if intro else recipients
+                text = ""
+            found, _, _ = read_all(text, region.start, issuer=issuer, report=report)
+            drafts.append(_Draft(_Region(d.path, d.label, region.start, region.end, text, d), found))
+            continue
+        body_text = region.text if not own else region.text[len(d.text):]
+        found, any_open, any_unnamed = read_all(body_text, region.start, issuer=issuer, report=report)
+        heading = own
+        p = d.parent
+        while not heading and p is not None:
+            heading = heading_of.get(p, [])
+            p = by_index[p].parent
+        leads = [a for a in found if a.role == "lead"]
+        fallback: list[str] = []
+        if heading:
+            # Under a unit's heading, points that name nobody stay the
+            # heading unit's even where another point names its own unit.
+            if any_open:
+                fallback = heading
+        elif not leads and any_unnamed:
+            if kind == "assign" or strong_ask(body_text):
+                fallback = defaults
+        drafts.append(_Draft(_Region(d.path, d.label, region.start, region.end, body_text, d), found, fallback,
+                             defaults if kind == "assign" and not heading else []))
+        tail = _without_furniture(body_text)
+        if tail.endswith(":") and not leads and _intro_kind(tail) == "assign":
+            # `(vi) ... Để triển khai ..., Tổng cục Hải quan yêu cầu:` hands
+            # the items after it out, as a preamble would.
+            kind = "assign"
+            intro = _intro_units(tail)
+            defaults = [_to_recipient(u, recipients) for u in intro] if intro else recipients
+    if closing is not None:
+        found, _, _ = read_all(closing.text, closing.start, issuer=issuer, report=report)
+        drafts.append(_Draft(closing, found))
+    return _build(letter, drafts)
+
+
+def _build(letter: Letter, drafts: list[_Draft]) -> tuple[list[ActionItem], list[str]]:
+    rows_all: list[tuple[_Region, str, str, str, int, int, bool]] = []
+    recipients = _recipient_units(letter)
+    respell = _Spellings(letter.text, recipients)
+    joined = _joined_entries(letter)
+    for draft in drafts:
+        region = draft.region
+        found = _join_by_recipient(draft.found, joined)
+        rows: list[tuple[str, str, str, int, int, bool]] = []
+        for a in found:
+            if a.role == "lead":
+                rows.append((a.unit.name, "lead", " ".join([a.sentence, *a.more]), a.start, a.end, a.notice))
+        named = {fold(r[0]) for r in rows}
+        for name in draft.fallback:
+            if fold(name) not in named:
+                rows.append((name, "lead", squash(region.text), region.start, region.end, False))
+        rows = [(respell(_same_class(_to_recipient(r[0], recipients), draft.addressed)), *r[1:]) for r in rows]
+        lead_names = {fold(r[0]) for r in rows}
+        rows += [(respell(_to_recipient(a.unit.name, recipients)), "support", " ".join([a.sentence, *a.more]), a.start, a.end,
+                  False) for a in found if a.role == "support" and fold(a.unit.name) not in lead_names]
+        rows_all += [(region, *r) for r in rows]
+    rows_all = _consolidate(rows_all)
+    # `... để X biết, thực hiện` restates what the letter asked of X: it only
+    # makes X an actor when nothing else in the letter does.
+    acting = {fold(r[1]) for r in rows_all if not r[6]}
+    rows_all = [r for r in rows_all if not r[6] or fold(r[1]) not in acting]
+
     out: list[ActionItem] = []
+    warnings: list[str] = []
     seen: dict[str, int] = {}
+    dedupe: set[tuple[str, str, str, int]] = set()
     base = _letter_key(letter)
-    recipients = [_squash(r.name) for r in letter.recipients]
     letter_urgent = bool(letter.urgency and regex.search(r"khẩn|hỏa\s+tốc|hoả\s+tốc", letter.urgency, regex.IGNORECASE))
-    for region, found, fallback in drafts:
-        leads = [a for a in (found or []) if a.role == "lead"]
-        supports = [a for a in (found or []) if a.role == "support"]
-        rows: list[tuple[str, str, str, int, int]] = []
-        if leads:
-            rows += [(a.unit.name, "lead", a.sentence, a.start, a.end) for a in leads]
-        elif fallback:
-            rows += [(name, "lead", _squash(region.text), region.start, region.end) for name in fallback]
-        rows = [(_to_recipient(r[0], recipients), *r[1:]) for r in rows]
-        lead_names = [r[0] for r in rows]
-        rows += [(a.unit.name, "support", a.sentence, a.start, a.end) for a in supports
-                 if fold(a.unit.name) not in {fold(n) for n in lead_names}]
-        for name, role, text, start, end in rows:
-            # Partners are the other units of the same sentence (or region).
-            collaborators = tuple(dict.fromkeys(r[0] for r in rows if r[3] == start and r[0] != name))
-            scope = text
-            recurrence = parse_recurrence(scope)
-            deadline = parse_deadline(scope, letter.issued)
-            if recurrence and deadline and deadline.text in recurrence.text:
-                deadline = Deadline(date=None, text=recurrence.text, kind="recurring")
-            elif recurrence and not deadline:
-                deadline = Deadline(date=None, text=recurrence.text, kind="recurring")
-            report = REPORT_TO.search(text)
-            key = unit_key(name, letter.issuer, letter.parent_issuer, letter.place)
-            ident = f"{base}|{region.path}|{key}|{role}"
-            n = seen.get(ident, 0)
-            seen[ident] = n + 1
-            digest = hashlib.sha256(f"{ident}|{n}".encode("utf-8")).hexdigest()[:20]
-            out.append(ActionItem(
-                id=f"task-{digest}",
-                letter_id=letter.id,
-                path=region.path,
-                label=region.label,
-                unit=name,
-                unit_key=key,
-                role=role,  # type: ignore[arg-type]
-                collaborators=collaborators,
-                text=_squash(text),
-                deadline=deadline,
-                recurrence=recurrence.label if recurrence else None,
-                rrule=recurrence.rrule if recurrence else None,
-                urgency="urgent" if letter_urgent or is_urgent(text) else "normal",
-                report_to=_squash(report["to"]) if report else None,
-                source=_locate(letter, start, end),
-            ))
+    by_start: dict[int, list[str]] = {}
+    for r in rows_all:
+        by_start.setdefault(r[4], []).append(r[1])
+    for region, name, role, text, start, end, _notice in rows_all:
+        key = unit_key(name, letter.issuer, letter.parent_issuer, letter.place)
+        if (region.path, key, role, start) in dedupe:
+            continue
+        dedupe.add((region.path, key, role, start))
+        # Partners are the other units of the same sentence (or region).
+        collaborators = tuple(dict.fromkeys(n for n in by_start[start] if n != name))
+        recurrence = parse_recurrence(text)
+        deadline = parse_deadline(text, letter.issued)
+        if recurrence and (not deadline or deadline.text in recurrence.text):
+            deadline = Deadline(date=None, text=recurrence.text, kind="recurring")
+        warning = deadline_warning(deadline, letter.issued)
+        if warning:
+            warnings.append(f"action item {region.path or '(closing)'} / {name}: {warning}")
+            deadline = deadline.model_copy(update={"date": None})  # type: ignore[union-attr]
+        report = REPORT_TO.search(text)
+        ident = f"{base}|{region.path}|{key}|{role}"
+        n = seen.get(ident, 0)
+        seen[ident] = n + 1
+        digest = hashlib.sha256(f"{ident}|{n}".encode("utf-8")).hexdigest()[:20]
+        out.append(ActionItem(
+            id=f"task-{digest}",
+            letter_id=letter.id,
+            path=region.path,
+            label=region.label,
+            unit=name,
+            unit_key=key,
+            role=role,  # type: ignore[arg-type]
+            collaborators=collaborators,
+            text=squash(text),
+            deadline=deadline,
+            recurrence=recurrence.label if recurrence else None,
+            rrule=recurrence.rrule if recurrence else None,
+            urgency="urgent" if letter_urgent or is_urgent(text) else "normal",
+            report_to=squash(report["to"]) if report else None,
+            source=_locate(letter, start, end),
+        ))
+    return out, list(dict.fromkeys(warnings))
+
+
+def _consolidate(rows: list[tuple]) -> list[tuple]:
+    """One party named once with a qualifier (`Chủ đầu tư hạ tầng cụm công
+    nghiệp`) and elsewhere without it (`Chủ đầu tư`) is one unit: the short
+    name, when what it leaves out is lower-case words only."""
+    names = {fold(r[1]): r[1] for r in rows}
+    out = []
+    for r in rows:
+        name = fold(r[1])
+        short = next((n for n in names if name.startswith(n + " ") and _ROLE_HEAD.match(n)
+                      and regex.fullmatch(r"[\p{Ll}\s]+", r[1][len(n) + 1:])), None)
+        out.append((r[0], names[short], *r[2:]) if short else r)
     return out
+
+
+_ROLE_HEAD = regex.compile(r"^(?:chủ\s+đầu\s+tư|nhà\s+thầu|doanh\s+nghiệp|đơn\s+vị|nhà\s+đầu\s+tư)$")
 
 
 def _locate(letter: Letter, start: int, end: int) -> Source:

@@ -1,7 +1,8 @@
-"""Who a sentence names as acting: unit names, offices and collectives
-(DOMAIN.md §5), cut out of running text and normalised.
+"""The unit recogniser: noun phrases that name who acts (DOMAIN.md §5),
+cut out of running text and normalised.
 
-Flow: the task stage (`pipeline/tasks.py`) asks this module for the units a
+Flow: file -> reader -> normalise -> field parsers -> action items. The
+task stage (`task_sentences.py`, `tasks.py`) asks this module for the units a
 heading, an assigning sentence (`Giao ...`, `Yêu cầu ...`, `Đề nghị ...`,
 `<unit> chủ trì, phối hợp với <units>`) or a preamble names; each comes back
 as the unit's own name (an office names its unit: `Chánh Thanh tra Bộ` is
@@ -10,96 +11,205 @@ they belong to (Văn phòng Sở of Sở Công Thương Khánh Hòa is not Văn 
 of Bộ Công Thương).
 
 A unit name runs from a head word (`Sở`, `Bộ`, `Văn phòng`, `Ủy ban nhân
-dân` ...) to the first word that starts the predicate: a verb or adverb from
-`PREDICATE` (lower case, as running text writes verbs; `Tổ chức` inside
-`Vụ Tổ chức cán bộ` is capitalised and stays in the name), sentence
-punctuation, or a comma followed by such a word.
+dân` ... from `vocabulary.yaml` and `units.yaml`) to the first word that
+starts the predicate: a verb or adverb of `units.yaml` written in lower case,
+as running text writes verbs (`Tổ chức` inside `Vụ Tổ chức cán bộ` is
+capitalised and stays in the name), sentence punctuation, or a comma followed
+by a word that cannot go on the name. A class (`các sở, ban, ngành, đoàn thể
+tỉnh`) runs on through its kinds; a plural head before a colon
+(`Các Bộ: Quốc phòng, Tài chính`, `UBND các tỉnh: Gia Lai, Đắk Lắk`) gives
+one unit per name listed. Every scan is bounded (a unit list is at most
+`WINDOW` characters), so the stage stays linear in the letter's length.
 """
 from __future__ import annotations
 
+import importlib.util
 import unicodedata
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import regex
+import yaml
 
+from congvan.parsers.fields.lines import fold as plain_fold
+from congvan.parsers.fields.vocabulary import BODY_HEADS, OFFICES
+
+# The longest unit list worth reading from one position (a công điện names a
+# dozen bodies in ~600 characters).
+WINDOW = 900
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    return yaml.safe_load((Path(__file__).resolve().parent.parent / "data" / "units.yaml").read_text(encoding="utf-8"))
+
+
+def _phrase(word: str, *, any_case_first: bool = False) -> str:
+    """A word list entry as a pattern: syllables joined by any whitespace,
+    the first letter as written (or either case), the rest in any case."""
+    parts = word.split()
+    first = parts[0]
+    head = regex.escape(first[0])
+    if any_case_first and first[0].lower() != first[0].upper():
+        head = f"[{regex.escape(first[0].upper())}{regex.escape(first[0].lower())}]"
+    out = head + (f"(?i:{regex.escape(first[1:])})" if len(first) > 1 else "")
+    for p in parts[1:]:
+        out += rf"\s+(?i:{regex.escape(p)})"
+    return out
+
+
+def _alternation(words, **kw) -> str:
+    return "|".join(_phrase(w, **kw) for w in sorted(set(words), key=len, reverse=True))
+
+
+_D = _data()
+ROLE_NOUNS: tuple[str, ...] = tuple(sorted(_D["role_nouns"], key=len, reverse=True))
+_PERSON_OFFICES = tuple(_D["person_offices"])
+_HEAD_WORDS = {fold_case for h in (*BODY_HEADS, *_D["extra_heads"]) for fold_case in (h.casefold(),)}
+# `Chánh Văn phòng`, `Trưởng ban`: the office is the first word, the rest
+# opens the unit's own name (`Chánh Văn phòng Bộ` -> Văn phòng Bộ).
+_ALL_OFFICES = sorted({o for o in {*OFFICES, *_D["extra_offices"]} - set(_PERSON_OFFICES)
+                       if not (" " in o and o.split(" ", 1)[1].casefold() in _HEAD_WORDS
+                               and o.split(" ", 1)[0] in _D["extra_offices"])}, key=len, reverse=True)
 # Offices whose holder stands for a unit: `Chánh Thanh tra Bộ` -> Thanh tra
 # Bộ, `Vụ trưởng Vụ Tổ chức cán bộ` -> Vụ Tổ chức cán bộ, `Chủ tịch UBND
 # tỉnh` -> UBND tỉnh, `Thủ trưởng các đơn vị thuộc Bộ` -> Các đơn vị thuộc Bộ.
+# Several-word offices are also written in lower case in running text
+# (`giao người đứng đầu các cơ quan`, `lãnh đạo các Bộ, ngành`).
 OFFICE = regex.compile(
-    r"^(?:(?:các|Các)\s+đồng\s+chí\s+|đồng\s+chí\s+|Đồng\s+chí\s+)?"
-    r"(?:Chánh|Phó\s+Chánh|Tổng\s+Cục\s+trưởng|Tổng\s+cục\s+trưởng|Cục\s+trưởng|Vụ\s+trưởng|Chi\s+cục\s+trưởng"
-    r"|Viện\s+trưởng|Hiệu\s+trưởng|Giám\s+đốc|Tổng\s+Giám\s+đốc|Tổng\s+giám\s+đốc|Chủ\s+tịch|Thủ\s+trưởng|Trưởng"
-    r"|Bộ\s+trưởng|Người\s+đứng\s+đầu|người\s+đứng\s+đầu|Lãnh\s+đạo|lãnh\s+đạo)\s+(?=\S)"
+    r"(?:(?:[Cc]ác\s+)?[Đđ]ồng\s+chí\s+)?(?:[Cc]ác\s+)?(?:Phó\s+|phó\s+)?(?:"
+    + "|".join(_phrase(o, any_case_first=(" " in o)) for o in _ALL_OFFICES)
+    + r")\s+(?=\S)"
 )
+# An office with no unit of its own before another office shares that
+# office's unit: `Chủ tịch Hội đồng thành viên, Tổng giám đốc các Tập đoàn`.
+_SHARED_OFFICE = regex.compile(
+    r"(?P<office>(?:[Cc]ác\s+)?(?:Phó\s+)?(?:" + "|".join(_phrase(o, any_case_first=(" " in o)) for o in _ALL_OFFICES)
+    + r"))\s*(?:,|\s(?:và|hoặc))\s*(?=(?:[Cc]ác\s+)?(?:Phó\s+)?(?:"
+    + "|".join(_phrase(o, any_case_first=(" " in o)) for o in _ALL_OFFICES) + r")\s)"
+)
+_LEADERSHIP = regex.compile(r"[Ll]ãnh\s+đạo\s+$")
+_RELATIVE_ONLY = regex.compile(r"(?:Sở|Bộ|Cục|Tổng\s+cục|Viện|Trường|Ban|UBND\s+tỉnh|Ủy\s+ban\s+nhân\s+dân\s+tỉnh)$")
 # `các Cục trưởng, Vụ trưởng thuộc Bộ`: a head word + `trưởng` is the office
 # of that kind of unit.
 HEAD_OFFICE = regex.compile(r"\b(Cục|Vụ|Sở|Phòng|Ban|Viện|Chi\s+cục|Tổng\s+cục)\s+trưởng\b")
-# Head words a unit name starts with (after an optional `các`). Some head
-# words also open common words a sentence starts with, and are no head
-# there: `Trường hợp` (in case), `Ban hành` (issue), `Báo cáo` (report),
-# `Phòng chống`, `Hội nghị`, `Thuế suất`; `Tổ chức` followed by a lower-case
-# word is the verb (`Tổ chức họp kiểm điểm`), except a kind of organisation
-# (`Tổ chức tín dụng`) or a qualifier (`Tổ chức, doanh nghiệp có ...`).
-_HEADS = (
-    r"Bộ\s+Chỉ\s+huy|Ban\s+Chỉ\s+huy|Ban\s+chỉ\s+đạo|Ban\s+Chỉ\s+đạo|Ban\s+Quản\s+lý|Tổng\s+công\s+ty|Tổng\s+Công\s+ty|Công\s+ty"
-    r"|Tổng\s+cục|Chi\s+cục|Cục|Vụ|Sở|Bộ|Ban(?!\s+hành)|Văn\s+phòng|Thanh\s+tra|Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân|UBND"
-    r"|Hội\s+đồng\s+nhân\s+dân|HĐND|Ủy\s+ban|Uỷ\s+ban|Công\s+an|Trung\s+tâm|Hợp\s+tác\s+xã|Phòng(?!\s+(?:chống|ngừa))|Viện"
-    r"|Trường(?!\s+hợp)|Kho\s+bạc|Ngân\s+hàng|Thuế(?=\s+(?:tỉnh|thành\s+phố|khu\s+vực|cơ\s+sở|\p{Lu})|\s*,)|Hải\s+quan"
-    r"|Bảo\s+hiểm|Đài|Báo(?!\s+cáo)|Hội(?!\s+(?:nghị|thảo))|Hiệp\s+hội|Liên\s+đoàn|Tòa\s+án|Toà\s+án|Quỹ|Chủ\s+đầu\s+tư"
-    r"|chủ\s+đầu\s+tư|Nhà\s+thầu|Cơ\s+quan|Đơn\s+vị|Doanh\s+nghiệp"
-    r"|Tổ\s+chức(?=\s*(?:,|$|[;:.)/])|\s+(?:\p{Lu}|và\b|tín\s+dụng|kinh\s+tế|chính\s+trị|xã\s+hội|đoàn\s+thể|có\b|phải\b))"
-    r"|Đội|Tổ\s+công\s+tác|Đảng\s+ủy|Thường\s+trực|Cổng\s+thông\s+tin"
-)
-PROPER_HEAD = regex.compile(rf"^(?:(?:các|Các)\s+)?(?:{_HEADS})(?=\s|$|[,;:.)/])")
-# Lower-case heads only open a collective with `các` (`các phòng, đơn vị`,
-# `các sở, ban, ngành`, `các tổ chức, doanh nghiệp`, `các bộ, cơ quan ngang bộ`).
-COLLECTIVE_HEAD = regex.compile(
-    r"^(?:các|Các)\s+(?:phòng|đơn\s+vị|cơ\s+quan|sở|bộ|ban|ngành|tổ\s+chức|doanh\s+nghiệp|địa\s+phương|cục|vụ|chi\s+cục"
-    r"|trung\s+tâm|xã|phường|tỉnh|huyện|hợp\s+tác\s+xã|công\s+ty|nhà\s+thầu|chủ\s+đầu\s+tư|văn\s+phòng)\b"
-)
-# Words that start the predicate: a unit name stops before them. Lower case
-# on purpose (see the module docstring).
-PREDICATE = regex.compile(
-    r"^(?:chủ\s+trì|phối\s+hợp|theo\s+dõi|đôn\s+đốc|giám\s+sát|tổng\s+hợp|hướng\s+dẫn|thực\s+hiện|triển\s+khai|tổ\s+chức"
-    r"|báo\s+cáo|tham\s+mưu|khẩn\s+trương|chủ\s+động|tiếp\s+tục|nghiên\s+cứu|rà\s+soát|kiểm\s+tra|xây\s+dựng|chỉ\s+đạo"
-    r"|quán\s+triệt|tăng\s+cường|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|phải|cần|được|quan\s+tâm|xem\s+xét|sớm|biết"
-    r"|căn\s+cứ|thông\s+báo|nhận\s+được|nhận|đã|sẽ|có|gửi|trình|cung\s+cấp|lập|bố\s+trí|nghiêm\s+túc|phổ\s+biến|đề\s+xuất"
-    r"|giải\s+quyết|ban\s+hành|cập\s+nhật|bổ\s+sung|điều\s+chỉnh|kịp\s+thời|tập\s+trung|thường\s+xuyên|đẩy\s+mạnh"
-    r"|hoàn\s+thành|hoàn\s+thiện|xử\s+lý|chuẩn\s+bị|tiếp\s+thu|trả\s+lời|phê\s+duyệt|thẩm\s+định|làm\s+việc|tuyên\s+truyền"
-    r"|khắc\s+phục|hỗ\s+trợ|yêu\s+cầu|đề\s+nghị|giao|trân\s+trọng|kính|xin|tích\s+cực|khẩn|ngay|không|cử|tiến\s+hành|rút"
-    r"|thống\s+nhất|trao\s+đổi|lấy\s+ý\s+kiến|tiếp\s+nhận|cấp|thu|nộp|đăng|công\s+bố|công\s+khai|đánh\s+giá|thẩm\s+tra"
-    r"|dừng|tạm\s+dừng|nâng\s+cao|đảm\s+bảo|bảo\s+đảm|sửa\s+đổi|thành\s+lập|khảo\s+sát|quản\s+lý|tổng\s+kết|vận\s+hành"
-    r"|trực\s+tiếp|nắm|liên\s+hệ|đang|vừa|chỉ|cho\s+biết|là|với|để|tại|theo|trong|về|đối\s+với|khi|nếu|thì|mà|do|cho|từ|trên|đến|vào|sau|trước"
-    # `người quyết định đầu tư` is a party's name (Luật Xây dựng), not a verb.
-    r"|quyết\s+định(?!\s+đầu\s+tư)|bao\s+gồm|niêm\s+yết|phân\s+(?:công|cấp|bổ|loại)|kiến\s+nghị|ký|làm\s+chủ|đổi\s+mới)\b"
-)
-# Units named only as related are not units (gold README): `các cơ quan, đơn
-# vị có liên quan`, `chính quyền địa phương`, `các cơ quan chức năng`.
-_VAGUE_WORDS = {"các", "cơ", "quan", "đơn", "vị", "địa", "phương", "chính", "quyền", "lực", "lượng", "cá", "nhân",
-                "phận", "ngành", "có", "liên", "chức", "năng", "và", "tổ", "cấp", "những", "khác",
-                "nghiệp", "vụ", "được", "lấy", "ý", "kiến", "mình", "công", "an", "dân", "cư",
-                "cộng", "đồng", "tại", "doanh"}
+
+
+def _head_alternatives() -> str:
+    heads = {h for h in (*BODY_HEADS, *_D["extra_heads"]) if h not in OFFICES and h not in _PERSON_OFFICES}
+    heads -= {"Lãnh đạo", "Chủ tịch", "Phó Chủ tịch", "Thủ tướng", "Phó Thủ tướng"}
+    exceptions = _D["not_heads"]
+    alts = []
+    for h in sorted(heads, key=len, reverse=True):
+        pat = _phrase(h)
+        if h in exceptions:
+            pat += r"(?!\s+(?:" + "|".join(_phrase(w) for w in exceptions[h]) + r")\b)"
+        alts.append(pat)
+    # `Thuế` and `Tổ chức` open common nouns and verbs (`Thuế suất`, `Tổ
+    # chức họp`): heads only before a name, a place, a list comma or a kind.
+    alts.append(r"Thuế(?=\s+(?:tỉnh|thành\s+phố|khu\s+vực|cơ\s+sở|\p{Lu})|\s*,)")
+    alts.append(r"Tổ\s+chức(?=\s*(?:,|$|[;:.)/])|\s+(?:\p{Lu}|và\b|tín\s+dụng|kinh\s+tế|chính\s+trị|xã\s+hội"
+                r"|đoàn\s+thể|có\b|phải\b|được\b))")
+    alts += [_phrase(p) for p in _PERSON_OFFICES if p.startswith("Phó")]
+    # `P.ĐTĐH`, `P. KHTC`: an office written as `P.` and its code.
+    alts.append(r"P\.\s?\p{Lu}{2,}")
+    return "|".join(alts)
+
+
+_HEADS = _head_alternatives()
+PROPER_HEAD = regex.compile(rf"(?:(?:các|Các|những|Những)\s+)?(?:{_HEADS})(?=\s|$|[,;:.)/])")
+_KINDS = _alternation(_D["kinds"])
+_KINDS_ANY = _alternation(_D["kinds"], any_case_first=True)
+# Lower-case heads only open a class with `các` (`các phòng, đơn vị`, `các
+# sở, ban, ngành`, `các tổ chức, doanh nghiệp`, `các bộ, cơ quan ngang bộ`).
+COLLECTIVE_HEAD = regex.compile(rf"(?:các|Các|những|Những)\s+(?:{_KINDS_ANY})\b")
+# A kind word that goes on a class after a comma or `và`.
+_KIND_WORD = regex.compile(rf"(?:{_KINDS_ANY})\b")
 # After an office, a lower-case kind names the unit: `Thủ trưởng cơ quan
-# ngang bộ` is Cơ quan ngang bộ.
-_LOWER_HEAD = regex.compile(r"^(?:cơ\s+quan|đơn\s+vị|bộ|sở|ban|ngành|phòng)\b")
-_GENERIC_START = regex.compile(r"^(?:các\s+|những\s+)?(?:cơ\s+quan|đơn\s+vị|chính\s+quyền|lực\s+lượng|cá\s+nhân|bộ\s+phận"
-                                r"|địa\s+phương|cộng\s+đồng|tổ\s+chức|người|ngành)\b")
-_VAGUE_MARK = regex.compile(r"liên\s+quan|chức\s+năng|thẩm\s+quyền|\bkhác\b|địa\s+phương|cấp\s+dưới|\bmình\b|trực\s+thuộc$|nghiệp\s+vụ")
-_PLACE_WORD = regex.compile(r"^(?:tỉnh|thành\s+phố|huyện|quận|thị\s+xã|xã|phường|thị\s+trấn|đặc\s+khu)\b")
-_KIND_WORD = regex.compile(r"^(?:phòng|đơn\s+vị|ban|ngành|cơ\s+quan|doanh\s+nghiệp|tổ\s+chức|bộ|sở|địa\s+phương"
-                           r"|trung\s+tâm|hội|đoàn\s+thể|cục|vụ|chi\s+cục)\b")
+# ngang bộ` is Cơ quan ngang bộ, `Bí thư tỉnh ủy` is Tỉnh ủy.
+_LOWER_HEAD = regex.compile(rf"(?:{_KINDS}|tỉnh\s+ủy|thành\s+ủy|huyện\s+ủy)\b")
+# Words that start the predicate: a unit name stops before them. Lower case
+# on purpose (see the module docstring); `người quyết định đầu tư` is a
+# party's name (Luật Xây dựng), not the verb `quyết định`.
+def _predicate_pattern() -> str:
+    words = []
+    for w in sorted(set(_D["predicate_words"]), key=len, reverse=True):
+        pat = regex.escape(w).replace(r"\ ", r"\s+")
+        if w in _D["not_predicate"]:
+            pat += r"(?!\s+(?:" + "|".join(regex.escape(x).replace(r"\ ", r"\s+") for x in _D["not_predicate"][w]) + r")\b)"
+        words.append(pat)
+    return "(?:" + "|".join(words) + r")\b"
+
+
+PREDICATE = regex.compile(_predicate_pattern())
+
+
+@lru_cache(maxsize=1)
+def lexicon_words() -> frozenset[str]:
+    """underthesea's Vietnamese word list (Hồ Ngọc Đức's 74K words), read
+    straight from the installed package: `công lập` is one word, so `lập`
+    there starts no predicate."""
+    spec = importlib.util.find_spec("underthesea")
+    if spec is None or spec.origin is None:
+        return frozenset()
+    path = Path(spec.origin).parent / "corpus" / "data" / "Viet74K.txt"
+    try:
+        return frozenset(path.read_text(encoding="utf-8").split("\n"))
+    except OSError:
+        return frozenset()
+
+
+def starts_predicate(text: str, at: int, end: int) -> bool:
+    """A predicate starts at `at`: a verb or adverb of the list, unless it is
+    the second syllable of a word with the syllable before it (`đơn vị sự
+    nghiệp công lập`)."""
+    m = PREDICATE.match(text, at, end)
+    if not m:
+        return False
+    if regex.search(r"(?:^|\s)(?:các|những)\s+$", text[max(0, at - 8):at]):
+        return False  # a noun follows `các`: `Cơ quan thuế các cấp`
+    if " " not in m.group() and at >= 2:
+        prev = regex.search(r"(\S+)\s+$", text[max(0, at - 12):at])
+        if prev and prev.group(1)[:1].islower() and f"{prev.group(1)} {m.group()}".lower() in lexicon_words():
+            return False
+    return True
+
+
+# Lower-case nouns for bodies and people that open another party after `và`.
+_BODY_NOUN = regex.compile(r"(?:các|những|chính\s+quyền|lực\s+lượng|người|nhân\s+dân|cán\s+bộ|công\s+chức|viên\s+chức"
+                           r"|hộ|cộng\s+đồng|doanh\s+nghiệp|nhà\s+đầu\s+tư|đối\s+tượng)\b")
+# Place words with their accents lost or misread (`tinh, thành phó`).
+_FOLDED_PLACE = regex.compile(r"(?:tinh|thanh\s+pho|huyen|quan|thi\s+xa|xa|phuong)\b")
+_LOWER_AFTER_OFFICE = regex.compile(r"(?:Thủ\s+trưởng|Người\s+đứng\s+đầu|người\s+đứng\s+đầu)\s+\p{Ll}")
+_TEAM_HEAD = regex.compile(r"(?:[Cc]ác\s+)?(?:Đội|Đoàn|Tổ|Nhóm)")
+_NUMBERED = regex.compile(r"\p{Ll}+(?:\s+\p{Ll}+){0,3}\s+(?:số\s+)?\d")
+_PLACE_WORD = regex.compile(r"(?:tỉnh|thành\s+phố|huyện|quận|thị\s+xã|xã|phường|thị\s+trấn|đặc\s+khu|Thành\s+phố)\b")
 _END_PUNCT = regex.compile(r"[.;:!?()\[\]\"“”]")
-_WORD = regex.compile(r"\S+")
+_TOKEN = regex.compile(r"\s*(,?)\s*(\S+)")
+_INNER_TAIL = regex.compile(r"(?P<tail>\s+(?:tại|trên|của)\s+[^\s,;.:()\d]+(?:\s+[^\s,;.:()\d]+)?)\s*,\s*")
+_SEP = regex.compile(r"\s*(?:,|;|\s(?:và|hoặc|cùng))\s*")
+_RELATED = regex.compile(r"\s+(?:có\s+)?liên\s+quan\b")
 # A bare plural office with no unit of its own (`các Cục trưởng`) shares the
 # next name's tail: `các Cục trưởng, Vụ trưởng thuộc Bộ` -> Các Cục, Vụ thuộc Bộ.
 _BARE_PLURAL = regex.compile(r"^(?:các|Các)\s+(Cục|Vụ|Sở|Phòng|Ban|Viện|Chi\s+cục|Tổng\s+cục)$")
 # Bare offices addressed as a class (`Bộ trưởng, Thủ trưởng cơ quan ngang Bộ`).
 _BARE_OFFICE = {"bộ trưởng": "Các Bộ", "các bộ trưởng": "Các Bộ"}
 _SLASH = regex.compile(r"\s*/\s*(?=\p{Lu})")
+# A plural name before a colon list: `Các Bộ`, `UBND các tỉnh`.
+_PLURAL_END = regex.compile(r"^(?P<pre>[^,]*?)(?:^|\s)(?:các|Các)\s+(?P<kind>[^\s,]+(?:\s+[^\s,]+)?)$")
+_LIST_NAMES = tuple(sorted(_D["list_names"], key=len, reverse=True))
+_LIST_SEP = regex.compile(r"\s*(?:,|\s(?:và|hoặc))\s*(?=\p{Lu})")
 _ABBREV = (("ủy ban nhân dân", "ubnd"), ("uỷ ban nhân dân", "ubnd"), ("hội đồng nhân dân", "hđnd"))
 _TONES = {"òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "ọa": "oạ", "òe": "oè", "óe": "oé", "ỏe": "oẻ",
           "õe": "oẽ", "ọe": "oẹ", "ùy": "uỳ", "úy": "uý", "ủy": "uỷ", "ũy": "uỹ", "ụy": "uỵ"}
+_VAGUE_WORDS = frozenset(_D["vague_words"])
+_GENERIC_START = regex.compile(r"^(?:các\s+|những\s+)?(?:cơ\s+quan|đơn\s+vị|chính\s+quyền|lực\s+lượng|cá\s+nhân|bộ\s+phận"
+                                r"|địa\s+phương|cộng\s+đồng|tổ\s+chức|người|ngành)\b")
+_VAGUE_MARK = regex.compile(r"liên\s+quan|chức\s+năng|thẩm\s+quyền|\bkhác\b|địa\s+phương|cấp\s+dưới|\bmình\b|trực\s+thuộc$|nghiệp\s+vụ")
+# A bare `cơ quan`/`đơn vị` among a partner class's kinds (`các bộ, cơ quan
+# liên quan`).
+_BARE_GENERIC_KIND = regex.compile(r"(?:các\s+)?(?:cơ\s+quan|đơn\s+vị)(?:\s+(?:có\s+)?liên\s+quan)?")
 # Names that point at the issuing body (`Văn phòng Sở`, `Thanh tra Bộ`,
 # `Các đơn vị thuộc Bộ`, `Lãnh đạo Sở`): the trailing `Sở`/`Bộ`/`tỉnh` is
 # the issuer (or its parent) and the key says which.
@@ -116,6 +226,7 @@ class UnitMention:
     raw: str  # as printed
     start: int  # span in the text searched
     end: int
+    office: bool = False  # named through an office (`Bộ trưởng Bộ Xây dựng`)
 
 
 @lru_cache(maxsize=65536)
@@ -148,6 +259,8 @@ def office_to_unit(name: str) -> str:
         if not m:
             break
         rest = name[m.end():]
+        if _LEADERSHIP.match(m.group()) and _RELATIVE_ONLY.match(rest):
+            break  # `Lãnh đạo Sở`, `Lãnh đạo Bộ`: the leadership is a body of its own
         if not (PROPER_HEAD.match(rest) or COLLECTIVE_HEAD.match(rest) or _LOWER_HEAD.match(rest) or rest[:1].isupper()):
             break
         name = rest
@@ -155,84 +268,242 @@ def office_to_unit(name: str) -> str:
     return _cap(name)
 
 
-def _take_name(text: str, pos: int, *, generic: bool) -> int | None:
-    """End of a unit name that starts at `pos`, or None when none starts there."""
-    rest = text[pos:]
-    m = OFFICE.match(rest)
-    body_at = pos + (m.end() if m else 0)
-    head_text = text[body_at:]
-    head = PROPER_HEAD.match(head_text) or (COLLECTIVE_HEAD.match(head_text) if generic else None)
-    if m and not head and HEAD_OFFICE.match(rest):
-        head = HEAD_OFFICE.match(rest)
+def _is_start(text: str, pos: int, end: int) -> bool:
+    """A new unit starts at `pos` (a head, a class, an office)."""
+    return bool(OFFICE.match(text, pos, end) or PROPER_HEAD.match(text, pos, end)
+                or COLLECTIVE_HEAD.match(text, pos, end) or HEAD_OFFICE.match(text, pos, end))
+
+
+def _take_name(text: str, pos: int, end: int, *, generic: bool, lower_ok: bool = False) -> int | None:
+    """End of a unit name that starts at `pos`, or None when none starts there.
+    `lower_ok`: a lower-case kind may open it (the office before it in the
+    list still applies)."""
+    m = OFFICE.match(text, pos, end)
+    body_at = m.end() if m else pos
+    head = PROPER_HEAD.match(text, body_at, end) or (
+        COLLECTIVE_HEAD.match(text, body_at, end) if generic or m else None)
+    if m and not head and HEAD_OFFICE.match(text, pos, end):
+        head = HEAD_OFFICE.match(text, pos, end)
         body_at = pos
-    if not head and m:
-        head = _LOWER_HEAD.match(head_text)
+    if not head and (m or lower_ok):
+        head = _LOWER_HEAD.match(text, body_at, end)
     if not head:
-        if m and rest[m.end():m.end() + 1].isupper():
-            head = regex.match(r"\S+", head_text)
-        elif m and _BARE_OFFICE.get(" ".join(rest[:m.end()].split()).casefold()):
-            return pos + m.end() - 1
+        if m and text[m.end():m.end() + 1].isupper():
+            head = regex.compile(r"\S+").match(text, body_at, end)
+        elif m and _BARE_OFFICE.get(" ".join(text[pos:m.end()].split()).casefold()):
+            return m.end() - 1
         else:
             return None
-    end = body_at + head.end()
-    i = end
+    is_class = bool(regex.match(r"(?:các|Các|những|Những)\s", text[head.start():head.start() + 8]))
+    i = head.end()
     words = 0
-    while i < len(text) and words < 25:
-        w = regex.match(r"\s*(,?)\s*(\S+)", text[i:])
+    while i < end and words < 40:
+        w = _TOKEN.match(text, i, end)
         if not w:
             break
         token = w.group(2)
-        after = text[i + w.start(2):]
-        if _END_PUNCT.match(token) or PREDICATE.match(after):
+        at = w.start(2)
+        if _END_PUNCT.match(token):
             break
+        if is_class and not w.group(1):
+            rel = _RELATED.match(text, i, end)
+            if rel and not regex.match(r"\s*(?:đến|tới|với)\b", text[rel.end():rel.end() + 8]):
+                i = rel.end()  # `các khoa, phòng ban (có) liên quan`
+                break
+        if starts_predicate(text, at, end) and not (
+                words == 0 and _TEAM_HEAD.fullmatch(head.group()) and _NUMBERED.match(text, at, end)):
+            break  # (right after a bare head, `kiểm tra 814` names a team: `Đội kiểm tra 814`)
         if token in ("và", "hoặc", "cùng"):
             # `Bộ Nông nghiệp và Môi trường` goes on; `Sở Ngoại vụ và chính
-            # quyền địa phương`, `... và các Cục trưởng` start something else.
-            nxt = text[i + w.end():].lstrip()
-            if (OFFICE.match(nxt) or PROPER_HEAD.match(nxt) or COLLECTIVE_HEAD.match(nxt) or HEAD_OFFICE.match(nxt)
-                    or not (nxt[:1].isupper() or regex.match(r"(?:trực\s+)?thuộc\b", nxt))):
+            # quyền địa phương`, `... và các Cục trưởng` start something else;
+            # a class goes on into a kind (`các xã, phường và đặc khu`).
+            nxt = w.end()
+            while nxt < end and text[nxt] == " ":
+                nxt += 1
+            kind_next = is_class and _KIND_WORD.match(text, nxt, end) and not COLLECTIVE_HEAD.match(text, nxt, end)
+            # (A lower-case word that is no kind, no body noun and no verb
+            # goes on too: `Tổng cục Quản lý vốn và tài sản Nhà nước`.)
+            plain_next = (text[nxt:nxt + 1].islower() and not _KIND_WORD.match(text, nxt, end)
+                          and not _BODY_NOUN.match(text, nxt, end) and not starts_predicate(text, nxt, end))
+            if not kind_next and not plain_next and (_is_start(text, nxt, end) or not (
+                    text[nxt:nxt + 1].isupper() or regex.match(r"(?:trực\s+)?thuộc\b", text[nxt:nxt + 12]))):
                 break
         if w.group(1):
-            # `, ` continues the name only into a capitalised word or a
-            # lower-case word that is no predicate (`tỉnh, thành phố`).
-            if PREDICATE.match(after) or OFFICE.match(after) or PROPER_HEAD.match(after) or COLLECTIVE_HEAD.match(after):
+            # `, ` goes on into a capitalised word that opens no new unit, a
+            # place (`tỉnh, thành phố`) or, in a class, a kind (`các sở, ban,
+            # ngành`) or a head with no name of its own (`các Tập đoàn, Tổng
+            # công ty,`); anything else starts the next unit of the list.
+            if is_class and (_KIND_WORD.match(text, at, end) or _bare_head(text, at, end)) \
+                    and not COLLECTIVE_HEAD.match(text, at, end) and not OFFICE.match(text, at, end) \
+                    and (not PROPER_HEAD.match(text, at, end) or _bare_head(text, at, end)):
+                pass
+            elif starts_predicate(text, at, end) or _is_start(text, at, end):
                 break
-            if token[:1].islower() and not (
-                _PLACE_WORD.match(after)
-                or (_KIND_WORD.match(after) and regex.match(r"(?:các|Các)\s", text[pos:]))
-            ):
+            elif token[:1].islower() and not _PLACE_WORD.match(text, at, end) \
+                    and not _FOLDED_PLACE.match(plain_fold(text[at:at + 12])):
                 break
+        if token in ("các", "Các") and not is_class:
+            is_class = True  # `UBND các tỉnh, thành phố`, `Cục Thuế các tỉnh`
         clean = token.rstrip(",;:.)")
-        i += w.start(2) + len(clean)
+        i = at + len(clean)
         words += 1
-        if len(clean) < len(token):
-            if token[len(clean):][:1] in ";:.)":
-                break
-            # A trailing comma: the loop looks at what follows it.
+        if len(clean) < len(token) and token[len(clean):][:1] in ";:.)":
+            break
     return i
 
 
-def find_units(text: str, *, generic: bool = False) -> list[UnitMention]:
-    """The list of units that starts at the beginning of `text`
-    (`Chánh Văn phòng Bộ, Chánh Thanh tra Bộ, ... và các Cục trưởng, Vụ
-    trưởng thuộc Bộ`). `generic` admits collectives without a proper name
-    (`các phòng, đơn vị thuộc Sở`), as headings and addressees use them."""
+def _bare_head(text: str, at: int, end: int) -> bool:
+    """A head with no name after it (`Tổng công ty` in `các Tập đoàn, Tổng
+    công ty, đơn vị`): a kind of the class, not a body of its own."""
+    h = PROPER_HEAD.match(text, at, end)
+    if not h:
+        return False
+    if regex.match(r"\s*(?:[,;.:]|và\b|$|(?:có\s+)?liên\s+quan\b)", text[h.end():h.end() + 16]):
+        return True
+    nxt = h.end() + 1
+    return nxt < end and text[h.end()] == " " and starts_predicate(text, nxt, end)
+
+
+def find_units(text: str, *, generic: bool = False, start: int = 0) -> list[UnitMention]:
+    """The list of units that starts at `start` in `text` (`Chánh Văn phòng
+    Bộ, Chánh Thanh tra Bộ, ... và các Cục trưởng, Vụ trưởng thuộc Bộ`).
+    `generic` admits classes without a proper name (`các phòng, đơn vị
+    thuộc Sở`), as headings and addressees use them. Spans are offsets in
+    `text`; at most `WINDOW` characters are read."""
+    end = min(len(text), start + WINDOW)
     out: list[UnitMention] = []
-    pos = 0
+    pos = start
     while True:
-        while pos < len(text) and text[pos] == " ":
+        while pos < end and text[pos] == " ":
             pos += 1
-        end = _take_name(text, pos, generic=generic)
-        if end is None or end <= pos:
+        shared = _SHARED_OFFICE.match(text, pos, end)
+        if shared and " ".join(shared["office"].split()).casefold() not in _BARE_OFFICE \
+                and not HEAD_OFFICE.search(shared["office"]):
+            pos = shared.end()  # `Chủ tịch Hội đồng thành viên, Tổng giám đốc các Tập đoàn`
+            continue
+        # `Thủ trưởng cơ quan ngang bộ, cơ quan thuộc Chính phủ`: an office
+        # over a lower-case kind goes on over the next lower-case kind.
+        lower_ok = bool(out) and out[-1].office and bool(_LOWER_AFTER_OFFICE.match(out[-1].raw))
+        stop = _take_name(text, pos, end, generic=generic, lower_ok=lower_ok)
+        if stop is None or stop <= pos:
             break
-        raw = text[pos:end].strip(" ,")
-        for j, part in enumerate(_SLASH.split(raw)):
-            out.append(UnitMention(office_to_unit(part), part, pos, end))
-        sep = regex.match(r"\s*(?:,|;|\s(?:và|hoặc|cùng))\s*", text[end:])
+        raw = text[pos:stop].strip(" ,")
+        inner = _INNER_TAIL.match(text, stop, end)
+        if inner and _is_start(text, inner.end(), end):
+            # `Tổng cục Quản lý vốn và tài sản Nhà nước tại doanh nghiệp,
+            # Tổng cục trưởng Tổng cục Thuế`: the next unit of the list shows
+            # that `tại doanh nghiệp` still belongs to this name.
+            stop = inner.end("tail")
+            raw = text[pos:stop].strip(" ,")
+        stop, listed = _colon_list(text, raw, pos, stop, end)
+        if listed:
+            out += _share_places(out, listed)
+        else:
+            is_office = bool(OFFICE.match(raw))
+            for part in _split_slash(raw):
+                out.append(UnitMention(office_to_unit(part), part, pos, stop, is_office))
+        sep = _SEP.match(text, stop, end)
         if not sep:
             break
-        pos = end + sep.end()
+        pos = sep.end()
     return _merge_bare(out)
+
+
+def _split_slash(raw: str) -> list[str]:
+    return [p for p in _SLASH.split(raw) if p]
+
+
+def trim_class(name: str) -> str:
+    """A class that ends in a vague kind drops it: `các Tập đoàn, Tổng công
+    ty, đơn vị liên quan` -> `Các Tập đoàn, Tổng công ty`."""
+    if "," not in name:
+        return name
+    trimmed = regex.sub(r"(?:,\s*|\s+và\s+(?:các\s+)?)(?:cơ\s+quan|đơn\s+vị|tổ\s+chức)(?:\s+(?:có\s+)?liên\s+quan)$", "", name)
+    return trimmed if trimmed != name and not is_vague(trimmed) else name
+
+
+def _colon_list(text: str, raw: str, pos: int, stop: int, end: int) -> tuple[int, list[UnitMention]]:
+    """`Các Bộ: Quốc phòng, Tài chính` and `Chủ tịch UBND các tỉnh: Khánh
+    Hòa, Đắk Lắk, Gia Lai` name one unit per listed name."""
+    if text[stop:stop + 1] != ":":
+        return stop, []
+    unit = office_to_unit(raw)
+    m = _PLURAL_END.match(unit)
+    if not m:
+        return stop, []
+    pre = m["pre"].strip()
+    kind = m["kind"]
+    prefix = f"{pre} {kind}" if pre else _cap(kind)
+    names: list[str] = []
+    i = stop + 1
+    while i < end:
+        while i < end and text[i] == " ":
+            i += 1
+        j = _list_item(text, i, end)
+        if j <= i:
+            break
+        names.append(text[i:j].strip())
+        i = j
+        sep = _LIST_SEP.match(text, i, end)
+        if not sep:
+            break
+        i = sep.end()
+    if not names:
+        return stop, []
+    return i, [UnitMention(f"{prefix} {n}", f"{raw}: {n}", pos, i, True) for n in names]
+
+
+def _list_item(text: str, i: int, end: int) -> int:
+    """End of one name of a colon list: a known name, or capitalised words up
+    to a comma; `và` stays inside the name when more names follow it
+    (`Nông nghiệp và Môi trường, Xây dựng`)."""
+    for name in _LIST_NAMES:
+        if text.startswith(name, i) and not text[i + len(name):i + len(name) + 1].isalpha():
+            return i + len(name)
+    if not text[i:i + 1].isupper():
+        return i
+    j = _cap_run(text, i, end)
+    while True:
+        w = _TOKEN.match(text, j, end)
+        if not w or w.group(1) or w.group(2) not in ("và", "hoặc"):
+            return j
+        k = _cap_run(text, w.end(), end)
+        if k > w.end() and regex.match(r",\s*\p{Lu}", text[k:k + 4]):
+            j = k
+            continue
+        return j
+
+
+def _cap_run(text: str, i: int, end: int) -> int:
+    """Words from `i` up to a comma, `và`, punctuation or a predicate."""
+    while i < end and text[i] == " ":
+        i += 1
+    if not text[i:i + 1].isupper():
+        return i
+    j = i
+    while j < end:
+        w = _TOKEN.match(text, j, end)
+        if not w or (w.group(1) and j > i) or _END_PUNCT.match(w.group(2)) or w.group(2) in ("và", "hoặc"):
+            break
+        tok = w.group(2)
+        if tok[:1].islower() and PREDICATE.match(text, w.start(2), end):
+            break
+        clean = tok.rstrip(",;:.)")
+        j = w.start(2) + len(clean)
+        if clean != tok:
+            break
+    return j
+
+
+def _share_places(before: list[UnitMention], listed: list[UnitMention]) -> list[UnitMention]:
+    """`Bí thư tỉnh ủy và Chủ tịch UBND các tỉnh: Khánh Hòa, Gia Lai`: the
+    bare `Tỉnh ủy` before the list takes the same places."""
+    places = [u.raw.split(": ", 1)[1] for u in listed]
+    while before and regex.fullmatch(r"(?:Tỉnh|Thành|Huyện)\s+ủy", before[-1].name, regex.IGNORECASE):
+        bare = before.pop()
+        listed = [UnitMention(f"{_cap(bare.name)} {p}", f"{bare.raw} {p}", bare.start, listed[-1].end, True)
+                  for p in places] + listed
+    return listed
 
 
 def _merge_bare(units: list[UnitMention]) -> list[UnitMention]:
@@ -243,7 +514,7 @@ def _merge_bare(units: list[UnitMention]) -> list[UnitMention]:
         m = _BARE_PLURAL.match(u.name)
         if m and i + 1 < len(units):
             nxt = units[i + 1]
-            out.append(UnitMention(f"Các {m.group(1)}, {nxt.name}", f"{u.raw}, {nxt.raw}", u.start, nxt.end))
+            out.append(UnitMention(f"Các {m.group(1)}, {nxt.name}", f"{u.raw}, {nxt.raw}", u.start, nxt.end, True))
             i += 2
             continue
         out.append(u)
@@ -251,17 +522,49 @@ def _merge_bare(units: list[UnitMention]) -> list[UnitMention]:
     return out
 
 
-def is_vague(name: str) -> bool:
+def class_subject(text: str) -> int | None:
+    """End of a class subject with its qualifier (`Các tổ chức, cá nhân được
+    cấp giấy phép thăm dò, khai thác khoáng sản`) when the clause goes on
+    with a duty (`có trách nhiệm`, `chịu trách nhiệm`, `phải`), else None."""
+    m = _DUTY_SUBJECT.match(text[:WINDOW])
+    if not m or _CONDITION_WORD.search(m["unit"]):
+        return None
+    return m.end("unit")
+
+
+_CONDITION_WORD = regex.compile(r"\b(?:trường\s+hợp|nếu|khi|thì)\b", regex.IGNORECASE)
+_DUTY_SUBJECT = regex.compile(
+    rf"(?P<unit>(?:các\s+|Các\s+|(?=\p{{Lu}}))(?:{_KINDS_ANY})(?:\s*,\s*(?:{_KINDS_ANY}))*(?:\s+[^\s,;.:()]+(?:,(?=\s+\p{{Ll}}))?){{0,16}}?)"
+    r"\s+(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm(?!\s+trước)|phải(?!\s+(?:là|chịu\s+trách\s+nhiệm\s+trước)\b))\b"
+)
+
+
+def is_vague(name: str, *, partner: bool = False) -> bool:
     """`các cơ quan, đơn vị có liên quan`, `chính quyền địa phương`, `các
     đơn vị chức năng thuộc Bộ Quốc phòng`: named only as related, no unit.
     A class with a kind (`các sở, ban, ngành liên quan`, `Các đơn vị thuộc
-    Bộ`) is one."""
+    Bộ`) is one, except as a partner that also names `địa phương` or a bare
+    `cơ quan` (`phối hợp với các sở, ngành, địa phương`: everyone concerned)."""
     folded = fold(name)
     if not folded:
+        return True
+    if partner and _catch_all(folded):
         return True
     if not _GENERIC_START.match(folded):
         return False
     return bool(_VAGUE_MARK.search(folded)) or all(w.strip(",") in _VAGUE_WORDS for w in folded.split())
+
+
+def _catch_all(folded: str) -> bool:
+    """A partner class that names `địa phương` or a bare `cơ quan`/`đơn vị`
+    is the catch-all `everyone concerned` (`các sở, ngành, địa phương có
+    liên quan`, `các bộ, cơ quan liên quan`), not a unit to work with."""
+    if not folded.startswith(("các ", "những ")):
+        return False
+    if "địa phương" in folded:
+        return True
+    parts = [p.strip() for p in regex.split(r",|\bvà\b", folded.split(" ", 1)[1])]
+    return any(_BARE_GENERIC_KIND.fullmatch(p) for p in parts)
 
 
 def unit_key(name: str, issuer: str | None = None, parent_issuer: str | None = None, place: str | None = None) -> str:

@@ -44,25 +44,28 @@ its old version removed and its new one added).
   letter's date and sibling references (fixed while its letter is), and of
   the nodes that sit in a block compatible with u (same type, issuer
   compatible) and share a word with u, with their words, dates and labels.
-  Of these it reads only the postings of its read words R(u) (`read_plan`),
-  and the document frequencies matter only through R(u). Each reference's
-  R(u) and a bound B(u) on keys (df, word) are stored: the largest key in
-  R(u) when R(u) is the whole prefix; (`_RARE_DF`, any word) when R(u) holds
-  fewer, i.e. every rare word; the key of the one word read as a fallback;
-  (`_RAREST_DF`, any word) when nothing is read. Invariant: a word of u has
-  its key <= B(u) exactly when it is in R(u). A changed node (added, removed,
+  Of these it reads only the postings of its read words R(u) (`read_plan`);
+  document frequencies matter only through R(u), and through whether a read
+  word occurs at all (the reason an unresolved reference gives). With R(u)
+  a gap key g(u) is stored: every read word's key (df, word) is below g(u),
+  every other word's at or above it. While that holds, `read_plan` picks
+  R(u) again: g(u) is at most (`_RARE_DF` + 1, "") when R(u) are rare words
+  (so they stay rare; when R(u) is the whole prefix, the others stay
+  after it; when fewer, the others stay common), above it when R(u) is the
+  one fallback word (so no word turns rare but it, and it stays the least
+  and under `_RAREST_DF` + 1), and (`_RAREST_DF` + 1, "") when nothing is
+  read (every df stays over `_RAREST_DF`). A changed node (added, removed,
   or with other words, date, label, type or issuer) touches word w of u when
-  one of its versions, before or after, sits in a block compatible with u and
-  holds w. If every touched word of u keeps its key above B(u) before and
-  after, then the words at or below B(u) kept their dfs and nothing crossed
-  the bound, so R(u) and B(u) are unchanged, and no changed node is in the
-  postings of R(u): the outcome is unchanged. Otherwise (a touched word is
-  read, or its new key falls to B(u) or below, which only a lower df can do)
-  u is a candidate: R(u) and B(u) are computed afresh from the new dfs, and
-  u is resolved again when R(u) changed, when a changed node holding a read
-  word shares enough words with u to fit it in either version, or when a
-  read word's df passed between zero and non-zero (which changes the reason
-  an unresolved reference gives); else only its stored bound is refreshed.
+  one of its versions, before or after, sits in a block compatible with u
+  and holds w. u is resolved again when, for some touched word w: w is read
+  and its new key reaches g(u), or its df passed between zero and non-zero;
+  or w is not read and its new key falls below g(u); or w is read and the
+  changed node shares enough words with u to fit it (`overlap_fits`), before
+  or after. Otherwise the gap still parts the words (untouched words kept
+  their keys), so R(u) is unchanged, the changed nodes in its postings fit
+  it neither before nor after, and every other node there is unchanged: the
+  outcome is unchanged, and g(u) stays a valid gap (a full rebuild stores
+  the tightest one; an incremental resolution keeps one while it holds).
   Step 3 feeds nothing back: `u:` nodes are never indexed, subject links
   date nothing, so there is no cascade.
 - Step 4. An edge (src, dst) is the first, in (letter, reference, position)
@@ -198,15 +201,15 @@ class Node:
 @dataclass(frozen=True)
 class Plan:
     """An unnumbered reference's subject lookup: its words, the words it reads (`read_plan`)
-    and the bound B on (df, word) keys: a word's key is <= B exactly when it is read
-    (`bound_word` None: any word of df <= `bound_df`)."""
+    and a gap key (`gap_df`, `gap_word`) with the keys (df, word) of the words read below
+    it and those of the other words at or above it."""
 
     tkey: str
     ikey: str | None
     tokens: frozenset[str]
     read: tuple[str, ...]
-    bound_df: int
-    bound_word: str | None
+    gap_df: int
+    gap_word: str
 
 
 @dataclass
@@ -227,6 +230,16 @@ class Graph:
     plans: dict[tuple[str, int], "Plan"] = field(default_factory=dict)
 
 
+_REF_NUMBER_DATE = regex.compile(r"^\s*(?:số\s*\S+\s*)?(?:ngày\s*[\d/]+\s*)?(?:của\s+)?", regex.IGNORECASE)
+_REF_ABOUT = regex.compile(r"^\s*(?:về\s+việc|về|V/v)\s+", regex.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _leading(name: str) -> "regex.Pattern[str]":
+    """A doc type or issuer named at the start of a reference's text (types and issuers repeat)."""
+    return regex.compile(rf"^\s*{regex.escape(name)}\s*", regex.IGNORECASE)
+
+
 def _ref_subject(ref: dict[str, Any]) -> str:
     """What a reference says its document is about: its `về việc` subject, else
     its text without the leading type, number and issuer."""
@@ -234,11 +247,11 @@ def _ref_subject(ref: dict[str, Any]) -> str:
         return ref["subject"]
     text = ref.get("text") or ""
     if ref.get("doc_type"):
-        text = regex.sub(rf"^\s*{regex.escape(ref['doc_type'])}\s*", "", text, flags=regex.IGNORECASE)
-    text = regex.sub(r"^\s*(?:số\s*\S+\s*)?(?:ngày\s*[\d/]+\s*)?(?:của\s+)?", "", text, flags=regex.IGNORECASE)
+        text = _leading(ref["doc_type"]).sub("", text)
+    text = _REF_NUMBER_DATE.sub("", text)
     if ref.get("issuer"):
-        text = regex.sub(rf"^\s*{regex.escape(ref['issuer'])}\s*", "", text, flags=regex.IGNORECASE)
-    return regex.sub(r"^\s*(?:về\s+việc|về|V/v)\s+", "", text, flags=regex.IGNORECASE)
+        text = _leading(ref["issuer"]).sub("", text)
+    return _REF_ABOUT.sub("", text)
 
 
 def build_graph(letters: Iterable[dict[str, Any]], refs: Iterable[dict[str, Any]]) -> Graph:
@@ -264,9 +277,10 @@ class no_gc:
             gc.enable()
 
 
-def read_plan(tokens: frozenset[str], df: Callable[[str], int]) -> tuple[tuple[str, ...], tuple[int, str | None]]:
+def read_plan(tokens: frozenset[str], df: Callable[[str], int]) -> tuple[tuple[str, ...], tuple[int, str]]:
     """The words an unnumbered reference looks up, given each word's document frequency in
-    the blocks it may cite, and the bound B on (df, word) keys that marks them (see `Plan`).
+    the blocks it may cite, and a gap key that parts them from the others: every word read
+    has its key (df, word) below the gap, every other word at or above it (see `Plan`).
 
     A fit shares at least 60 % (and at least 3) of the reference's n words, so it holds one
     of its rarest min(floor(0.4 n), n - 3) + 1 words (prefix filtering). Of those, a word
@@ -280,20 +294,23 @@ def read_plan(tokens: frozenset[str], df: Callable[[str], int]) -> tuple[tuple[s
     """
     keys = sorted((df(tok), tok) for tok in tokens)
     n = len(keys)
-    prefix = keys[: min(int(0.4 * n), n - 3) + 1]
+    m = min(int(0.4 * n), n - 3) + 1
+    prefix = keys[:m]
+    # (d + 1, "") is the least key of df d + 1: below it are the words of df <= d.
     rare = tuple(tok for d, tok in prefix if d <= _RARE_DF)
+    if len(rare) == m:
+        return rare, min(keys[m], (_RARE_DF + 1, ""))
     if rare:
-        # All of the prefix read: its last key bounds it; fewer: every rare word is read.
-        return rare, (prefix[-1] if len(rare) == len(prefix) else (_RARE_DF, None))
+        return rare, (_RARE_DF + 1, "")
     if prefix[0][0] <= _RAREST_DF:
         # Only topic words: the rarest of them is the best there is to go on.
-        return (prefix[0][1],), prefix[0]
-    return (), (_RAREST_DF, None)
+        return (prefix[0][1],), min(keys[1], (_RAREST_DF + 1, ""))
+    return (), (_RAREST_DF + 1, "")
 
 
-def key_at_most(df: int, word: str, bound_df: int, bound_word: str | None) -> bool:
-    """(df, word) <= the bound (`bound_word` None: any word)."""
-    return df < bound_df or (df == bound_df and (bound_word is None or word <= bound_word))
+def key_below(df: int, word: str, gap_df: int, gap_word: str) -> bool:
+    """(df, word) is below the gap key (`read_plan`)."""
+    return df < gap_df or (df == gap_df and word < gap_word)
 
 
 def subject_eligible(tkey: str | None, tokens: frozenset[str]) -> bool:
@@ -330,20 +347,21 @@ class _SubjectBlocks:
         return found
 
     def probe(self, tkey: str, ikey: str | None, tokens: frozenset[str]
-              ) -> tuple[tuple[str, ...], tuple[int, str | None], list[list[Node]]]:
-        """The words read, their bound, and the postings to read: one list per block and word."""
+              ) -> tuple[tuple[str, ...], tuple[int, str], list[list[Node]]]:
+        """The words read, their gap key, and the postings to read: one list per block and word."""
         blocks = self._blocks(tkey, ikey)
-        read, bound = read_plan(tokens, lambda tok: sum(len(b.get(tok, ())) for b in blocks))
-        return read, bound, [b[tok] for tok in read for b in blocks if tok in b]
+        read, gap = read_plan(tokens, lambda tok: sum(len(b.get(tok, ())) for b in blocks))
+        return read, gap, [b[tok] for tok in read for b in blocks if tok in b]
 
 
-def letter_node(row: dict[str, Any]) -> Node:
+def letter_node(row: dict[str, Any], tokens: frozenset[str] | None = None) -> Node:
+    """A letter's node; `tokens`: its subject words when already known."""
     return Node(
         node_id=row["letter_id"], in_corpus=True, letter_id=row["letter_id"], doc_type=row.get("doc_type"),
         number=row.get("number"), symbol=row.get("symbol"), number_key=row.get("number_key"),
         issuer=row.get("issuer"), issuer_key=issuer_key(row.get("issuer")), date=row.get("issued"),
         year=row.get("issued_year") or symbol_year(row.get("symbol")), subject=row.get("subject"),
-        tokens=subject_tokens(row.get("subject")),
+        tokens=subject_tokens(row.get("subject")) if tokens is None else tokens,
     )
 
 
@@ -490,7 +508,7 @@ def overlap_fits(k: int, n_ref: int, n_node: int) -> bool:
     return k >= 3 and k / n_ref >= 0.6 and k / n_node >= 0.4
 
 
-Probe = Callable[[str, "str | None", frozenset[str]], tuple[tuple[str, ...], tuple[int, "str | None"], list[list[Node]]]]
+Probe = Callable[[str, "str | None", frozenset[str]], tuple[tuple[str, ...], tuple[int, str], list[list[Node]]]]
 
 
 def resolve_unnumbered(ref: dict[str, Any], letter_date: str | None, not_after: Iterable[str], probe: Probe
@@ -505,8 +523,8 @@ def resolve_unnumbered(ref: dict[str, Any], letter_date: str | None, not_after: 
     why = "no letter or external node of known, earlier date fits"
     if subject_eligible(tkey, tokens):
         assert tkey is not None
-        read, bound, postings = probe(tkey, ikey, tokens)
-        plan = Plan(tkey, ikey, tokens, read, bound[0], bound[1])
+        read, gap, postings = probe(tkey, ikey, tokens)
+        plan = Plan(tkey, ikey, tokens, read, gap[0], gap[1])
         if not postings:
             why = "the subject words are too common to single out one document"
         deadline = [d for d in (letter_date, *not_after) if d]

@@ -129,9 +129,9 @@ def _rebuild(con: "duckdb.DuckDBPyConnection") -> Resolution:
     try:
         for table in (*store.GRAPH_TABLES, *store.GRAPH_STATE_TABLES):
             con.execute(f"DELETE FROM {table}")
-        store.append_rows(con, "nodes", [n.row() for n in sorted(g.nodes.values(), key=lambda n: n.node_id)])
-        store.append_rows(con, "edges", g.edges)
-        store.append_rows(con, "reference_links", g.links)
+        _append_rows(con, "nodes", [n.row() for n in sorted(g.nodes.values(), key=lambda n: n.node_id)])
+        _append_rows(con, "edges", g.edges)
+        _append_rows(con, "reference_links", g.links)
         _append(con, "graph_letters", {"letter_id": sorted(r["letter_id"] for r in letters)})
         _append(con, "graph_node_words", _node_words(g.nodes.values()))
         _append(con, "graph_ref_words", _ref_words(g.plans))
@@ -170,8 +170,8 @@ def _node_words(nodes: Iterable[G.Node]) -> dict[str, list[Any]]:
 
 
 def _ref_words(plans: dict[tuple[str, int], G.Plan]) -> dict[str, list[Any]]:
-    cols: dict[str, list[Any]] = {k: [] for k in ("letter_id", "idx", "tkey", "ikey", "word", "is_read", "bound_df",
-                                                  "bound_word")}
+    cols: dict[str, list[Any]] = {k: [] for k in ("letter_id", "idx", "tkey", "ikey", "word", "is_read", "gap_df",
+                                                  "gap_word")}
     for (lid, idx), plan in plans.items():
         for word in sorted(plan.tokens):
             cols["letter_id"].append(lid)
@@ -180,18 +180,31 @@ def _ref_words(plans: dict[tuple[str, int], G.Plan]) -> dict[str, list[Any]]:
             cols["ikey"].append(plan.ikey or "")
             cols["word"].append(word)
             cols["is_read"].append(word in plan.read)
-            cols["bound_df"].append(plan.bound_df)
-            cols["bound_word"].append(plan.bound_word)
+            cols["gap_df"].append(plan.gap_df)
+            cols["gap_word"].append(plan.gap_word)
     return cols
 
 
-_TYPES = {"idx": "int32", "is_read": "bool_", "bound_df": "int32", "n": "int64", "lost": "bool_"}
+_TYPES = {"idx": "int32", "is_read": "bool_", "gap_df": "int32", "n": "int64", "vid": "int32", "in_corpus": "bool_",
+          "year": "int32", "n_cited": "int32", "confidence": "float64", "ref_idx": "int32"}
+_COLUMNS = {
+    "nodes": NODE_COLS + ("n_cited",),
+    "edges": ("src", "dst", "relation", "evidence", "confidence", "letter_id", "ref_idx"),
+    "reference_links": ("letter_id", "idx", "node_id", "method", "confidence", "evidence"),
+}
 
 
 def _arrow(cols: dict[str, list[Any]]) -> Any:
     import pyarrow as pa
 
     return pa.table({c: pa.array(v, type=getattr(pa, _TYPES.get(c, "string"))()) for c, v in cols.items()})
+
+
+def _append_rows(con: "duckdb.DuckDBPyConnection", table: str, rows: list[dict[str, Any]]) -> None:
+    """Rows (dicts) into a graph table, by its known columns."""
+    if rows:
+        names = _COLUMNS[table]
+        _append(con, table, dict(zip(names, map(list, zip(*(tuple(r[c] for c in names) for r in rows))))))
 
 
 def _append(con: "duckdb.DuckDBPyConnection", table: str, cols: dict[str, list[Any]]) -> None:
@@ -227,6 +240,11 @@ def _compatible(a: str, b: str) -> bool:
     return G.issuers_compatible(a or None, b or None)
 
 
+# `_compatible` in SQL, for issuer keys ('' unknown): one's words contain the other's.
+_SQL_COMPATIBLE = ("({a} = '' OR {b} = '' OR list_has_all(string_split({a}, ' '), string_split({b}, ' ')) "
+                   "OR list_has_all(string_split({b}, ' '), string_split({a}, ' ')))")
+
+
 # ------------------------------------------------------------------ incremental
 
 
@@ -248,6 +266,8 @@ class _Update:
         self.con = con
         self.new_ids, self.old_ids = new_ids, old_ids
         self.link: dict[tuple[str, int], G.Link] = {}          # new links of the references resolved again
+        self.rows: dict[tuple[str, int], dict[str, Any]] = {}   # the reference rows read so far
+        self.new_letters: list[dict[str, Any]] = []
         self.plans: dict[tuple[str, int], G.Plan] = {}
         self.u_nodes: dict[str, G.Node] = {}
         self.recount: set[str] = set()                          # nodes whose n_cited may have changed
@@ -259,65 +279,113 @@ class _Update:
     def run(self) -> Resolution:
         _register(self.con, "_new_ids", {"letter_id": self.new_ids})
         _register(self.con, "_old_ids", {"letter_id": self.old_ids})
-        gone_links = self._gone()
-        new_refs = _rows(self.con, f"SELECT {', '.join(REF_COLS)} FROM citations "
-                                   "WHERE letter_id IN (SELECT letter_id FROM _new_ids)")
-        changed = self._numbered(gone_links, new_refs)
-        self._unnumbered(changed, new_refs)
-        changed_letters = self._write_links(gone_links)
-        self._edges(changed_letters)
-        self._recount()
-        self.con.execute("DELETE FROM graph_letters WHERE letter_id IN (SELECT letter_id FROM _new_ids) "
-                         "OR letter_id IN (SELECT letter_id FROM _old_ids)")
-        self.con.execute("INSERT INTO graph_letters SELECT letter_id FROM _new_ids")
-        return self.report
-
-    # -- what goes
-
-    def _gone(self) -> list[tuple[Any, ...]]:
-        """The links of the old versions' references (letter_id, idx, node_id, method, the
-        target's number key); their reference rows are gone from `citations` already."""
-        return self.sql("""
-            SELECT l.letter_id, l.idx, l.node_id, l.method, n.number_key
+        # The links of the old versions' references (their rows are gone from `citations`).
+        gone_links = self.sql("""
+            SELECT l.letter_id, l.idx, l.node_id, l.method, n.number_key, n.letter_id
             FROM reference_links l LEFT JOIN nodes n ON n.node_id = l.node_id
-            WHERE l.letter_id IN (SELECT letter_id FROM _old_ids)""")
+            WHERE l.letter_id IN (SELECT letter_id FROM _old_ids)""") if self.old_ids else []
+        new_refs = _rows(self.con, f"SELECT {', '.join(REF_COLS)} FROM citations "
+                                   "WHERE letter_id IN (SELECT letter_id FROM _new_ids)") if self.new_ids else []
+        self.rows.update(((r["letter_id"], r["idx"]), r) for r in new_refs)
+        versions = self._numbered(gone_links, new_refs)
+        self._unnumbered(versions, new_refs)
+        changed = self._write_links(gone_links)
+        self._edges(changed)
+        self._recount()
+        self.con.execute("DELETE FROM graph_letters WHERE letter_id IN (SELECT letter_id FROM _new_ids)")
+        self.con.execute("INSERT INTO graph_letters SELECT letter_id FROM _new_ids")
+        # A letter gone for good leaves graph_letters too (one written again was taken out by write_batch).
+        if self.old_ids:
+            self.con.execute("DELETE FROM graph_letters WHERE letter_id IN (SELECT letter_id FROM _old_ids) "
+                             "AND letter_id NOT IN (SELECT letter_id FROM _new_ids)")
+        return self.report
 
     # -- steps 1 and 2
 
     def _numbered(self, gone_links: list[tuple[Any, ...]], new_refs: list[dict[str, Any]]) -> list[_Version]:
-        """Resolve again every number key the change touches; write the nodes that changed.
-        Returns the versions of the nodes whose lookup-relevant facts changed."""
-        con = self.con
-        keys = {r["number_key"] for r in new_refs if r.get("number_key")}
-        keys |= {r[0] for r in self.sql("SELECT number_key FROM letters WHERE letter_id IN (SELECT letter_id FROM _new_ids) "
-                                        "UNION SELECT number_key FROM nodes WHERE node_id IN (SELECT letter_id FROM _old_ids)")}
-        # An old numbered reference's key is its target's: a letter or external node of that key, or its own letter.
-        keys |= {key for _, _, _, method, key in gone_links if method in ("identity", "external", "self")}
-        keys.discard(None)
-        self.report.keys = len(keys)
-        _register(con, "_keys", {"number_key": sorted(keys)})
+        """Resolve the number keys the change touches; write the nodes that changed. Returns
+        the versions of the nodes whose lookup-relevant facts changed.
 
-        letters = {row["letter_id"]: G.letter_node(row) for row in _rows(
-            con, f"SELECT {', '.join(LETTER_COLS)} FROM letters WHERE number_key IN (SELECT number_key FROM _keys) "
-                 "ORDER BY letter_id")}
+        A key whose letters changed is resolved again whole. A key only cited by references
+        that came or went is resolved whole too, unless each of those links (or linked) to
+        its own letter or, by identity, to a letter dated by itself: such a link changes no
+        other link of the key, no letter's date (only an undated letter takes its citers')
+        and no external node, so the new references alone are resolved."""
+        con = self.con
+        self.new_letters = _rows(con, f"SELECT {', '.join(LETTER_COLS)} FROM letters "
+                                      "WHERE letter_id IN (SELECT letter_id FROM _new_ids)") if self.new_ids else []
+        letter_keys = {r["number_key"] for r in self.new_letters if r["number_key"]}
+        if self.old_ids:
+            letter_keys |= {r[0] for r in self.sql(
+                "SELECT number_key FROM nodes WHERE node_id IN (SELECT letter_id FROM _old_ids)") if r[0]}
+        new_numbered = sorted((r for r in new_refs if r.get("number_key")), key=lambda r: (r["letter_id"], r["idx"]))
+        # An old numbered reference's key is its target's: a letter or external node of that key, or its own letter.
+        gone_numbered = [g for g in gone_links if g[3] in ("identity", "external", "self") and g[4]]
+        ref_keys = ({r["number_key"] for r in new_numbered} | {g[4] for g in gone_numbered}) - letter_keys
+        _register(con, "_keys", {"number_key": sorted(letter_keys | ref_keys)})
+        letter_rows = _rows(con, f"SELECT {', '.join(LETTER_COLS)} FROM letters "
+                                 "WHERE number_key IN (SELECT number_key FROM _keys) ORDER BY letter_id")
+        dated = {r["letter_id"] for r in letter_rows if r["issued"]}
+
+        # Keys only cited: try the new references alone.
+        trial: dict[tuple[str, int], G.Link] = {}
+        G.resolve_numbered({r["letter_id"]: G.letter_node(r, tokens=frozenset()) for r in letter_rows
+                            if r["number_key"] in ref_keys},
+                           [r for r in new_numbered if r["number_key"] in ref_keys], trial)
+        heavy = set(letter_keys)
+        for ref in new_numbered:
+            lk = trial.get((ref["letter_id"], ref["idx"]))
+            if lk is not None and not (lk.method == "self" or (lk.method == "identity" and lk.node_id in dated)):
+                heavy.add(ref["number_key"])
+        for g in gone_numbered:
+            if not (g[3] == "self" or (g[3] == "identity" and g[2] in dated)):
+                heavy.add(g[4])
+        key_of = {(r["letter_id"], r["idx"]): r["number_key"] for r in new_numbered}
+        self.link.update((k, lk) for k, lk in trial.items() if key_of[k] not in heavy)
+        self.report.keys = len(heavy)
+        if not heavy:
+            return self._write_nodes({}, set(), gone_links)
+
+        _register(con, "_heavy", {"number_key": sorted(heavy)})
         refs = sorted(_rows(con, f"SELECT {', '.join(REF_COLS)} FROM citations "
-                                 "WHERE number_key IN (SELECT number_key FROM _keys)"),
+                                 "WHERE number_key IN (SELECT number_key FROM _heavy)"),
                       key=lambda r: (r["letter_id"], r["idx"]))
+        self.rows.update(((r["letter_id"], r["idx"]), r) for r in refs)
+        return self._write_nodes({r["letter_id"]: r for r in letter_rows if r["number_key"] in heavy}, heavy,
+                                 gone_links, refs)
+
+    def _write_nodes(self, letter_rows: dict[str, dict[str, Any]], heavy: set[str], gone_links: list[tuple[Any, ...]],
+                     refs: list[dict[str, Any]] = ()) -> list[_Version]:  # type: ignore[assignment]
+        """Resolve the heavy keys whole and write every node whose row changed (theirs, and
+        the letters added or removed); returns the versions of nodes that changed for lookups."""
+        con = self.con
+        old_rows = {r["node_id"]: r for r in _rows(
+            con, f"SELECT {', '.join(NODE_COLS)} FROM nodes WHERE node_id IN (SELECT letter_id FROM _old_ids)" +
+                 (f" UNION ALL SELECT {', '.join(NODE_COLS)} FROM nodes "
+                  "WHERE number_key IN (SELECT number_key FROM _heavy)" if heavy else ""))}
+        _register(con, "_old_nodes", {"node_id": sorted(old_rows)})
+        old_words: dict[str, tuple[str, str, set[str]]] = {}
+        if old_rows:
+            for node_id, tkey, ikey, word in self.sql(
+                    "SELECT node_id, tkey, ikey, word FROM graph_node_words "
+                    "WHERE node_id IN (SELECT node_id FROM _old_nodes)"):
+                old_words.setdefault(node_id, (tkey, ikey, set()))[2].add(word)
+        new = set(self.new_ids)
+
+        def node_of(row: dict[str, Any]) -> G.Node:
+            # A letter stored before keeps its words (its subject is its letter's); a new one is read.
+            if row["letter_id"] in new:
+                return G.letter_node(row)
+            ow = old_words.get(row["letter_id"])
+            return G.letter_node(row, tokens=frozenset(ow[2]) if ow else frozenset())
+
+        letters = {lid: node_of(row) for lid, row in letter_rows.items()}
         new_nodes: dict[str, G.Node] = dict(letters)
         new_nodes.update(G.resolve_numbered(letters, refs, self.link))
         # New letters without a number are nodes of no key.
-        for row in _rows(con, f"SELECT {', '.join(LETTER_COLS)} FROM letters "
-                              "WHERE letter_id IN (SELECT letter_id FROM _new_ids) AND number_key IS NULL"):
-            new_nodes[row["letter_id"]] = G.letter_node(row)
-
-        old_rows = {r["node_id"]: r for r in _rows(
-            con, f"SELECT {', '.join(NODE_COLS)} FROM nodes WHERE number_key IN (SELECT number_key FROM _keys) "
-                 "OR node_id IN (SELECT letter_id FROM _old_ids)")}
-        _register(con, "_old_nodes", {"node_id": sorted(old_rows)})
-        old_words: dict[str, tuple[str, str, set[str]]] = {}
-        for node_id, tkey, ikey, word in self.sql(
-                "SELECT node_id, tkey, ikey, word FROM graph_node_words WHERE node_id IN (SELECT node_id FROM _old_nodes)"):
-            old_words.setdefault(node_id, (tkey, ikey, set()))[2].add(word)
+        for row in self.new_letters:
+            if not row["number_key"]:
+                new_nodes[row["letter_id"]] = node_of(row)
 
         write, drop, rewords = [], [], []
         versions: list[_Version] = []
@@ -343,14 +411,14 @@ class _Update:
                 if after is not None:
                     versions.append(_Version(node_id, after[0], after[1], after[2], True))
 
-        _register(con, "_drop_nodes", {"node_id": drop + write})
-        con.execute("DELETE FROM nodes WHERE node_id IN (SELECT node_id FROM _drop_nodes)")
-        from congvan.pipeline import store
-
-        store.append_rows(con, "nodes", [dict(new_nodes[i].row(), n_cited=0) for i in write])
-        _register(con, "_reword", {"node_id": rewords})
-        con.execute("DELETE FROM graph_node_words WHERE node_id IN (SELECT node_id FROM _reword)")
-        _append(con, "graph_node_words", _node_words(new_nodes[i] for i in rewords if i in new_nodes))
+        if write or drop:
+            _register(con, "_drop_nodes", {"node_id": drop + write})
+            con.execute("DELETE FROM nodes WHERE node_id IN (SELECT node_id FROM _drop_nodes)")
+            _append_rows(con, "nodes", [dict(new_nodes[i].row(), n_cited=0) for i in write])
+        if rewords:
+            _register(con, "_reword", {"node_id": rewords})
+            con.execute("DELETE FROM graph_node_words WHERE node_id IN (SELECT node_id FROM _reword)")
+            _append(con, "graph_node_words", _node_words(new_nodes[i] for i in rewords if i in new_nodes))
         return versions
 
     # -- step 3
@@ -361,104 +429,45 @@ class _Update:
         their references, whose dates bound their siblings')."""
         con = self.con
         new_refs = [r for r in new_letter_refs if not r.get("number_key")]
-        con.execute("DELETE FROM graph_ref_words WHERE letter_id IN (SELECT letter_id FROM _old_ids)")
-        candidates = self._candidates(versions)
-        # Every word of the candidates and of the new references, with its document frequency per block.
-        new_words: dict[tuple[str, int], tuple[str, str, frozenset[str]]] = {}
-        for ref in new_refs:
+        if self.old_ids:
+            con.execute("DELETE FROM graph_ref_words WHERE letter_id IN (SELECT letter_id FROM _old_ids)")
+        again = self._candidates(versions)
+        siblings: list[dict[str, Any]] = []
+        if again:
+            _register(con, "_again", {"letter_id": [k[0] for k in again], "idx": [k[1] for k in again]})
+            con.execute("DELETE FROM graph_ref_words USING _again a "
+                        "WHERE graph_ref_words.letter_id = a.letter_id AND graph_ref_words.idx = a.idx")
+            siblings = _rows(con, f"SELECT {', '.join(REF_COLS)} FROM citations "
+                                  "WHERE letter_id IN (SELECT DISTINCT letter_id FROM _again)")
+        if not again and not new_refs:
+            return
+        self.rows.update(((r["letter_id"], r["idx"]), r) for r in siblings)
+        targets = [self.rows[k] for k in again] + new_refs
+        _register(con, "_target_letters", {"letter_id": sorted({r["letter_id"] for r in targets})})
+        dates = dict(self.sql("SELECT letter_id, issued FROM letters "
+                              "WHERE letter_id IN (SELECT letter_id FROM _target_letters)"))
+        not_after = G.references_not_after([*siblings, *new_letter_refs])
+
+        # What each lookup reads, from the store; then graph.py's own code resolves it.
+        looked: dict[tuple[str, int], tuple[str, str, frozenset[str]]] = {}
+        for ref in targets:
             tokens = G.subject_tokens(G._ref_subject(ref))
             tkey = G._doc_type_key(ref.get("doc_type"))
             if G.subject_eligible(tkey, tokens):
-                new_words[(ref["letter_id"], ref["idx"])] = (tkey, G.issuer_key(ref.get("issuer")) or "", tokens)
-        stored: dict[tuple[str, int], dict[str, Any]] = {}
-        if candidates:
-            _register(con, "_cand", {"letter_id": [k[0] for k in candidates], "idx": [k[1] for k in candidates]})
-            for lid, idx, tkey, ikey, word, is_read, bdf, bword in self.sql("""
-                    SELECT letter_id, idx, tkey, ikey, word, is_read, bound_df, bound_word
-                    FROM graph_ref_words JOIN _cand USING (letter_id, idx)"""):
-                s = stored.setdefault((lid, idx), {"tkey": tkey, "ikey": ikey, "words": set(), "read": set(),
-                                                   "bound": (bdf, bword)})
-                s["words"].add(word)
-                if is_read:
-                    s["read"].add(word)
-        wanted: set[tuple[str, str]] = {(s["tkey"], w) for s in stored.values() for w in s["words"]}
-        wanted |= {(tkey, w) for tkey, _, words in new_words.values() for w in words}
-        df = self._block_df(wanted)
+                assert tkey is not None
+                looked[(ref["letter_id"], ref["idx"])] = (tkey, G.issuer_key(ref.get("issuer")) or "", tokens)
+        df = self._block_df({(tkey, w) for tkey, _, words in looked.values() for w in words})
 
         def df_of(tkey: str, ikey: str) -> Any:
             def f(word: str) -> int:
                 return sum(n for other, n in df.get((tkey, word), ()) if _compatible(ikey, other))
             return f
 
-        # A candidate is resolved again when its read words changed, when a changed node
-        # holding one of them fits it in either version, or when the lookup's emptiness
-        # changed; otherwise only its bound is brought up to date.
-        holders: dict[tuple[str, str], list[_Version]] = defaultdict(list)
-        for v in versions:
-            for word in v.words:
-                holders[(v.tkey, word)].append(v)
-        again: set[tuple[str, int]] = set()
-        rebound: dict[tuple[str, int], tuple[int, str | None]] = {}
-        for key, s in stored.items():
-            tkey, ikey, words = s["tkey"], s["ikey"], frozenset(s["words"])
-            f = df_of(tkey, ikey)
-            read, bound = G.read_plan(words, f)
-            if set(read) != s["read"]:
-                again.add(key)
-                continue
-            emptiness = [False, False]   # some read word in a compatible block, after and before
-            hit = False
-            for word in read:
-                now = f(word)
-                delta = 0
-                for v in holders.get((tkey, word), ()):
-                    if not _compatible(ikey, v.ikey):
-                        continue
-                    delta += 1 if v.new else -1
-                    if v.node_id != key[0] and G.overlap_fits(len(words & v.words), len(words), len(v.words)):
-                        hit = True
-                emptiness[0] |= now > 0
-                emptiness[1] |= now - delta > 0
-            if hit or emptiness[0] != emptiness[1]:
-                again.add(key)
-            elif bound != s["bound"]:
-                rebound[key] = bound
-        if rebound:
-            keys = sorted(rebound)
-            _register(con, "_rebound", {"letter_id": [k[0] for k in keys], "idx": [k[1] for k in keys],
-                                        "bound_df": [rebound[k][0] for k in keys],
-                                        "bound_word": [rebound[k][1] for k in keys]})
-            con.execute("""UPDATE graph_ref_words SET bound_df = b.bound_df, bound_word = b.bound_word
-                           FROM _rebound b WHERE graph_ref_words.letter_id = b.letter_id
-                           AND graph_ref_words.idx = b.idx""")
-
-        # The references to resolve: the new letters' and the candidates found affected.
-        todo = sorted(again)
-        if todo:
-            _register(con, "_again", {"letter_id": [k[0] for k in todo], "idx": [k[1] for k in todo]})
-            con.execute("DELETE FROM graph_ref_words USING _again a "
-                        "WHERE graph_ref_words.letter_id = a.letter_id AND graph_ref_words.idx = a.idx")
-        letters_of = sorted({k[0] for k in todo})
-        _register(con, "_again_letters", {"letter_id": letters_of})
-        siblings = _rows(con, f"SELECT {', '.join(REF_COLS)} FROM citations "
-                              "WHERE letter_id IN (SELECT letter_id FROM _again_letters)")
-        rows = {(r["letter_id"], r["idx"]): r for r in siblings}
-        rows.update({(r["letter_id"], r["idx"]): r for r in new_refs})
-        dates = dict(self.sql("SELECT letter_id, issued FROM letters WHERE letter_id IN "
-                              "(SELECT letter_id FROM _again_letters UNION SELECT letter_id FROM _new_ids)"))
-        not_after = G.references_not_after([*siblings, *new_letter_refs])
-        targets = [rows[k] for k in todo] + list(new_refs)
-
-        # Read each lookup's postings from the store, then resolve with graph.py's code.
-        looked = {**{k: (stored[k]["tkey"], stored[k]["ikey"], frozenset(stored[k]["words"])) for k in todo},
-                  **new_words}
-        reads: dict[tuple[str, int], tuple[str, ...]] = {}
         want: set[tuple[str, str, str]] = set()
-        for key, (tkey, ikey, words) in looked.items():
+        for tkey, ikey, words in looked.values():
             read, _ = G.read_plan(words, df_of(tkey, ikey))
-            reads[key] = read
             for word in read:
-                want |= {(tkey, other, word) for other, n in df.get((tkey, word), ()) if _compatible(ikey, other)}
+                want |= {(tkey, other, word) for other, _ in df.get((tkey, word), ()) if _compatible(ikey, other)}
         postings = self._postings(want)
 
         def probe(tkey: str, ikey: str | None, tokens: frozenset[str]) -> Any:
@@ -479,59 +488,93 @@ class _Update:
         _append(con, "graph_ref_words", _ref_words(self.plans))
 
     def _candidates(self, versions: list[_Version]) -> list[tuple[str, int]]:
-        """The stored references a changed node touches at a read word, or at a word whose
-        df fell so that its key may now be within the reference's bound."""
+        """The stored references whose lookup a changed node can change (graph.py's rule):
+        one of their words w is held by a changed node (before or after) in a compatible
+        block, and either w is read and its key reached the gap or its df passed between
+        zero and non-zero, or w is not read and its key fell below the gap; or the node
+        holds a read word and shares enough words to fit the reference, before or after."""
         if not versions:
             return []
         con = self.con
         gain: dict[tuple[str, str, str], int] = defaultdict(int)
-        for v in versions:
+        vw: dict[str, list[Any]] = {"vid": [], "tkey": [], "ikey": [], "word": []}
+        for vid, v in enumerate(versions):
             for word in v.words:
                 gain[(v.tkey, v.ikey, word)] += 1 if v.new else -1
+                vw["vid"].append(vid)
+                vw["tkey"].append(v.tkey)
+                vw["ikey"].append(v.ikey)
+                vw["word"].append(word)
         touched = sorted(gain)
         _register(con, "_touch", {"tkey": [t[0] for t in touched], "ikey": [t[1] for t in touched],
-                                  "word": [t[2] for t in touched], "lost": [gain[t] < 0 for t in touched]})
-        lost_df = self.sql("""
-            SELECT n.tkey, n.ikey, n.word, count(*) FROM graph_node_words n
-            JOIN (SELECT DISTINCT tkey, word FROM _touch WHERE lost) t USING (tkey, word) GROUP BY ALL""")
-        _register(con, "_lost_df", {"tkey": [r[0] for r in lost_df], "ikey": [r[1] for r in lost_df],
-                                    "word": [r[2] for r in lost_df], "n": [r[3] for r in lost_df]})
-        tkeys = sorted({t[0] for t in touched})
-        node_ikeys: dict[str, set[str]] = defaultdict(set)
-        for tkey, ikey, _ in touched:
-            node_ikeys[tkey].add(ikey)
-        for tkey, ikey, _, _ in lost_df:
-            node_ikeys[tkey].add(ikey)
-        pairs: dict[str, list[Any]] = {"tkey": [], "ref_ikey": [], "node_ikey": []}
-        for tkey, ref_ikey in self.sql("SELECT DISTINCT tkey, ikey FROM graph_ref_words "
-                                       "WHERE tkey IN (SELECT unnest(?::VARCHAR[]))", [tkeys]):
-            for node_ikey in sorted(node_ikeys[tkey]):
-                if _compatible(ref_ikey, node_ikey):
-                    pairs["tkey"].append(tkey)
-                    pairs["ref_ikey"].append(ref_ikey)
-                    pairs["node_ikey"].append(node_ikey)
-        _register(con, "_compat", pairs)
-        return [(r[0], r[1]) for r in self.sql("""
-            WITH hit AS (
-                SELECT r.letter_id, r.idx, r.tkey, r.ikey, r.word, r.is_read, r.bound_df, r.bound_word, t.lost
-                FROM graph_ref_words r
-                JOIN _compat c ON c.tkey = r.tkey AND c.ref_ikey = r.ikey
-                JOIN _touch t ON t.tkey = r.tkey AND t.ikey = c.node_ikey AND t.word = r.word
-            ), fell AS (
-                SELECT DISTINCT letter_id, idx, tkey, ikey, word, bound_df, bound_word FROM hit
-                WHERE NOT is_read AND lost
-            ), now AS (
-                SELECT f.letter_id, f.idx, f.word, f.bound_df, f.bound_word, coalesce(sum(d.n), 0) AS df
-                FROM fell f
-                LEFT JOIN _compat c ON c.tkey = f.tkey AND c.ref_ikey = f.ikey
-                LEFT JOIN _lost_df d ON d.tkey = f.tkey AND d.ikey = c.node_ikey AND d.word = f.word
+                                  "word": [t[2] for t in touched], "n": [gain[t] for t in touched]})
+        _register(con, "_vwords", vw)
+        found = {(r[0], r[1]) for r in self.sql(f"""
+            WITH touch AS (   -- the touched words references of the type hold
+                SELECT * FROM _touch WHERE tkey IN (SELECT DISTINCT tkey FROM graph_ref_words)
+            ), ref_blocks AS (
+                SELECT DISTINCT tkey, ikey FROM graph_ref_words WHERE tkey IN (SELECT tkey FROM touch)
+            ), touch_compat AS (
+                SELECT r.tkey, r.ikey AS ref_ikey, t.ikey AS node_ikey
+                FROM ref_blocks r JOIN (SELECT DISTINCT tkey, ikey FROM touch) t USING (tkey)
+                WHERE {_SQL_COMPATIBLE.format(a="r.ikey", b="t.ikey")}
+            ), fell AS (    -- words that left a block: an unread word can only reach the gap so
+                SELECT DISTINCT tkey, word FROM touch WHERE n < 0
+            ), rw AS (      -- the touched words of stored references that can matter, with their df change
+                SELECT r.letter_id, r.idx, r.tkey, r.ikey, r.word, r.is_read, r.gap_df, r.gap_word,
+                       sum(t.n) AS delta
+                FROM (SELECT r.* FROM graph_ref_words r LEFT JOIN fell f USING (tkey, word)
+                      WHERE r.is_read OR f.word IS NOT NULL) r
+                JOIN touch_compat c ON c.tkey = r.tkey AND c.ref_ikey = r.ikey
+                JOIN touch t ON t.tkey = r.tkey AND t.ikey = c.node_ikey AND t.word = r.word
                 GROUP BY ALL
+            ), tdf AS (     -- their df per block, now
+                SELECT n.tkey, n.ikey, n.word, count(*) AS n FROM graph_node_words n
+                JOIN (SELECT DISTINCT tkey, word FROM rw) w USING (tkey, word) GROUP BY ALL
+            ), compat AS (
+                SELECT r.tkey, r.ikey AS ref_ikey, b.ikey AS node_ikey
+                FROM (SELECT DISTINCT tkey, ikey FROM rw) r
+                JOIN (SELECT DISTINCT tkey, ikey FROM tdf) b USING (tkey)
+                WHERE {_SQL_COMPATIBLE.format(a="r.ikey", b="b.ikey")}
+            ), now AS (
+                SELECT w.letter_id, w.idx, w.word, w.is_read, w.gap_df, w.gap_word, w.delta,
+                       coalesce(sum(d.n), 0) AS df
+                FROM rw w
+                LEFT JOIN compat c ON c.tkey = w.tkey AND c.ref_ikey = w.ikey
+                LEFT JOIN tdf d ON d.tkey = w.tkey AND d.ikey = c.node_ikey AND d.word = w.word
+                GROUP BY ALL
+            ), placed AS (
+                SELECT *, (df < gap_df OR (df = gap_df AND word < gap_word)) AS below FROM now
             )
-            SELECT letter_id, idx FROM hit WHERE is_read
-            UNION
-            SELECT letter_id, idx FROM now
-            WHERE df < bound_df OR (df = bound_df AND (bound_word IS NULL OR word <= bound_word))
-            ORDER BY 1, 2""")]
+            SELECT DISTINCT letter_id, idx FROM placed
+            WHERE (is_read AND (NOT below OR (df = 0 AND delta < 0) OR (delta > 0 AND df = delta)))
+               OR (NOT is_read AND below)""")}
+        # Changed nodes holding a read word that share at least three words: fit or not, by graph.py's test.
+        for lid, idx, vid, k, n in self.sql(f"""
+            WITH compat AS (
+                SELECT r.tkey, r.ikey AS ref_ikey, b.ikey AS node_ikey
+                FROM (SELECT DISTINCT tkey, ikey FROM graph_ref_words
+                      WHERE tkey IN (SELECT tkey FROM _vwords)) r
+                JOIN (SELECT DISTINCT tkey, ikey FROM _vwords) b USING (tkey)
+                WHERE {_SQL_COMPATIBLE.format(a="r.ikey", b="b.ikey")}
+            ), pairs AS (
+                SELECT DISTINCT r.letter_id, r.idx, v.vid
+                FROM graph_ref_words r
+                JOIN compat c ON c.tkey = r.tkey AND c.ref_ikey = r.ikey
+                JOIN _vwords v ON v.tkey = r.tkey AND v.ikey = c.node_ikey AND v.word = r.word
+                WHERE r.is_read
+            ), words AS (   -- every word of the references paired, and how many each has
+                SELECT r.letter_id, r.idx, r.word, count(*) OVER (PARTITION BY r.letter_id, r.idx) AS n
+                FROM graph_ref_words r JOIN (SELECT DISTINCT letter_id, idx FROM pairs) p USING (letter_id, idx)
+            )
+            SELECT p.letter_id, p.idx, p.vid, count(*) AS k, any_value(w.n) AS n
+            FROM pairs p JOIN words w USING (letter_id, idx)
+            JOIN _vwords v ON v.vid = p.vid AND v.word = w.word
+            GROUP BY ALL HAVING count(*) >= 3"""):
+            v = versions[vid]
+            if v.node_id != lid and G.overlap_fits(k, n, len(v.words)):
+                found.add((lid, idx))
+        return sorted(found)
 
     def _block_df(self, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], list[tuple[str, int]]]:
         """(tkey, word) -> [(issuer key, document frequency)] over the blocks holding it."""
@@ -551,37 +594,40 @@ class _Update:
         postings: dict[tuple[str, str, str], list[G.Node]] = defaultdict(list)
         if not want:
             return postings
+        con = self.con
         w = sorted(want)
-        _register(self.con, "_want", {"tkey": [x[0] for x in w], "ikey": [x[1] for x in w], "word": [x[2] for x in w]})
+        _register(con, "_want", {"tkey": [x[0] for x in w], "ikey": [x[1] for x in w], "word": [x[2] for x in w]})
         hits = self.sql("SELECT n.node_id, n.tkey, n.ikey, n.word FROM graph_node_words n "
                         "JOIN _want USING (tkey, ikey, word) ORDER BY n.node_id")
-        _register(self.con, "_hit_nodes", {"node_id": sorted({h[0] for h in hits})})
-        words: dict[str, set[str]] = defaultdict(set)
-        for node_id, word in self.sql("SELECT node_id, word FROM graph_node_words "
-                                      "WHERE node_id IN (SELECT node_id FROM _hit_nodes)"):
-            words[node_id].add(word)
-        nodes: dict[str, G.Node] = {}
-        for row in _rows(self.con, f"SELECT {', '.join(NODE_COLS)} FROM nodes "
-                                   "WHERE node_id IN (SELECT node_id FROM _hit_nodes)"):
-            row.pop("label")
-            nodes[row["node_id"]] = G.Node(**row, tokens=frozenset(words[row["node_id"]]))
+        _register(con, "_hit_nodes", {"node_id": sorted({h[0] for h in hits})})
+        words = dict(self.sql("SELECT node_id, list(word) FROM graph_node_words "
+                              "WHERE node_id IN (SELECT node_id FROM _hit_nodes) GROUP BY node_id"))
+        # What a lookup reads of a node: its words, date and label.
+        nodes = {r[0]: G.Node(node_id=r[0], in_corpus=r[1], doc_type=r[2], number=r[3], symbol=r[4], issuer=r[5],
+                              date=r[6], tokens=frozenset(words[r[0]])) for r in self.sql(
+            "SELECT node_id, in_corpus, doc_type, number, symbol, issuer, date FROM nodes "
+            "WHERE node_id IN (SELECT node_id FROM _hit_nodes)")}
         for node_id, tkey, ikey, word in hits:
             postings[(tkey, ikey, word)].append(nodes[node_id])
         return postings
 
     # -- links, u: nodes
 
-    def _write_links(self, gone_links: list[tuple[Any, ...]]) -> set[str]:
-        """Write the links that changed and the `u:` nodes; returns the letters whose links changed."""
+    def _write_links(self, gone_links: list[tuple[Any, ...]]) -> list[tuple[str, int]]:
+        """Write the links that changed and the `u:` nodes; returns the references whose links changed."""
         con = self.con
         keys = sorted(self.link)
         self.report.refs_resolved = len(keys)
         _register(con, "_resolved", {"letter_id": [k[0] for k in keys], "idx": [k[1] for k in keys]})
         old = {(r[0], r[1]): r[2:] for r in self.sql(
             "SELECT letter_id, idx, node_id, method, confidence, evidence FROM reference_links "
-            "JOIN _resolved USING (letter_id, idx) WHERE letter_id NOT IN (SELECT letter_id FROM _old_ids)")}
-        changed = [k for k in keys if old.get(k) != (lambda lk: (lk.node_id, lk.method, lk.confidence, lk.evidence))(
-            self.link[k])]
+            "JOIN _resolved USING (letter_id, idx)")} if keys else {}
+        if self.old_ids:
+            gone = set(self.old_ids)
+            for k in [k for k in old if k[0] in gone]:
+                del old[k]   # their old versions' links go with them
+        changed = [k for k in keys if old.get(k) != (self.link[k].node_id, self.link[k].method,
+                                                     self.link[k].confidence, self.link[k].evidence)]
         self.report.links_changed = len(changed) + len(gone_links)
         # Nodes losing or gaining a link; `u:` nodes of links that go or change.
         drop_u = {r[2] for r in gone_links if r[3] == "unresolved"}
@@ -593,58 +639,83 @@ class _Update:
                     drop_u.add(old[k][0])
             self.recount.add(self.link[k].node_id)
         new_u = [self.u_nodes[self.link[k].node_id] for k in changed if self.link[k].method == "unresolved"]
-        _register(con, "_drop_u", {"node_id": sorted(drop_u | {n.node_id for n in new_u})})
-        con.execute("DELETE FROM nodes WHERE node_id IN (SELECT node_id FROM _drop_u)")
-        from congvan.pipeline import store
-
-        store.append_rows(con, "nodes", [dict(n.row(), n_cited=0) for n in new_u])
-        self.recount |= {n.node_id for n in new_u}
-
-        con.execute("DELETE FROM reference_links WHERE letter_id IN (SELECT letter_id FROM _old_ids)")
-        _register(con, "_changed", {"letter_id": [k[0] for k in changed], "idx": [k[1] for k in changed]})
-        con.execute("DELETE FROM reference_links USING _changed c "
-                    "WHERE reference_links.letter_id = c.letter_id AND reference_links.idx = c.idx")
-        store.append_rows(con, "reference_links", [G.link_row(k[0], k[1], self.link[k]) for k in changed])
-        return {k[0] for k in changed} | set(self.old_ids) | set(self.new_ids)
+        if drop_u or new_u:
+            _register(con, "_drop_u", {"node_id": sorted(drop_u | {n.node_id for n in new_u})})
+            con.execute("DELETE FROM nodes WHERE node_id IN (SELECT node_id FROM _drop_u)")
+            _append_rows(con, "nodes", [dict(n.row(), n_cited=0) for n in new_u])
+            self.recount |= {n.node_id for n in new_u}
+        if self.old_ids:
+            con.execute("DELETE FROM reference_links WHERE letter_id IN (SELECT letter_id FROM _old_ids)")
+        if changed:
+            _register(con, "_changed", {"letter_id": [k[0] for k in changed], "idx": [k[1] for k in changed]})
+            con.execute("DELETE FROM reference_links USING _changed c "
+                        "WHERE reference_links.letter_id = c.letter_id AND reference_links.idx = c.idx")
+            _append_rows(con, "reference_links", [G.link_row(k[0], k[1], self.link[k]) for k in changed])
+        return changed
 
     # -- step 4
 
-    def _edges(self, letters: set[str]) -> None:
-        """Fold again the edges the letters whose links changed won, and those they make now."""
+    def _edges(self, changed: list[tuple[str, int]]) -> None:
+        """Fold again every edge whose contributions can have changed: those won by a
+        contribution that changed or went, and those the changed links make now."""
         con = self.con
-        _register(con, "_tl", {"letter_id": sorted(letters)})
-        pairs = {(s, d) for s, d in self.sql("SELECT src, dst FROM edges WHERE letter_id IN (SELECT letter_id FROM _tl)")}
-        for _, edge in self._contributions("SELECT letter_id FROM _tl"):
+        letters = sorted({k[0] for k in changed} | set(self.old_ids))
+        if not letters:
+            return
+        _register(con, "_tl", {"letter_id": letters})
+        # Stated edges of those letters (their describing or described reference may have changed).
+        stating = self._stating("c.letter_id IN (SELECT letter_id FROM _tl)")
+        # The edges won by a contribution that may have changed or gone: a changed reference's
+        # own, a stating one's, or any of a letter gone; and the changed references' pairs now.
+        won = sorted(set(changed) | {(r["letter_id"], r["idx"]) for r in stating[0]})
+        _register(con, "_won", {"letter_id": [k[0] for k in won], "idx": [k[1] for k in won]})
+        pairs = {(s, d) for s, d in self.sql(
+            "SELECT src, dst FROM edges e JOIN _won w ON e.letter_id = w.letter_id AND e.ref_idx = w.idx "
+            "UNION SELECT src, dst FROM edges WHERE letter_id IN (SELECT letter_id FROM _old_ids)")}
+        pairs |= {(k[0], self.link[k].node_id) for k in changed}
+        for _, edge in G.edge_contributions(*stating):
             pairs.add((edge["src"], edge["dst"]))
+        pairs = {p for p in pairs if p[0] != p[1]}
         if not pairs:
             return
-        srcs = sorted({s for s, _ in pairs})
-        _register(con, "_srcs", {"node_id": srcs})
-        # Who can contribute to an edge from src: src itself (a letter citing), and the letters
-        # with a reference linked to src whose description states a relation.
-        contributions = sorted(
-            ((pos, e) for pos, e in self._contributions("""
-                SELECT letter_id FROM letters WHERE letter_id IN (SELECT node_id FROM _srcs)
-                UNION SELECT l.letter_id FROM reference_links l JOIN citations c USING (letter_id, idx)
-                WHERE l.node_id IN (SELECT node_id FROM _srcs) AND len(c.cites_idx) > 0""")
-             if (e["src"], e["dst"]) in pairs), key=lambda pe: pe[0])
-        best = G.fold_edges(contributions)
         ordered = sorted(pairs)
         _register(con, "_pairs", {"src": [p[0] for p in ordered], "dst": [p[1] for p in ordered]})
+        # Every contribution to those pairs: a letter's own references to dst, and the references
+        # linked to src whose description states a relation.
+        refs, link = self._stating("l.node_id IN (SELECT src FROM _pairs)")
+        own = {(r[0], r[1]): G.Link(*r[2:]) for r in self.sql(
+            "SELECT l.letter_id, l.idx, l.node_id, l.method, l.confidence, l.evidence FROM reference_links l "
+            "JOIN _pairs p ON l.letter_id = p.src AND l.node_id = p.dst")}
+        missing = sorted(k for k in own if k not in self.rows)
+        if missing:
+            _register(con, "_missing", {"letter_id": [k[0] for k in missing], "idx": [k[1] for k in missing]})
+            for row in _rows(con, f"SELECT {', '.join(REF_COLS)} FROM citations JOIN _missing USING (letter_id, idx)"):
+                self.rows[(row["letter_id"], row["idx"])] = row
+        seen = {(r["letter_id"], r["idx"]) for r in refs}
+        refs += [self.rows[k] for k in own if k not in seen]
+        link.update(own)
+        refs.sort(key=lambda r: (r["letter_id"], r["idx"]))
+        contributions = sorted(((pos, e) for pos, e in G.edge_contributions(refs, link)
+                                if (e["src"], e["dst"]) in pairs), key=lambda pe: pe[0])
+        best = G.fold_edges(contributions)
         con.execute("DELETE FROM edges USING _pairs p WHERE edges.src = p.src AND edges.dst = p.dst")
-        from congvan.pipeline import store
+        _append_rows(con, "edges", [best[p] for p in ordered if p in best])
 
-        store.append_rows(con, "edges", [best[p] for p in ordered if p in best])
-
-    def _contributions(self, letters_sql: str) -> list[tuple[tuple[str, int, int], dict[str, Any]]]:
-        """Every edge contribution of the letters `letters_sql` selects, from the store as it is now."""
-        con = self.con
-        refs = _rows(con, f"SELECT {', '.join(REF_COLS)} FROM citations WHERE letter_id IN ({letters_sql}) "
-                          "ORDER BY letter_id, idx")
-        link = {(r[0], r[1]): G.Link(*r[2:]) for r in self.sql(
-            "SELECT letter_id, idx, node_id, method, confidence, evidence FROM reference_links "
-            f"WHERE letter_id IN ({letters_sql})")}
-        return list(G.edge_contributions(refs, link))
+    def _stating(self, where: str) -> tuple[list[dict[str, Any]], dict[tuple[str, int], G.Link]]:
+        """The references whose description states a relation (`cites`) that `where` selects
+        over citations c joined to reference_links l, with the links of their letters' references."""
+        cols = ", ".join(f"c.{c}" for c in REF_COLS)
+        rows = self.sql(f"SELECT {cols} FROM citations c JOIN reference_links l USING (letter_id, idx) "
+                        f"WHERE len(c.cites_idx) > 0 AND {where} ORDER BY c.letter_id, c.idx")
+        refs = [dict(zip(REF_COLS, r)) for r in rows]
+        link: dict[tuple[str, int], G.Link] = {}
+        if refs:
+            _register(self.con, "_stating", {"letter_id": sorted({r["letter_id"] for r in refs})})
+            for lid, idx, *rest in self.sql(
+                    "SELECT letter_id, idx, node_id, method, confidence, evidence FROM reference_links "
+                    "WHERE letter_id IN (SELECT letter_id FROM _stating)"):
+                link[(lid, idx)] = G.Link(*rest)
+        return refs, link
 
     def _recount(self) -> None:
         if not self.recount:

@@ -249,10 +249,10 @@ CREATE TABLE IF NOT EXISTS graph_letters (letter_id VARCHAR PRIMARY KEY);
 -- block: doc type key and issuer key ('' when unknown).
 CREATE TABLE IF NOT EXISTS graph_node_words (node_id VARCHAR, tkey VARCHAR, ikey VARCHAR, word VARCHAR);
 -- The subject words of each reference without a number that is looked up, whether each
--- is read, and the bound on (df, word) keys that marks the read ones.
+-- is read, and a gap key (df, word) with the read words' keys below it, the others' not.
 CREATE TABLE IF NOT EXISTS graph_ref_words (
     letter_id VARCHAR, idx INTEGER, tkey VARCHAR, ikey VARCHAR, word VARCHAR,
-    is_read BOOLEAN, bound_df INTEGER, bound_word VARCHAR
+    is_read BOOLEAN, gap_df INTEGER, gap_word VARCHAR
 );
 -- Files that hold one document (same identity: number and symbol, issuer, year; or,
 -- unnumbered, the same bytes): listed for review, never merged or dropped. `kind`:

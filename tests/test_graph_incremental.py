@@ -6,7 +6,8 @@ splits, removed (`store.drop_orphans`) and written again with other bytes
 (a new letter id) or under the same id (`write_batch` replacing rows); after
 every step the incremental resolution must leave `nodes`, `edges`,
 `reference_links` and the lookup state exactly as `build_graph` over the
-whole store gives them. The synthetic corpus is small-worded so that number
+whole store gives them (the lookup state's gap keys are certificates: each
+must still part the words read from the others, not be the tightest one). The synthetic corpus is small-worded so that number
 keys, subjects and issuers collide; the lookup thresholds are also lowered so
 that its rare-word and fallback rules are crossed back and forth.
 """
@@ -131,10 +132,24 @@ class Store:
 def tables(con: Any) -> dict[str, list[tuple[Any, ...]]]:
     out = {}
     for table, order in (("nodes", "node_id"), ("edges", "src, dst"), ("reference_links", "letter_id, idx"),
-                         ("graph_letters", "letter_id"), ("graph_node_words", "node_id, word"),
-                         ("graph_ref_words", "letter_id, idx, word")):
+                         ("graph_letters", "letter_id"), ("graph_node_words", "node_id, word")):
         out[table] = con.execute(f"SELECT * FROM {table} ORDER BY {order}").fetchall()
+    out["graph_ref_words"] = con.execute("SELECT letter_id, idx, tkey, ikey, word, is_read FROM graph_ref_words "
+                                         "ORDER BY letter_id, idx, word").fetchall()
     return out
+
+
+def gaps_hold(con: Any, g: graph.Graph) -> None:
+    """Every stored gap key still parts the reference's words read (keys below it) from the
+    others (keys at or above it), with document frequencies as a full build counts them."""
+    blocks = graph._SubjectBlocks(n for n in g.nodes.values() if not n.node_id.startswith("u:"))
+    gaps = {}
+    for lid, idx, tkey, ikey, word, is_read, gap_df, gap_word in con.execute("SELECT * FROM graph_ref_words").fetchall():
+        gaps.setdefault((lid, idx), []).append((tkey, ikey or None, word, is_read, gap_df, gap_word))
+    for key, words in gaps.items():
+        for tkey, ikey, word, is_read, gap_df, gap_word in words:
+            df = sum(len(b.get(word, ())) for b in blocks._blocks(tkey, ikey))
+            assert graph.key_below(df, word, gap_df, gap_word) == is_read, (key, word, df, gap_df, gap_word)
 
 
 def expected(con: Any) -> dict[str, list[tuple[Any, ...]]]:
@@ -146,6 +161,7 @@ def expected(con: Any) -> dict[str, list[tuple[Any, ...]]]:
 
     letters = rows(f"SELECT {', '.join(graph_update.LETTER_COLS)} FROM letters")
     g = graph.build_graph(letters, rows(f"SELECT {', '.join(graph_update.REF_COLS)} FROM citations"))
+    gaps_hold(con, g)
     mem = store.connect(":memory:")
     store.append_rows(mem, "nodes", [n.row() for n in g.nodes.values()])
     store.append_rows(mem, "edges", g.edges)

@@ -408,3 +408,76 @@ def test_stale_state_falls_back_to_a_full_rebuild(tmp_path: Path) -> None:
     s.write(corpus(9, 2))
     assert graph.resolve_store(s.con).mode == "incremental"
     assert graph.resolve_store(s.con, full=True).mode == "full"
+
+
+# ------------------------------------------------------------------ real letters
+
+# Letters of the shared corpus that cite one another (tests/test_corpus_chains.py), in the
+# formats that parse fast; the repository's own samples stand in when it is absent.
+CHAIN_PREFIXES = ("081", "080", "057", "046", "043", "044", "054", "055", "053", "069", "120", "192", "117", "119",
+                  "115", "118", "114", "193", "191", "161", "178", "194", "152", "195", "185", "056", "060", "072",
+                  "071", "036", "035")
+
+
+@pytest.fixture(scope="module")
+def real_letters() -> list[Any]:
+    import congvan
+
+    from conftest import CORPUS, HAVE_SHARED, REPO_CORPUS, SEEDS
+
+    files = [*SEEDS, *sorted(p for p in REPO_CORPUS.glob("*") if p.suffix in (".txt", ".docx"))]
+    if HAVE_SHARED:
+        files += [p for prefix in CHAIN_PREFIXES for p in sorted(CORPUS.glob(f"{prefix}_*"))
+                  if p.suffix in (".txt", ".docx", ".rtf", ".doc")]
+    letters = {}
+    for path in files:
+        letter = congvan.parse(str(path))
+        letters.setdefault(letter.id, letter)
+    return list(letters.values())
+
+
+def _rows_of(letter: Any) -> dict[str, list[dict[str, Any]]]:
+    rows = store.letter_rows(letter)
+    rows["files"] = [store.file_row(f"/{letter.id}", letter.id, 1, letter.format, "ok", letter_id=letter.id)]
+    return rows
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_real_letters_in_random_orders(tmp_path: Path, seed: int, real_letters: list[Any],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real letters (their references, stated relations and unnumbered citations as the
+    parser reads them) ingested in random batches, some read again without their date (so
+    their citers date them) or with another number, some removed: every step gives the
+    tables of a full rebuild."""
+    monkeypatch.setattr(graph_update, "FULL_SHARE", 100.0)
+    assert sum(len(l.references) for l in real_letters) > 20
+    rng = random.Random(seed)
+    letters = list(real_letters)
+    rng.shuffle(letters)
+    s = Store(tmp_path / "real.duckdb")
+    present: dict[str, Any] = {}
+    step = 0
+    while letters:
+        step += 1
+        take = rng.randint(1, 6)
+        batch, letters = letters[:take], letters[take:]
+        store.write_batch(s.con, [_rows_of(l) for l in batch])
+        present.update((l.id, l) for l in batch)
+        if present and rng.random() < 0.5:
+            old = present.pop(rng.choice(sorted(present)))
+            changes: dict[str, Any] = {"id": f"{old.id[:20]}-v{step}"}
+            if old.issued is not None and rng.random() < 0.6:
+                changes["issued"] = None
+            elif old.number is not None:
+                changes["number"] = old.number.model_copy(update={"number": str(rng.randint(1, 99))})
+            new = old.model_copy(update=changes)
+            store.write_batch(s.con, [_rows_of(new)])
+            assert s.remove([old.id]) == [old.id]
+            present[new.id] = new
+        if len(present) > 3 and rng.random() < 0.3:
+            gone = rng.choice(sorted(present))
+            assert s.remove([gone]) == [gone]
+            present.pop(gone)
+        graph.resolve_store(s.con)
+        assert_same(s.con, f"real letters, seed {seed}, step {step}")
+    assert s.con.execute("SELECT count(*) FROM edges").fetchone()[0] > 0

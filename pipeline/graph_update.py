@@ -21,6 +21,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Iterable
 
 from congvan.pipeline import graph as G
@@ -68,17 +69,17 @@ def resolve(con: "duckdb.DuckDBPyConnection", changed: Iterable[str] = (), *, fu
     if full or _stale(con):
         result = _rebuild(con)
     else:
-        new_ids, old_ids = _changes(con, sorted(set(changed)))
+        new_letters, old_ids = _changes(con, sorted(set(changed)))
         n_letters = con.execute("SELECT count(*) FROM letters").fetchone()[0]
-        if not new_ids and not old_ids:
+        if not new_letters and not old_ids:
             result = Resolution("none")
-        elif len(new_ids) + len(old_ids) > FULL_SHARE * n_letters:
+        elif len(new_letters) + len(old_ids) > FULL_SHARE * n_letters:
             result = _rebuild(con)
         else:
             con.execute("BEGIN TRANSACTION")
             try:
                 with G.no_gc():
-                    result = _Update(con, new_ids, old_ids).run()
+                    result = _Update(con, new_letters, old_ids).run()
                 con.execute("COMMIT")
             except BaseException:
                 store.rollback(con)
@@ -98,16 +99,17 @@ def _stale(con: "duckdb.DuckDBPyConnection") -> bool:
     return con.execute("SELECT count(*) FROM graph_letters").fetchone()[0] == 0
 
 
-def _changes(con: "duckdb.DuckDBPyConnection", changed: list[str]) -> tuple[list[str], list[str]]:
-    """(letters to add: new, or written again; letters whose graph state goes: gone, or
-    the old versions of those written again)."""
-    new_ids = [r[0] for r in con.execute(
-        "SELECT letter_id FROM letters WHERE letter_id NOT IN (SELECT letter_id FROM graph_letters) "
-        "OR letter_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY letter_id", [changed]).fetchall()]
+def _changes(con: "duckdb.DuckDBPyConnection", changed: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
+    """(the rows of the letters to add: new, or written again; the ids of the letters whose
+    graph state goes: gone, or the old versions of those written again)."""
+    new_letters = sorted(_rows(
+        con, f"SELECT {', '.join(LETTER_COLS)} FROM letters WHERE letter_id NOT IN (SELECT letter_id FROM graph_letters) "
+             "OR letter_id IN (SELECT unnest(?::VARCHAR[]))", [changed]), key=lambda r: r["letter_id"])
+    new_ids = [r["letter_id"] for r in new_letters]
     old_ids = [r[0] for r in con.execute(
         "SELECT node_id FROM nodes WHERE in_corpus AND (node_id NOT IN (SELECT letter_id FROM letters) "
         "OR node_id IN (SELECT unnest(?::VARCHAR[]))) ORDER BY node_id", [new_ids]).fetchall()]
-    return new_ids, old_ids
+    return new_letters, old_ids
 
 
 # ------------------------------------------------------------------ full rebuild
@@ -204,7 +206,7 @@ def _append_rows(con: "duckdb.DuckDBPyConnection", table: str, rows: list[dict[s
     """Rows (dicts) into a graph table, by its known columns."""
     if rows:
         names = _COLUMNS[table]
-        _append(con, table, dict(zip(names, map(list, zip(*(tuple(r[c] for c in names) for r in rows))))))
+        _append(con, table, dict(zip(names, map(list, zip(*map(itemgetter(*names), rows))))))
 
 
 def _append(con: "duckdb.DuckDBPyConnection", table: str, cols: dict[str, list[Any]]) -> None:
@@ -262,16 +264,16 @@ class _Version:
 class _Update:
     """One incremental resolution, inside the caller's transaction."""
 
-    def __init__(self, con: "duckdb.DuckDBPyConnection", new_ids: list[str], old_ids: list[str]) -> None:
+    def __init__(self, con: "duckdb.DuckDBPyConnection", new_letters: list[dict[str, Any]], old_ids: list[str]) -> None:
         self.con = con
-        self.new_ids, self.old_ids = new_ids, old_ids
+        self.new_letters = new_letters
+        self.new_ids, self.old_ids = [r["letter_id"] for r in new_letters], old_ids
         self.link: dict[tuple[str, int], G.Link] = {}          # new links of the references resolved again
         self.rows: dict[tuple[str, int], dict[str, Any]] = {}   # the reference rows read so far
-        self.new_letters: list[dict[str, Any]] = []
         self.plans: dict[tuple[str, int], G.Plan] = {}
         self.u_nodes: dict[str, G.Node] = {}
         self.recount: set[str] = set()                          # nodes whose n_cited may have changed
-        self.report = Resolution("incremental", letters_added=len(new_ids), letters_removed=len(old_ids))
+        self.report = Resolution("incremental", letters_added=len(new_letters), letters_removed=len(old_ids))
 
     def sql(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         return self.con.execute(sql, params or []).fetchall()
@@ -312,8 +314,6 @@ class _Update:
         other link of the key, no letter's date (only an undated letter takes its citers')
         and no external node, so the new references alone are resolved."""
         con = self.con
-        self.new_letters = _rows(con, f"SELECT {', '.join(LETTER_COLS)} FROM letters "
-                                      "WHERE letter_id IN (SELECT letter_id FROM _new_ids)") if self.new_ids else []
         letter_keys = {r["number_key"] for r in self.new_letters if r["number_key"]}
         if self.old_ids:
             letter_keys |= {r[0] for r in self.sql(
@@ -324,15 +324,18 @@ class _Update:
         ref_keys = ({r["number_key"] for r in new_numbered} | {g[4] for g in gone_numbered}) - letter_keys
         _register(con, "_keys", {"number_key": sorted(letter_keys | ref_keys)})
         letter_rows = _rows(con, f"SELECT {', '.join(LETTER_COLS)} FROM letters "
-                                 "WHERE number_key IN (SELECT number_key FROM _keys) ORDER BY letter_id")
+                                 "WHERE number_key IN (SELECT number_key FROM _keys)")
+        letter_rows.sort(key=lambda r: r["letter_id"])   # resolve_numbered wants them in id order
         dated = {r["letter_id"] for r in letter_rows if r["issued"]}
 
-        # Keys only cited: try the new references alone.
+        # Keys only cited: try the new references alone, where a letter has the key (else
+        # they go to an external node, which the key's other references share).
+        heavy = letter_keys | (ref_keys - {r["number_key"] for r in letter_rows})
+        light = ref_keys - heavy
         trial: dict[tuple[str, int], G.Link] = {}
         G.resolve_numbered({r["letter_id"]: G.letter_node(r, tokens=frozenset()) for r in letter_rows
-                            if r["number_key"] in ref_keys},
-                           [r for r in new_numbered if r["number_key"] in ref_keys], trial)
-        heavy = set(letter_keys)
+                            if r["number_key"] in light},
+                           [r for r in new_numbered if r["number_key"] in light], trial)
         for ref in new_numbered:
             lk = trial.get((ref["letter_id"], ref["idx"]))
             if lk is not None and not (lk.method == "self" or (lk.method == "identity" and lk.node_id in dated)):
@@ -344,25 +347,25 @@ class _Update:
         self.link.update((k, lk) for k, lk in trial.items() if key_of[k] not in heavy)
         self.report.keys = len(heavy)
         if not heavy:
-            return self._write_nodes({}, set(), gone_links)
+            return self._write_nodes({}, set())
 
         _register(con, "_heavy", {"number_key": sorted(heavy)})
         refs = sorted(_rows(con, f"SELECT {', '.join(REF_COLS)} FROM citations "
                                  "WHERE number_key IN (SELECT number_key FROM _heavy)"),
                       key=lambda r: (r["letter_id"], r["idx"]))
         self.rows.update(((r["letter_id"], r["idx"]), r) for r in refs)
-        return self._write_nodes({r["letter_id"]: r for r in letter_rows if r["number_key"] in heavy}, heavy,
-                                 gone_links, refs)
+        return self._write_nodes({r["letter_id"]: r for r in letter_rows if r["number_key"] in heavy}, heavy, refs)
 
-    def _write_nodes(self, letter_rows: dict[str, dict[str, Any]], heavy: set[str], gone_links: list[tuple[Any, ...]],
-                     refs: list[dict[str, Any]] = ()) -> list[_Version]:  # type: ignore[assignment]
+    def _write_nodes(self, letter_rows: dict[str, dict[str, Any]], heavy: set[str],
+                     refs: list[dict[str, Any]] | None = None) -> list[_Version]:
         """Resolve the heavy keys whole and write every node whose row changed (theirs, and
         the letters added or removed); returns the versions of nodes that changed for lookups."""
         con = self.con
+        where = ([" node_id IN (SELECT letter_id FROM _old_ids)"] if self.old_ids else []) + \
+            ([" number_key IN (SELECT number_key FROM _heavy)"] if heavy else [])
         old_rows = {r["node_id"]: r for r in _rows(
-            con, f"SELECT {', '.join(NODE_COLS)} FROM nodes WHERE node_id IN (SELECT letter_id FROM _old_ids)" +
-                 (f" UNION ALL SELECT {', '.join(NODE_COLS)} FROM nodes "
-                  "WHERE number_key IN (SELECT number_key FROM _heavy)" if heavy else ""))}
+            con, " UNION ALL ".join(f"SELECT {', '.join(NODE_COLS)} FROM nodes WHERE {w}" for w in where))} \
+            if where else {}
         _register(con, "_old_nodes", {"node_id": sorted(old_rows)})
         old_words: dict[str, tuple[str, str, set[str]]] = {}
         if old_rows:
@@ -381,7 +384,7 @@ class _Update:
 
         letters = {lid: node_of(row) for lid, row in letter_rows.items()}
         new_nodes: dict[str, G.Node] = dict(letters)
-        new_nodes.update(G.resolve_numbered(letters, refs, self.link))
+        new_nodes.update(G.resolve_numbered(letters, refs or [], self.link))
         # New letters without a number are nodes of no key.
         for row in self.new_letters:
             if not row["number_key"]:
@@ -443,9 +446,10 @@ class _Update:
             return
         self.rows.update(((r["letter_id"], r["idx"]), r) for r in siblings)
         targets = [self.rows[k] for k in again] + new_refs
-        _register(con, "_target_letters", {"letter_id": sorted({r["letter_id"] for r in targets})})
-        dates = dict(self.sql("SELECT letter_id, issued FROM letters "
-                              "WHERE letter_id IN (SELECT letter_id FROM _target_letters)"))
+        dates = {r["letter_id"]: r["issued"] for r in self.new_letters}
+        if again:
+            dates.update(self.sql("SELECT letter_id, issued FROM letters "
+                                  "WHERE letter_id IN (SELECT DISTINCT letter_id FROM _again)"))
         not_after = G.references_not_after([*siblings, *new_letter_refs])
 
         # What each lookup reads, from the store; then graph.py's own code resolves it.
@@ -509,7 +513,8 @@ class _Update:
         _register(con, "_touch", {"tkey": [t[0] for t in touched], "ikey": [t[1] for t in touched],
                                   "word": [t[2] for t in touched], "n": [gain[t] for t in touched]})
         _register(con, "_vwords", vw)
-        found = {(r[0], r[1]) for r in self.sql(f"""
+        found: set[tuple[str, int]] = set()
+        for lid, idx, vid, k, n in self.sql(f"""
             WITH touch AS (   -- the touched words references of the type hold
                 SELECT * FROM _touch WHERE tkey IN (SELECT DISTINCT tkey FROM graph_ref_words)
             ), ref_blocks AS (
@@ -545,34 +550,24 @@ class _Update:
                 GROUP BY ALL
             ), placed AS (
                 SELECT *, (df < gap_df OR (df = gap_df AND word < gap_word)) AS below FROM now
-            )
-            SELECT DISTINCT letter_id, idx FROM placed
-            WHERE (is_read AND (NOT below OR (df = 0 AND delta < 0) OR (delta > 0 AND df = delta)))
-               OR (NOT is_read AND below)""")}
-        # Changed nodes holding a read word that share at least three words: fit or not, by graph.py's test.
-        for lid, idx, vid, k, n in self.sql(f"""
-            WITH compat AS (
-                SELECT r.tkey, r.ikey AS ref_ikey, b.ikey AS node_ikey
-                FROM (SELECT DISTINCT tkey, ikey FROM graph_ref_words
-                      WHERE tkey IN (SELECT tkey FROM _vwords)) r
-                JOIN (SELECT DISTINCT tkey, ikey FROM _vwords) b USING (tkey)
-                WHERE {_SQL_COMPATIBLE.format(a="r.ikey", b="b.ikey")}
-            ), pairs AS (
+            ), pairs AS (   -- changed nodes holding a read word, with the references reading it
                 SELECT DISTINCT r.letter_id, r.idx, v.vid
-                FROM graph_ref_words r
-                JOIN compat c ON c.tkey = r.tkey AND c.ref_ikey = r.ikey
-                JOIN _vwords v ON v.tkey = r.tkey AND v.ikey = c.node_ikey AND v.word = r.word
+                FROM rw r JOIN _vwords v ON v.tkey = r.tkey AND v.word = r.word
+                JOIN touch_compat c ON c.tkey = r.tkey AND c.ref_ikey = r.ikey AND c.node_ikey = v.ikey
                 WHERE r.is_read
             ), words AS (   -- every word of the references paired, and how many each has
                 SELECT r.letter_id, r.idx, r.word, count(*) OVER (PARTITION BY r.letter_id, r.idx) AS n
                 FROM graph_ref_words r JOIN (SELECT DISTINCT letter_id, idx FROM pairs) p USING (letter_id, idx)
             )
-            SELECT p.letter_id, p.idx, p.vid, count(*) AS k, any_value(w.n) AS n
+            SELECT DISTINCT letter_id, idx, NULL, NULL, NULL FROM placed
+            WHERE (is_read AND (NOT below OR (df = 0 AND delta < 0) OR (delta > 0 AND df = delta)))
+               OR (NOT is_read AND below)
+            UNION ALL   -- those sharing at least three words: fit or not, by graph.py's test
+            SELECT p.letter_id, p.idx, p.vid, count(*), any_value(w.n)
             FROM pairs p JOIN words w USING (letter_id, idx)
             JOIN _vwords v ON v.vid = p.vid AND v.word = w.word
-            GROUP BY ALL HAVING count(*) >= 3"""):
-            v = versions[vid]
-            if v.node_id != lid and G.overlap_fits(k, n, len(v.words)):
+            GROUP BY p.letter_id, p.idx, p.vid HAVING count(*) >= 3"""):
+            if vid is None or (versions[vid].node_id != lid and G.overlap_fits(k, n, len(versions[vid].words))):
                 found.add((lid, idx))
         return sorted(found)
 
@@ -598,7 +593,7 @@ class _Update:
         w = sorted(want)
         _register(con, "_want", {"tkey": [x[0] for x in w], "ikey": [x[1] for x in w], "word": [x[2] for x in w]})
         hits = self.sql("SELECT n.node_id, n.tkey, n.ikey, n.word FROM graph_node_words n "
-                        "JOIN _want USING (tkey, ikey, word) ORDER BY n.node_id")
+                        "JOIN _want USING (tkey, ikey, word)")
         _register(con, "_hit_nodes", {"node_id": sorted({h[0] for h in hits})})
         words = dict(self.sql("SELECT node_id, list(word) FROM graph_node_words "
                               "WHERE node_id IN (SELECT node_id FROM _hit_nodes) GROUP BY node_id"))
@@ -618,14 +613,14 @@ class _Update:
         con = self.con
         keys = sorted(self.link)
         self.report.refs_resolved = len(keys)
-        _register(con, "_resolved", {"letter_id": [k[0] for k in keys], "idx": [k[1] for k in keys]})
+        # The links as they were, of the references that were there (a new letter's are all new;
+        # the old versions' links go with them).
+        fresh = set(self.new_ids) | set(self.old_ids)
+        before = [k for k in keys if k[0] not in fresh]
+        _register(con, "_resolved", {"letter_id": [k[0] for k in before], "idx": [k[1] for k in before]})
         old = {(r[0], r[1]): r[2:] for r in self.sql(
             "SELECT letter_id, idx, node_id, method, confidence, evidence FROM reference_links "
-            "JOIN _resolved USING (letter_id, idx)")} if keys else {}
-        if self.old_ids:
-            gone = set(self.old_ids)
-            for k in [k for k in old if k[0] in gone]:
-                del old[k]   # their old versions' links go with them
+            "JOIN _resolved USING (letter_id, idx)")} if before else {}
         changed = [k for k in keys if old.get(k) != (self.link[k].node_id, self.link[k].method,
                                                      self.link[k].confidence, self.link[k].evidence)]
         self.report.links_changed = len(changed) + len(gone_links)
@@ -664,14 +659,15 @@ class _Update:
             return
         _register(con, "_tl", {"letter_id": letters})
         # Stated edges of those letters (their describing or described reference may have changed).
-        stating = self._stating("c.letter_id IN (SELECT letter_id FROM _tl)")
+        stating = self._stating("c.letter_id IN (SELECT letter_id FROM _tl)", join=False)
         # The edges won by a contribution that may have changed or gone: a changed reference's
         # own, a stating one's, or any of a letter gone; and the changed references' pairs now.
         won = sorted(set(changed) | {(r["letter_id"], r["idx"]) for r in stating[0]})
         _register(con, "_won", {"letter_id": [k[0] for k in won], "idx": [k[1] for k in won]})
         pairs = {(s, d) for s, d in self.sql(
-            "SELECT src, dst FROM edges e JOIN _won w ON e.letter_id = w.letter_id AND e.ref_idx = w.idx "
-            "UNION SELECT src, dst FROM edges WHERE letter_id IN (SELECT letter_id FROM _old_ids)")}
+            "SELECT src, dst FROM edges e JOIN _won w ON e.letter_id = w.letter_id AND e.ref_idx = w.idx" +
+            (" UNION SELECT src, dst FROM edges WHERE letter_id IN (SELECT letter_id FROM _old_ids)"
+             if self.old_ids else ""))}
         pairs |= {(k[0], self.link[k].node_id) for k in changed}
         for _, edge in G.edge_contributions(*stating):
             pairs.add((edge["src"], edge["dst"]))
@@ -701,11 +697,13 @@ class _Update:
         con.execute("DELETE FROM edges USING _pairs p WHERE edges.src = p.src AND edges.dst = p.dst")
         _append_rows(con, "edges", [best[p] for p in ordered if p in best])
 
-    def _stating(self, where: str) -> tuple[list[dict[str, Any]], dict[tuple[str, int], G.Link]]:
+    def _stating(self, where: str, join: bool = True) -> tuple[list[dict[str, Any]], dict[tuple[str, int], G.Link]]:
         """The references whose description states a relation (`cites`) that `where` selects
-        over citations c joined to reference_links l, with the links of their letters' references."""
+        over citations c (`join`: joined to reference_links l), with the links of their letters'
+        references."""
         cols = ", ".join(f"c.{c}" for c in REF_COLS)
-        rows = self.sql(f"SELECT {cols} FROM citations c JOIN reference_links l USING (letter_id, idx) "
+        joined = " JOIN reference_links l USING (letter_id, idx)" if join else ""
+        rows = self.sql(f"SELECT {cols} FROM citations c{joined} "
                         f"WHERE len(c.cites_idx) > 0 AND {where} ORDER BY c.letter_id, c.idx")
         refs = [dict(zip(REF_COLS, r)) for r in rows]
         link: dict[tuple[str, int], G.Link] = {}

@@ -17,6 +17,7 @@ same store, and whether both leave the same tables.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import random
 import resource
 import shutil
@@ -88,7 +89,9 @@ def synthetic(n: int, seed: int = 7) -> tuple[list[dict], list[dict]]:
         is_cd = i % 10 == 0
         symbol = "CĐ-TTg" if is_cd else sym
         letters.append({
-            "letter_id": f"L{i:07d}", "doc_type": "Công điện" if is_cd else "Công văn", "number": str(i + 1),
+            # Letter ids as the store's: 16 hex digits of a content hash, in no order.
+            "letter_id": hashlib.blake2b(str(i).encode(), digest_size=8).hexdigest(),
+            "doc_type": "Công điện" if is_cd else "Công văn", "number": str(i + 1),
             "symbol": symbol, "number_key": number_key(str(i + 1), symbol),
             "issuer": "Thủ tướng Chính phủ" if is_cd else issuer, "issued": f"{2000 + i % 25}-05-04",
             "issued_year": 2000 + i % 25, "subject": subject(),

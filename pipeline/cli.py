@@ -128,6 +128,7 @@ def ingest(
     memory_mb: int = typer.Option(4096, "--memory-mb", help="Address-space limit of a parse worker, in MiB (0: none)."),
     retry_failed: bool = typer.Option(False, "--retry-failed", help="Parse again the files that failed before."),
     ocr_pages: Optional[int] = typer.Option(None, "--ocr-pages", help="Scanned pages OCR'd per letter (default 40)."),
+    rebuild_graph: bool = typer.Option(False, "--rebuild-graph", help="Resolve the citation graph over the whole store, not only where this run's letters reach (same result, slower)."),
 ) -> None:
     """Parse every file under DIRS into the store, in parallel; resumable; then resolve the citation graph."""
     _set_ocr_pages(ocr_pages)
@@ -148,7 +149,8 @@ def ingest(
             _fail("the dask engine needs dask[distributed]: pip install 'congvan[dask]'")
     try:
         report = run_ingest(dirs, db, workers=workers, engine=engine, scheduler=scheduler, timeout=timeout,
-                            memory_mb=memory_mb or None, retry_failed=retry_failed)
+                            memory_mb=memory_mb or None, retry_failed=retry_failed,
+                            rebuild_graph=rebuild_graph)
     except Interrupted as stop:
         typer.echo(stop.report.line(), err=True)
         typer.echo(f"congvan: interrupted: {stop.report.parsed_now} files committed to {db}; "

@@ -16,9 +16,10 @@ module drives it) -> graph -> exports. Three steps, overlapping:
   killed-and-resumed run ends with the same tables as a clean one. Ctrl-C or
   SIGTERM stop the workers, commit what is done and end the run.
 
-Afterwards the citation graph is resolved over the whole store, so the order
-of ingestion does not matter. A file that cannot be parsed is a `files` row
-with its reason, never an exception.
+Afterwards the citation graph is resolved again where this run's letters
+(new, replaced, removed) reach it, with exactly the result a rebuild over the
+whole store gives, so the order of ingestion does not matter. A file that
+cannot be parsed is a `files` row with its reason, never an exception.
 """
 from __future__ import annotations
 
@@ -183,6 +184,7 @@ class Writer:
         self.pending: list[dict[str, Any]] = []
         self.last = time.monotonic()
         self.committed = 0
+        self.letter_ids: set[str] = set()   # letters written this run: the graph resolves them again
 
     def add(self, rows: dict[str, Any]) -> None:
         self.pending.append(rows)
@@ -194,6 +196,7 @@ class Writer:
 
         if self.pending:
             store.write_batch(self.con, self.pending)
+            self.letter_ids.update(r["letter_id"] for rows in self.pending for r in rows.get("letters", ()))
             self.committed += len(self.pending)
             self.pending.clear()
             if self.log:   # in logs, say what is safely stored
@@ -256,8 +259,9 @@ def _count(report: IngestReport, rows: dict[str, Any]) -> None:
 def ingest(paths: Iterable[str | Path], db: str | Path, *, workers: int | None = None, engine: str = "local",
            scheduler: str | None = None, timeout: float = DEFAULT_TIMEOUT, memory_mb: int | None = DEFAULT_MEMORY_MB,
            retry_failed: bool = False, batch_files: int = BATCH_FILES, log: Callable[[str], None] | None = None,
-           resolve: bool = True) -> IngestReport:
-    """Ingest every file under `paths` into the store at `db`, then resolve the graph.
+           resolve: bool = True, rebuild_graph: bool = False) -> IngestReport:
+    """Ingest every file under `paths` into the store at `db`, then resolve the graph
+    (incrementally: what this run's letters reach; over the whole store with `rebuild_graph`).
     Raises `Interrupted` (after committing what was done) on Ctrl-C or SIGTERM."""
     from congvan.pipeline import engines, store
 
@@ -320,13 +324,13 @@ def ingest(paths: Iterable[str | Path], db: str | Path, *, workers: int | None =
         finally:
             progress.close()
             writer.flush()
-        store.drop_orphans(con)
+        removed = store.drop_orphans(con)
         store.settle_letter_files(con)
         if resolve and not report.interrupted:
             from congvan.pipeline.graph import resolve_store
 
             t_graph = time.perf_counter()
-            resolve_store(con)
+            resolve_store(con, writer.letter_ids | set(removed), full=rebuild_graph)
             report.graph_seconds = time.perf_counter() - t_graph
         con.execute("CHECKPOINT")
     finally:

@@ -187,6 +187,8 @@ PAGES = Table("pages", lambda l: ((p.page, p) for p in l.pages), (
 TABLES: tuple[Table, ...] = (LETTERS, CITATIONS, DIRECTIVES, ACTION_ITEMS, RECIPIENTS, DISTRIBUTION, PAGES)
 CONTENT_TABLES = tuple(t.name for t in TABLES)
 GRAPH_TABLES = ("nodes", "edges", "reference_links")
+# The graph's own lookup state (pipeline/graph_update.py): derived, internal, not exported.
+GRAPH_STATE_TABLES = ("graph_letters", "graph_node_words", "graph_ref_words")
 ALL_TABLES = ("files", *CONTENT_TABLES, *GRAPH_TABLES, "duplicates")
 
 
@@ -237,6 +239,20 @@ CREATE TABLE IF NOT EXISTS edges (
 CREATE TABLE IF NOT EXISTS reference_links (
     letter_id VARCHAR, idx INTEGER, node_id VARCHAR, method VARCHAR,
     confidence DOUBLE, evidence VARCHAR, PRIMARY KEY (letter_id, idx)
+);
+-- What an incremental graph resolution needs to know which references a change can
+-- reach (pipeline/graph.py explains the rule). Derived: filled by a full resolution
+-- (which runs when they are empty), kept in step by incremental ones.
+-- The letters the graph tables reflect; a letter written again leaves it until resolved.
+CREATE TABLE IF NOT EXISTS graph_letters (letter_id VARCHAR PRIMARY KEY);
+-- The subject words of each node a reference without a number can be matched to, by
+-- block: doc type key and issuer key ('' when unknown).
+CREATE TABLE IF NOT EXISTS graph_node_words (node_id VARCHAR, tkey VARCHAR, ikey VARCHAR, word VARCHAR);
+-- The subject words of each reference without a number that is looked up, whether each
+-- is read, and a gap key (df, word) with the read words' keys below it, the others' not.
+CREATE TABLE IF NOT EXISTS graph_ref_words (
+    letter_id VARCHAR, idx INTEGER, tkey VARCHAR, ikey VARCHAR, word VARCHAR,
+    is_read BOOLEAN, gap_df INTEGER, gap_word VARCHAR
 );
 -- Files that hold one document (same identity: number and symbol, issuer, year; or,
 -- unnumbered, the same bytes): listed for review, never merged or dropped. `kind`:
@@ -424,6 +440,8 @@ def write_batch(con: "duckdb.DuckDBPyConnection", batch: Iterable[dict[str, list
             # A letter parsed again (--retry-failed, or a batch lost to a kill) replaces its old rows.
             for table in CONTENT_TABLES:
                 con.execute(f'DELETE FROM "{table}" WHERE letter_id IN (SELECT unnest(?::VARCHAR[]))', [new_ids])
+            # ... and the graph no longer reflects it: the next resolution takes it up again.
+            con.execute("DELETE FROM graph_letters WHERE letter_id IN (SELECT unnest(?::VARCHAR[]))", [new_ids])
         for table in CONTENT_TABLES:
             append_rows(con, table, merged[table])
         append_rows(con, "files", merged["files"], replace=True)
@@ -442,17 +460,18 @@ def rollback(con: "duckdb.DuckDBPyConnection") -> None:
         pass
 
 
-def drop_orphans(con: "duckdb.DuckDBPyConnection") -> int:
-    """Remove letters no `files` row points at any more (a file whose bytes changed)."""
-    orphans = [r[0] for r in con.execute(
+def drop_orphans(con: "duckdb.DuckDBPyConnection") -> list[str]:
+    """Remove letters no `files` row points at any more (a file whose bytes changed);
+    returns their ids, sorted."""
+    orphans = sorted(r[0] for r in con.execute(
         "SELECT letter_id FROM letters WHERE letter_id NOT IN (SELECT letter_id FROM files WHERE letter_id IS NOT NULL)"
-    ).fetchall()]
+    ).fetchall())
     if orphans:
         con.execute("BEGIN TRANSACTION")
         for table in CONTENT_TABLES:
             con.execute(f'DELETE FROM "{table}" WHERE letter_id IN (SELECT unnest(?::VARCHAR[]))', [orphans])
         con.execute("COMMIT")
-    return len(orphans)
+    return orphans
 
 
 def settle_letter_files(con: "duckdb.DuckDBPyConnection") -> None:

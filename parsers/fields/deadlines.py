@@ -1,6 +1,6 @@
 """Deadlines, recurrence and urgency in the text of one task (DOMAIN.md §3).
 
-Flow: the task stage (`pipeline/tasks.py`) hands each task's sentences here
+Flow: the task stage (`fields/tasks.py`) hands each task's sentences here
 and gets back a `Deadline` (absolute, relative in calendar or working days
 from the issue date, or recurring), an RFC 5545 RRULE for recurring duties,
 and whether the text marks the task urgent. Working days skip weekends and

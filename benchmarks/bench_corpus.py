@@ -61,12 +61,12 @@ def run_ingest(corpus: Path, db: Path, workers: int) -> dict[str, float]:
 
 def run_stages(corpus: Path) -> tuple[dict[str, float], dict[str, list[float]], list[str], list[str]]:
     """Per-file stage times in this process; read seconds and pages per reading path."""
+    from congvan.parsers.fields.tasks import derive_action_items
     from congvan.parsers.letter import parse_read_result
     from congvan.parsers.readers import ReadError, read_file
     from congvan.pipeline.corpus import discover, skip_by_name
     from congvan.pipeline.ingest import file_hash
     from congvan.pipeline.parse import parse_string
-    from congvan.parsers.fields.tasks import derive_action_items
 
     parse_string("Số: 1/UBND-VP\nHà Nội, ngày 1 tháng 1 năm 2020\n")   # imports and caches warm
     stages = {"read": 0.0, "parse": 0.0, "actions": 0.0}
@@ -142,7 +142,7 @@ def main() -> None:
         shares = {"read": stages["read"], "normalise + field parsers": stages["parse"],
                   "action items": stages["actions"], "store write": ing["write"], "graph": ing["graph"]}
         total = sum(shares.values())
-        print(f"\nstage shares (read/parse/actions: one process; store write and graph: the ingest client):")
+        print("\nstage shares (read/parse/actions: one process; store write and graph: the ingest client):")
         for name, secs in shares.items():
             print(f"{name:<28}{secs:>9.2f} s{secs / total:>8.1%}")
         print(f"{'total':<28}{total:>9.2f} s")

@@ -39,7 +39,7 @@ def make_corpus(dst: Path, n: int) -> None:
     texts = [p.read_text(encoding="utf-8") for p in sources]
     for i in range(n):
         text = texts[i % len(texts)]
-        text = regex.sub(r"(Số\s*:?\s*)[\d ]*(/)", lambda m: f"{m.group(1)}{10000 + i}{m.group(2)}", text, count=1)
+        text = regex.sub(r"(Số\s*:?\s*)[\d ]*(/)", lambda m, i=i: f"{m.group(1)}{10000 + i}{m.group(2)}", text, count=1)
         text = regex.sub(r"ngày\s+\d{0,2}\s*tháng", f"ngày {1 + i % 28} tháng", text, count=1)
         # Letters without a `Số:` line still need contents of their own (no two files share a hash).
         text += f"\nBản lưu số {i}.\n"

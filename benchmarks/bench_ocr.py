@@ -29,7 +29,6 @@ import pytesseract  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from congvan.parsers.readers import cleanup, ocr, regions  # noqa: E402
-from congvan.parsers.syllables import syllable_share  # noqa: E402
 
 # Scans with no text layer: a university notice, a phone photo of a Cục
 # letter, Prime Minister letters with stamps, a tax letter with handwriting.

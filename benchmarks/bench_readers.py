@@ -21,8 +21,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # tesseract: one thread per process is faster (TOOLCHAIN.md)
 

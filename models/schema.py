@@ -4,7 +4,7 @@ the validator come from one definition (tests validate real output against
 them)."""
 from __future__ import annotations
 
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -14,22 +14,22 @@ class _Out(BaseModel):
 
 
 class SignerOut(_Out):
-    name: Optional[str]
-    title: Optional[str]
-    authority: Optional[str] = Field(description="Delegation line: KT./TM./TL./TUQ./Q. and the office")
+    name: str | None
+    title: str | None
+    authority: str | None = Field(description="Delegation line: KT./TM./TL./TUQ./Q. and the office")
 
 
 class DistributionOut(_Out):
     name: str
-    purpose: Optional[str] = Field(description="b/c, để biết, để thực hiện ...")
+    purpose: str | None = Field(description="b/c, để biết, để thực hiện ...")
 
 
 class ReferenceOut(_Out):
-    doc_type: Optional[str]
-    number: Optional[str] = Field(description="Digits (and a letter suffix), null when the citation has none")
-    symbol: Optional[str]
-    date: Optional[str] = Field(description="ISO date, YYYY-MM or YYYY")
-    issuer: Optional[str]
+    doc_type: str | None
+    number: str | None = Field(description="Digits (and a letter suffix), null when the citation has none")
+    symbol: str | None
+    date: str | None = Field(description="ISO date, YYYY-MM or YYYY")
+    issuer: str | None
     relation: Literal["implements", "legal_basis", "responds_to", "amends", "replaces", "repeals", "guides", "attachment", "mentions"]
     text: str
 
@@ -47,19 +47,19 @@ class TaskOut(BaseModel):
     id: str = Field(description="Stable id: the same letter ingested twice gives the same id")
     letter_id: str
     path: str = Field(description="Directive path, e.g. 3.a; empty for preamble or closing")
-    label: Optional[str]
+    label: str | None
     unit: str
     unit_key: str
     role: Literal["lead", "support"]
     collaborators: list[str]
     text: str
-    deadline: Optional[str] = Field(description="ISO date, YYYY-MM or YYYY")
-    deadline_text: Optional[str]
-    recurrence: Optional[str]
-    rrule: Optional[str] = Field(description="RFC 5545 RRULE value")
+    deadline: str | None = Field(description="ISO date, YYYY-MM or YYYY")
+    deadline_text: str | None
+    recurrence: str | None
+    rrule: str | None = Field(description="RFC 5545 RRULE value")
     urgency: Literal["urgent", "normal"]
-    report_to: Optional[str]
-    source: Optional[dict[str, Any]]
+    report_to: str | None
+    source: dict[str, Any] | None
 
 
 class Nd30Value(BaseModel):
@@ -94,19 +94,19 @@ class LetterOut(_Out):
     """The object `congvan parse --json` prints for one letter."""
 
     id: str
-    file: Optional[str]
+    file: str | None
     format: str
-    number: Optional[str] = Field(description="Digits only; null when blank or unreadable")
-    symbol: Optional[str] = Field(description="Everything after the first '/', spaces removed, e.g. BCT-VP, 2020/NĐ-CP")
-    issued: Optional[str] = Field(description="YYYY-MM-DD, YYYY-MM or YYYY by the precision printed")
-    issued_precision: Optional[Literal["day", "month", "year"]]
-    place: Optional[str]
-    issuer: Optional[str]
-    parent_issuer: Optional[str]
+    number: str | None = Field(description="Digits only; null when blank or unreadable")
+    symbol: str | None = Field(description="Everything after the first '/', spaces removed, e.g. BCT-VP, 2020/NĐ-CP")
+    issued: str | None = Field(description="YYYY-MM-DD, YYYY-MM or YYYY by the precision printed")
+    issued_precision: Literal["day", "month", "year"] | None
+    place: str | None
+    issuer: str | None
+    parent_issuer: str | None
     doc_type: str
-    subject: Optional[str]
-    urgency: Optional[str] = Field(description="Urgency mark under the number: Khẩn, Thượng khẩn, Hỏa tốc")
-    secrecy: Optional[str] = Field(default=None, description="Secrecy mark: Mật, Tối mật, Tuyệt mật")
+    subject: str | None
+    urgency: str | None = Field(description="Urgency mark under the number: Khẩn, Thượng khẩn, Hỏa tốc")
+    secrecy: str | None = Field(default=None, description="Secrecy mark: Mật, Tối mật, Tuyệt mật")
     recipients: list[str]
     distribution: list[DistributionOut]
     signer: SignerOut

@@ -16,19 +16,19 @@ import regex
 from pydantic import BaseModel
 
 from congvan.models.records import Letter, Source
-from congvan.parsers.fields.confidence import Evidence, rate
+from congvan.parsers import postocr
 from congvan.parsers.fields.addressees import find_distribution, find_recipients, first_noi_nhan
-from congvan.parsers.fields.footer import enclosure_start, unmerge_footer
+from congvan.parsers.fields.confidence import Evidence, rate
 from congvan.parsers.fields.directives import parse_directives
+from congvan.parsers.fields.footer import enclosure_start, unmerge_footer
 from congvan.parsers.fields.header import parse_header
 from congvan.parsers.fields.lines import split_lines
-from congvan.parsers.fields.seams import split_seams
 from congvan.parsers.fields.references import find_mentions, resolve
+from congvan.parsers.fields.seams import split_seams
 from congvan.parsers.fields.signer import find_signer
 from congvan.parsers.fields.tasks import derive_tasks
 from congvan.parsers.keys import number_key
 from congvan.parsers.normalize import NormText, normalize
-from congvan.parsers import postocr
 from congvan.parsers.readers.base import ReadResult
 
 _PROVINCE = regex.compile(r"(?:tỉnh|thành phố|TP\.?)\s+(?P<name>[\p{Lu}][\p{L} ]+)$")

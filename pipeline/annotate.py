@@ -50,7 +50,7 @@ _DOC_NUMBER = re.compile(r"^\d[\d.]*(?:/\d{4})?/[^\W\d_][\w.]*(?:[-–][\w.]+)*$
 
 
 @lru_cache(maxsize=1)
-def tokenizer_nlp() -> "Language":
+def tokenizer_nlp() -> Language:
     """A blank multi-language pipeline whose tokenizer keeps document numbers whole."""
     import spacy
 
@@ -59,7 +59,7 @@ def tokenizer_nlp() -> "Language":
     return nlp
 
 
-def letter_spans(letter: "Letter") -> list[tuple[int, int, str]]:
+def letter_spans(letter: Letter) -> list[tuple[int, int, str]]:
     """(start, end, label) character spans of the letter's fields in `letter.text`,
     non-overlapping (see LABELS for who wins a clash), in text order."""
     n = len(letter.text)
@@ -108,7 +108,7 @@ def _label_length(text: str, start: int, label: str) -> int:
     return m.end() if m else len(label)
 
 
-def letter_doc(letter: "Letter") -> "Doc":
+def letter_doc(letter: Letter) -> Doc:
     """`letter.text` as a spaCy Doc with one entity per extracted field span.
 
     Entities are set from the record's character spans with

@@ -133,9 +133,8 @@ def ingest(
     """Parse every file under DIRS into the store, in parallel; resumable; then resolve the citation graph."""
     _set_ocr_pages(ocr_pages)
     from congvan.pipeline import engines, store
-    from congvan.pipeline.ingest import Interrupted
+    from congvan.pipeline.ingest import Interrupted, summary_lines
     from congvan.pipeline.ingest import ingest as run_ingest
-    from congvan.pipeline.ingest import summary_lines
 
     missing = [str(d) for d in dirs if not d.exists()]
     if missing:
@@ -155,7 +154,7 @@ def ingest(
         typer.echo(stop.report.line(), err=True)
         typer.echo(f"congvan: interrupted: {stop.report.parsed_now} files committed to {db}; "
                    "run the same command again to go on", err=True)
-        raise typer.Exit(128 + stop.signum)
+        raise typer.Exit(128 + stop.signum) from None
     except engines.SchedulerError as exc:
         _fail(str(exc))
     except Exception as exc:  # noqa: BLE001 - the edge: a clear message, not a traceback
@@ -188,7 +187,7 @@ AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="The report day 
 DoneOpt = Annotated[Optional[Path], typer.Option("--done", help="Completed tasks: a Taskwarrior `task export` or a list of task ids.")]
 
 
-def _day(value: Optional[str], flag: str) -> "Optional[dt.date]":
+def _day(value: Optional[str], flag: str) -> Optional[dt.date]:
     import datetime as dt
 
     try:
@@ -198,7 +197,7 @@ def _day(value: Optional[str], flag: str) -> "Optional[dt.date]":
     return None
 
 
-def _warn(lines: "list[str]") -> None:
+def _warn(lines: list[str]) -> None:
     for line in lines:
         typer.echo(f"congvan: warning: {line}", err=True)
 
@@ -383,7 +382,7 @@ TASK_FORMATS = {
 def _write_tasks(fmt: str, source: Optional[Path], db: Optional[Path], output: Optional[Path], sel) -> None:  # noqa: ANN001
     import datetime as dt
 
-    from congvan.pipeline.exports import gitlab, ical, jira, taskwarrior, tasks, todoist
+    from congvan.pipeline.exports import gitlab, ical, jira, tasks, taskwarrior, todoist
 
     items, letters, warnings = sel.items(_letters(_source(source, db)))
     _warn(warnings)

@@ -21,10 +21,11 @@ import json
 import os
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 HEADER_FIELDS = ("number", "symbol", "issued", "place", "issuer", "parent_issuer", "doc_type", "subject")
 SIGNER_PARTS = ("name", "title", "authority")

@@ -86,10 +86,11 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import regex
 
@@ -227,7 +228,7 @@ class Graph:
     links: list[dict[str, Any]] = field(default_factory=list)
     # How each unnumbered reference looked its subject up: kept in the store so that
     # an incremental resolution knows which references a changed node can reach.
-    plans: dict[tuple[str, int], "Plan"] = field(default_factory=dict)
+    plans: dict[tuple[str, int], Plan] = field(default_factory=dict)
 
 
 _REF_NUMBER_DATE = regex.compile(r"^\s*(?:số\s*\S+\s*)?(?:ngày\s*[\d/]+\s*)?(?:của\s+)?", regex.IGNORECASE)
@@ -235,7 +236,7 @@ _REF_ABOUT = regex.compile(r"^\s*(?:về\s+việc|về|V/v)\s+", regex.IGNORECAS
 
 
 @lru_cache(maxsize=4096)
-def _leading(name: str) -> "regex.Pattern[str]":
+def _leading(name: str) -> regex.Pattern[str]:
     """A doc type or issuer named at the start of a reference's text (types and issuers repeat)."""
     return regex.compile(rf"^\s*{regex.escape(name)}\s*", regex.IGNORECASE)
 
@@ -639,8 +640,8 @@ def _absorb(node: Node, ref: dict[str, Any]) -> None:
 # ---------------------------------------------------------------- the store
 
 
-def resolve_store(con: "duckdb.DuckDBPyConnection", changed: Iterable[str] = (), *, full: bool = False
-                  ) -> "Resolution":
+def resolve_store(con: duckdb.DuckDBPyConnection, changed: Iterable[str] = (), *, full: bool = False
+                  ) -> Resolution:
     """Bring nodes, edges and reference_links in step with the store's letters, in one
     transaction: only what the letters added, removed or replaced since the last
     resolution can reach (`changed`: letter ids written again under the same id), or
@@ -651,7 +652,7 @@ def resolve_store(con: "duckdb.DuckDBPyConnection", changed: Iterable[str] = (),
     return resolve(con, changed, full=full)
 
 
-def load_graph(db: str | Path) -> "networkx.DiGraph":
+def load_graph(db: str | Path) -> networkx.DiGraph:
     """The citation graph as a networkx DiGraph (edges: citing -> cited)."""
     import networkx as nx
 
@@ -684,7 +685,7 @@ def _plain(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
-def find_nodes(graph: "networkx.DiGraph", query: str) -> list[str]:
+def find_nodes(graph: networkx.DiGraph, query: str) -> list[str]:
     """Node ids a user's `--from` names: a node id, a letter id prefix, or a number/symbol."""
     if query in graph:
         return [query]

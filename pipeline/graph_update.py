@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from congvan.pipeline import graph as G
 
@@ -61,7 +62,7 @@ class Resolution:
                 f"{self.links_changed} links changed, {self.seconds:.2f} s")
 
 
-def resolve(con: "duckdb.DuckDBPyConnection", changed: Iterable[str] = (), *, full: bool = False) -> Resolution:
+def resolve(con: duckdb.DuckDBPyConnection, changed: Iterable[str] = (), *, full: bool = False) -> Resolution:
     """Bring the graph tables in step with the letters (see `graph.resolve_store`)."""
     from congvan.pipeline import store
 
@@ -90,7 +91,7 @@ def resolve(con: "duckdb.DuckDBPyConnection", changed: Iterable[str] = (), *, fu
     return result
 
 
-def _stale(con: "duckdb.DuckDBPyConnection") -> bool:
+def _stale(con: duckdb.DuckDBPyConnection) -> bool:
     """The lookup state was not written by these rules, or never (an empty graph_letters
     with letters in the store: a new, migrated or older store)."""
     row = con.execute("SELECT value FROM meta WHERE key = 'graph_version'").fetchone()
@@ -99,7 +100,7 @@ def _stale(con: "duckdb.DuckDBPyConnection") -> bool:
     return con.execute("SELECT count(*) FROM graph_letters").fetchone()[0] == 0
 
 
-def _changes(con: "duckdb.DuckDBPyConnection", changed: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
+def _changes(con: duckdb.DuckDBPyConnection, changed: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
     """(the rows of the letters to add: new, or written again; the ids of the letters whose
     graph state goes: gone, or the old versions of those written again)."""
     new_letters = sorted(_rows(
@@ -115,13 +116,13 @@ def _changes(con: "duckdb.DuckDBPyConnection", changed: list[str]) -> tuple[list
 # ------------------------------------------------------------------ full rebuild
 
 
-def _rows(con: "duckdb.DuckDBPyConnection", sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
     cur = con.execute(sql, params or [])
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, r)) for r in cur.fetchall()]
 
 
-def _rebuild(con: "duckdb.DuckDBPyConnection") -> Resolution:
+def _rebuild(con: duckdb.DuckDBPyConnection) -> Resolution:
     from congvan.pipeline import store
 
     letters = _rows(con, f"SELECT {', '.join(LETTER_COLS)} FROM letters")
@@ -202,14 +203,14 @@ def _arrow(cols: dict[str, list[Any]]) -> Any:
     return pa.table({c: pa.array(v, type=getattr(pa, _TYPES.get(c, "string"))()) for c, v in cols.items()})
 
 
-def _append_rows(con: "duckdb.DuckDBPyConnection", table: str, rows: list[dict[str, Any]]) -> None:
+def _append_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
     """Rows (dicts) into a graph table, by its known columns."""
     if rows:
         names = _COLUMNS[table]
         _append(con, table, dict(zip(names, map(list, zip(*map(itemgetter(*names), rows))))))
 
 
-def _append(con: "duckdb.DuckDBPyConnection", table: str, cols: dict[str, list[Any]]) -> None:
+def _append(con: duckdb.DuckDBPyConnection, table: str, cols: dict[str, list[Any]]) -> None:
     if not next(iter(cols.values())):
         return
     con.register("_append", _arrow(cols))
@@ -222,13 +223,13 @@ def _append(con: "duckdb.DuckDBPyConnection", table: str, cols: dict[str, list[A
 _REGISTERED: set[str] = set()
 
 
-def _register(con: "duckdb.DuckDBPyConnection", name: str, cols: dict[str, list[Any]]) -> str:
+def _register(con: duckdb.DuckDBPyConnection, name: str, cols: dict[str, list[Any]]) -> str:
     con.register(name, _arrow(cols))
     _REGISTERED.add(name)
     return name
 
 
-def _unregister(con: "duckdb.DuckDBPyConnection") -> None:
+def _unregister(con: duckdb.DuckDBPyConnection) -> None:
     for name in list(_REGISTERED):
         try:
             con.unregister(name)
@@ -264,7 +265,7 @@ class _Version:
 class _Update:
     """One incremental resolution, inside the caller's transaction."""
 
-    def __init__(self, con: "duckdb.DuckDBPyConnection", new_letters: list[dict[str, Any]], old_ids: list[str]) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, new_letters: list[dict[str, Any]], old_ids: list[str]) -> None:
         self.con = con
         self.new_letters = new_letters
         self.new_ids, self.old_ids = [r["letter_id"] for r in new_letters], old_ids

@@ -25,8 +25,9 @@ from __future__ import annotations
 import html
 import json
 import math
+from collections.abc import Hashable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Hashable, Iterable
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import networkx
@@ -50,14 +51,14 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def _scatter(index: "numpy.ndarray", values: "numpy.ndarray", n: int) -> "numpy.ndarray":
+def _scatter(index: numpy.ndarray, values: numpy.ndarray, n: int) -> numpy.ndarray:
     """Row sums of `values` by `index` (n x 2): `np.add.at`, an order of magnitude faster."""
     import numpy as np
 
     return np.stack([np.bincount(index, values[:, 0], n), np.bincount(index, values[:, 1], n)], axis=1)
 
 
-def _force(n: int, edges: "numpy.ndarray", seed: int, iterations: int = 60) -> "numpy.ndarray":
+def _force(n: int, edges: numpy.ndarray, seed: int, iterations: int = 60) -> numpy.ndarray:
     """Fruchterman-Reingold positions (n x 2, in about a unit box) of one connected component.
     Repulsion k²/d between all pairs up to EXACT_LIMIT nodes, else between pairs closer than
     3k (about 30 neighbours a node: the grid variant of Fruchterman and Reingold's paper); attraction d²/k along edges; the step cools linearly."""
@@ -102,7 +103,7 @@ def _force(n: int, edges: "numpy.ndarray", seed: int, iterations: int = 60) -> "
     return pos
 
 
-def layout(graph: "networkx.Graph", *, seed: int = 7) -> dict[Hashable, tuple[float, float]]:
+def layout(graph: networkx.Graph, *, seed: int = 7) -> dict[Hashable, tuple[float, float]]:
     """Node -> (x, y), both in 0..1: components laid out apart and packed in rows, largest first."""
     import networkx as nx
     import numpy as np
@@ -111,7 +112,7 @@ def layout(graph: "networkx.Graph", *, seed: int = 7) -> dict[Hashable, tuple[fl
         return {}
     und = graph.to_undirected(as_view=True) if graph.is_directed() else graph
     comps = sorted((sorted(c, key=str) for c in nx.connected_components(und)), key=lambda c: (-len(c), str(c[0])))
-    boxes: list[tuple[list[Hashable], "numpy.ndarray", float]] = []
+    boxes: list[tuple[list[Hashable], numpy.ndarray, float]] = []
     for i, nodes in enumerate(comps):
         index = {n: j for j, n in enumerate(nodes)}
         edges = np.array([(index[a], index[b]) for a, b in und.subgraph(nodes).edges() if a != b], dtype=int).reshape(-1, 2)
@@ -135,7 +136,7 @@ def layout(graph: "networkx.Graph", *, seed: int = 7) -> dict[Hashable, tuple[fl
     return {n: ((px - x0) / span, (py - y0) / span) for n, (px, py) in out.items()}
 
 
-def graph_json(graph: "networkx.DiGraph", *, seed: int = 7) -> dict[str, Any]:
+def graph_json(graph: networkx.DiGraph, *, seed: int = 7) -> dict[str, Any]:
     """networkx node-link data with layout coordinates (`x`, `y` in 40..960)."""
     import networkx as nx
 
@@ -163,7 +164,7 @@ def embed_json(data: Any) -> str:
     return text
 
 
-def graph_html(graph: "networkx.DiGraph", path: str | Path, *, title: str = "Citation graph",
+def graph_html(graph: networkx.DiGraph, path: str | Path, *, title: str = "Citation graph",
                highlight: Iterable[str] = ()) -> Path:
     """Write the interactive view of `graph` to `path` (an .html file) and return the path.
 

@@ -28,9 +28,10 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from congvan.pipeline import sandbox
 from congvan.pipeline.corpus import discover, skip_by_name
@@ -56,7 +57,7 @@ def file_hash(path: Path) -> tuple[str, int]:
 class Interrupted(Exception):
     """The run was stopped (Ctrl-C, SIGTERM): what was done is committed."""
 
-    def __init__(self, signum: int, report: "IngestReport") -> None:
+    def __init__(self, signum: int, report: IngestReport) -> None:
         super().__init__(f"interrupted by {signal.Signals(signum).name}")
         self.signum = signum
         self.report = report
@@ -105,7 +106,7 @@ class _Known:
     results: dict[str, dict[str, Any]]
 
     @classmethod
-    def load(cls, con: Any, retry_failed: bool) -> "_Known":
+    def load(cls, con: Any, retry_failed: bool) -> _Known:
         paths = {r[0]: (r[1], r[2]) for r in con.execute("SELECT path, content_hash, status FROM files").fetchall()}
         results: dict[str, dict[str, Any]] = {}
         for row in con.execute(

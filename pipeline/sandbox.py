@@ -20,7 +20,8 @@ import hashlib
 import os
 import sys
 import time
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from congvan.pipeline.corpus import not_a_letter
 

@@ -19,9 +19,10 @@ older store is migrated when it is opened for writing
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from congvan.pipeline import store_migrations
 
@@ -276,7 +277,7 @@ FROM f JOIN g USING (identity);
 ])
 
 
-def connect(db: str | Path, *, read_only: bool = False) -> "duckdb.DuckDBPyConnection":
+def connect(db: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open (and on first use create) the store; an older store is migrated when opened
     for writing, and refused read-only until then (it would read back wrong)."""
     import duckdb
@@ -369,7 +370,7 @@ def explain(exc: BaseException, db: str | Path) -> str | None:
 # ---------------------------------------------------------------- row building
 
 
-def letter_rows(letter: "Letter") -> dict[str, list[dict[str, Any]]]:
+def letter_rows(letter: Letter) -> dict[str, list[dict[str, Any]]]:
     """Every content table's rows for one letter, from the column map (run in the parse worker)."""
     rows: dict[str, list[dict[str, Any]]] = {}
     for table in TABLES:
@@ -390,7 +391,7 @@ def file_row(path: str, content_hash: str | None, size: int | None, fmt: str | N
     }
 
 
-def failed_row(path: str, content_hash: str | None, size: int | None, failed: "FailedFile",
+def failed_row(path: str, content_hash: str | None, size: int | None, failed: FailedFile,
                parse_seconds: float | None = None) -> dict[str, Any]:
     return file_row(path, content_hash, size, failed.format, failed.status, kind=failed.kind,
                     reason=failed.reason, parse_seconds=parse_seconds)
@@ -398,14 +399,14 @@ def failed_row(path: str, content_hash: str | None, size: int | None, failed: "F
 
 # ---------------------------------------------------------------------- writes
 
-def _types(con: "duckdb.DuckDBPyConnection", table: str) -> list[tuple[str, str]]:
+def _types(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
     # Asked of each store, not cached by table name: two stores in one process may differ.
     return [(r[0], r[1]) for r in con.execute(
         "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
         [table]).fetchall()]
 
 
-def append_rows(con: "duckdb.DuckDBPyConnection", table: str, rows: list[dict[str, Any]], *, replace: bool = False) -> None:
+def append_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]], *, replace: bool = False) -> None:
     """Insert rows (dicts keyed by column); `replace` overwrites rows with the same primary key."""
     if not rows:
         return
@@ -427,7 +428,7 @@ def append_rows(con: "duckdb.DuckDBPyConnection", table: str, rows: list[dict[st
         con.unregister("_batch")
 
 
-def write_batch(con: "duckdb.DuckDBPyConnection", batch: Iterable[dict[str, list[dict[str, Any]]]]) -> None:
+def write_batch(con: duckdb.DuckDBPyConnection, batch: Iterable[dict[str, list[dict[str, Any]]]]) -> None:
     """Commit several files' rows (each a `{table: rows}` dict with a `files` entry) in one transaction."""
     merged: dict[str, list[dict[str, Any]]] = {t: [] for t in ("files", *CONTENT_TABLES)}
     for rows in batch:
@@ -451,7 +452,7 @@ def write_batch(con: "duckdb.DuckDBPyConnection", batch: Iterable[dict[str, list
         raise
 
 
-def rollback(con: "duckdb.DuckDBPyConnection") -> None:
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
     """Roll back after a failed write; when the failure already ended the transaction (a full
     disk does), the rollback's own error must not hide the one that says what happened."""
     try:
@@ -460,7 +461,7 @@ def rollback(con: "duckdb.DuckDBPyConnection") -> None:
         pass
 
 
-def drop_orphans(con: "duckdb.DuckDBPyConnection") -> list[str]:
+def drop_orphans(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Remove letters no `files` row points at any more (a file whose bytes changed);
     returns their ids, sorted."""
     orphans = sorted(r[0] for r in con.execute(
@@ -474,7 +475,7 @@ def drop_orphans(con: "duckdb.DuckDBPyConnection") -> list[str]:
     return orphans
 
 
-def settle_letter_files(con: "duckdb.DuckDBPyConnection") -> None:
+def settle_letter_files(con: duckdb.DuckDBPyConnection) -> None:
     """Point each letter at the first of its paths in sort order, so the store does
     not depend on which of two identical files a worker happened to finish first."""
     con.execute("""
@@ -494,12 +495,12 @@ def settle_letter_files(con: "duckdb.DuckDBPyConnection") -> None:
 # ----------------------------------------------------------------------- reads
 
 
-def table_names(con: "duckdb.DuckDBPyConnection") -> list[str]:
+def table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
     present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     return [t for t in ALL_TABLES if t in present]
 
 
-def load_tables(db: str | Path) -> dict[str, "pandas.DataFrame"]:
+def load_tables(db: str | Path) -> dict[str, pandas.DataFrame]:
     """Every table (and the `duplicates` view) as a pandas DataFrame, by name."""
     con = connect(db, read_only=True)
     try:
@@ -508,7 +509,7 @@ def load_tables(db: str | Path) -> dict[str, "pandas.DataFrame"]:
         con.close()
 
 
-def load_letters(db: str | Path) -> "list[Letter]":
+def load_letters(db: str | Path) -> list[Letter]:
     """Every stored letter, whole, as parsing its file gave it (`file` is the first of its
     paths), ordered by letter id."""
     from congvan.models.records import Letter
@@ -521,7 +522,7 @@ def load_letters(db: str | Path) -> "list[Letter]":
     return [Letter.model_validate_json(record).model_copy(update={"file": file}) for record, file in rows]
 
 
-def load_action_items(db: str | Path) -> "list[ActionItem]":
+def load_action_items(db: str | Path) -> list[ActionItem]:
     """The stored letters' action items, ordered by letter and item id."""
     return sorted((item for letter in load_letters(db) for item in letter.action_items),
                   key=lambda i: (i.letter_id, i.id))

@@ -37,7 +37,7 @@ class NotAStore(Exception):
     """A DuckDB database that holds other tables than a congvan store's."""
 
 
-def version(con: "duckdb.DuckDBPyConnection") -> int | None:
+def version(con: duckdb.DuckDBPyConnection) -> int | None:
     """The store's schema version; None for a new, empty database. Raises NotAStore for
     a database of someone else's tables, which congvan must not write into."""
     tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
@@ -55,20 +55,20 @@ def version(con: "duckdb.DuckDBPyConnection") -> int | None:
     raise NotAStore(f"a DuckDB database with other tables ({', '.join(sorted(tables)[:5])}), not a congvan store")
 
 
-def migrate(con: "duckdb.DuckDBPyConnection", from_version: int) -> None:
+def migrate(con: duckdb.DuckDBPyConnection, from_version: int) -> None:
     if from_version == 1:
         _from_1(con)
         return
     raise OldStore(f"no migration from schema version {from_version}")
 
 
-def _rows(con: "duckdb.DuckDBPyConnection", sql: str) -> list[dict[str, Any]]:
+def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
     cur = con.execute(sql)
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, r)) for r in cur.fetchall()]
 
 
-def _from_1(con: "duckdb.DuckDBPyConnection") -> None:
+def _from_1(con: duckdb.DuckDBPyConnection) -> None:
     from congvan.pipeline import store
 
     letters = _rebuild_v1(con)
@@ -88,11 +88,19 @@ def _from_1(con: "duckdb.DuckDBPyConnection") -> None:
         raise
 
 
-def _rebuild_v1(con: "duckdb.DuckDBPyConnection") -> list[Letter]:
+def _rebuild_v1(con: duckdb.DuckDBPyConnection) -> list[Letter]:
     """Letters of a version-1 store, rebuilt from its columns and child tables."""
     from congvan.models.records import (
-        ActionItem, Directive, DistributionEntry, DocumentNumber, Letter, PageInfo, PartialDate, Recipient,
-        Reference, Signer,
+        ActionItem,
+        Directive,
+        DistributionEntry,
+        DocumentNumber,
+        Letter,
+        PageInfo,
+        PartialDate,
+        Recipient,
+        Reference,
+        Signer,
     )
 
     tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}

@@ -274,7 +274,7 @@ def train_member(x: np.ndarray, y: np.ndarray, hidden: int, epochs: int, seed: i
     v = [np.zeros_like(p) for p in params]
     lr, beta1, beta2, decay, t = 2e-3, 0.9, 0.999, 1e-4, 0
     onehot = np.eye(k, dtype=np.float32)[y]
-    for epoch in range(epochs):
+    for _epoch in range(epochs):
         order = rng.permutation(len(x))
         for s in range(0, len(x), 128):
             idx = order[s:s + 128]

@@ -22,9 +22,9 @@ import threading
 import time
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
 SEED = SAMPLES / "001_091bf70c372fa8e6.txt"

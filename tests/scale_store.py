@@ -20,10 +20,9 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from conftest import REPO_CORPUS, SEEDS
 
 from congvan.models.records import DocumentNumber, Letter, PartialDate, Reference
-
-from conftest import REPO_CORPUS, SEEDS
 
 BASES = [*SEEDS, REPO_CORPUS / "087_cv-38273-chq-gsql-cuc-hai-quan.txt",
          REPO_CORPUS / "114_cd-224-cd-ttg-thu-tuong-chinh-phu.txt",

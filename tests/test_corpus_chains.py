@@ -25,12 +25,11 @@ from pathlib import Path
 
 import networkx
 import pytest
+from conftest import corpus_file
 
 import congvan
 from congvan.parsers.keys import number_key
 from congvan.pipeline.ingest import ingest
-
-from conftest import corpus_file
 
 # Every file a chain needs, by its three-digit corpus prefix.
 CHAIN_FILES = (

@@ -11,8 +11,8 @@ from congvan.pipeline.ingest import ingest
 
 distributed = pytest.importorskip("dask.distributed")
 
-from conftest import SEEDS, TEST_DATA
-from test_ingest import comparable
+from conftest import SEEDS, TEST_DATA  # noqa: E402 - after the skip when Dask is absent
+from test_ingest import comparable  # noqa: E402
 
 REAL = TEST_DATA / "corpus"
 

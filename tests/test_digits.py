@@ -8,9 +8,9 @@ from datetime import date
 
 import numpy as np
 import pytest
+from conftest import CORPUS
 from PIL import Image, ImageDraw, ImageFont
 
-from conftest import CORPUS
 from congvan.parsers.readers import digits, handwritten
 
 needs_model = pytest.mark.skipif(digits.model() is None, reason="parsers/data/digits.npz is not built")

@@ -7,10 +7,9 @@ import subprocess
 import zipfile
 
 import pytest
+from conftest import congvan_cmd
 
 from congvan.parsers.readers import ReadError, read_bytes
-
-from conftest import congvan_cmd
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

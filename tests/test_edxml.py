@@ -6,14 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import REPO_CORPUS, SEED_000, SEED_001
 from lxml import etree
 from typer.testing import CliRunner
 
 from congvan.models import nd30 as names
-from congvan.pipeline.exports import edxml, source
 from congvan.pipeline.cli import app
-
-from conftest import REPO_CORPUS, SEED_000, SEED_001
+from congvan.pipeline.exports import edxml, source
 
 FILES = [SEED_000, SEED_001,
          REPO_CORPUS / "087_cv-38273-chq-gsql-cuc-hai-quan.txt", REPO_CORPUS / "114_cd-224-cd-ttg-thu-tuong-chinh-phu.txt",

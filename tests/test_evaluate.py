@@ -11,10 +11,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import HAVE_SHARED, NO_SHARED, SAMPLE_GOLD, SAMPLES, SEED_000, SEED_001, SHARED, congvan_cmd
 
 from congvan.pipeline import evaluate as ev
-
-from conftest import HAVE_SHARED, NO_SHARED, SAMPLE_GOLD, SAMPLES, SEED_000, SEED_001, SHARED, congvan_cmd
 
 SCORER = SHARED / "eval" / "score.py"
 

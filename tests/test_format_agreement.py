@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +49,7 @@ HEADER_FIELDS = ("number", "symbol", "issued", "place", "issuer", "parent_issuer
 _ASCII_FOLD = str.maketrans({"–": "-", "—": "-", "“": '"', "”": '"', "‘": "'", "’": "'", "…": "..."})
 
 
-@lru_cache(maxsize=None)
+@cache
 def parsed(path: str) -> dict[str, Any]:
     return congvan.to_json(congvan.parse(path))
 

@@ -7,13 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import SEED_000 as SEED_SCT  # Sở Công Thương Khánh Hòa, unnumbered draft
+from conftest import SEED_001 as SEED_BCT  # 2536/BCT-VP
 
 import congvan
 from congvan.pipeline.graph import build_graph, issuer_key
 from congvan.pipeline.ingest import ingest
-
-from conftest import SEED_000 as SEED_SCT    # Sở Công Thương Khánh Hòa, unnumbered draft
-from conftest import SEED_001 as SEED_BCT    # 2536/BCT-VP
 
 CONGVAN = Path(sys.executable).with_name("congvan")
 

@@ -355,9 +355,9 @@ def test_replaced_letter_with_changed_bytes_end_to_end(tmp_path: Path) -> None:
     """(d) Through `ingest`: a file re-ingested with other bytes replaces its letter (a new id,
     the old one dropped as an orphan), and the graph is what a rebuild gives; `--rebuild-graph`
     (`rebuild_graph=True`) gives the same tables."""
-    from congvan.pipeline.ingest import ingest
-
     from conftest import SEED_000, SEED_001
+
+    from congvan.pipeline.ingest import ingest
 
     folder = tmp_path / "in"
     folder.mkdir()
@@ -421,9 +421,9 @@ CHAIN_PREFIXES = ("081", "080", "057", "046", "043", "044", "054", "055", "053",
 
 @pytest.fixture(scope="module")
 def real_letters() -> list[Any]:
-    import congvan
-
     from conftest import CORPUS, HAVE_SHARED, REPO_CORPUS, SEEDS
+
+    import congvan
 
     files = [*SEEDS, *sorted(p for p in REPO_CORPUS.glob("*") if p.suffix in (".txt", ".docx"))]
     if HAVE_SHARED:

@@ -9,13 +9,11 @@ import re
 from pathlib import Path
 
 import networkx as nx
-import pytest
+from headless import dump_dom, needs_chromium, screenshot
+from scale_store import scale_db  # noqa: F401 - the fixture
 
 import congvan
 from congvan.pipeline.graph_view import embed_json, layout
-
-from headless import dump_dom, needs_chromium, screenshot
-from scale_store import scale_db  # noqa: F401 - the fixture
 
 
 def _status(dom: str) -> dict[str, int]:
@@ -37,7 +35,9 @@ def test_layout_scales_and_keeps_components_apart() -> None:
     assert a1 < c0 or c1 < a0 or b1 < d0 or d1 < b0
     # Linked documents sit closer than unlinked ones inside the giant component.
     giant = g.subgraph(comps[0])
-    dist = lambda a, b: ((pos[a][0] - pos[b][0]) ** 2 + (pos[a][1] - pos[b][1]) ** 2) ** 0.5
+    def dist(a: str, b: str) -> float:
+        return ((pos[a][0] - pos[b][0]) ** 2 + (pos[a][1] - pos[b][1]) ** 2) ** 0.5
+
     linked = sum(dist(a, b) for a, b in giant.edges) / giant.number_of_edges()
     nodes = sorted(giant)
     unlinked = sum(dist(nodes[i], nodes[-1 - i]) for i in range(200)) / 200

@@ -9,14 +9,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import REPO_CORPUS, SEED_001
 from typer.testing import CliRunner
 
-from congvan.pipeline.exports import handling_report as hr
 from congvan.models import nd30 as names
-from congvan.pipeline.exports import source
 from congvan.pipeline.cli import app
-
-from conftest import REPO_CORPUS, SEED_000, SEED_001
+from congvan.pipeline.exports import handling_report as hr
+from congvan.pipeline.exports import source
 
 FILES = [SEED_001, REPO_CORPUS / "114_cd-224-cd-ttg-thu-tuong-chinh-phu.txt",
          REPO_CORPUS / "141_tb-634-tb-vpcp-van-phong-chinh-phu.txt"]

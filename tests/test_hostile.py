@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-
-import pytest
 
 import hostile
+import pytest
 
 ALL = hostile.cases()
 CASES = [c for c in ALL if not c.heavy]

@@ -13,11 +13,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import regex
+from conftest import SAMPLES, SEEDS, TEST_DATA
 
 import congvan
 from congvan.pipeline.ingest import ingest, summary_lines
-
-from conftest import SAMPLES, SEEDS, TEST_DATA
 
 # Small real TXT letters (tax, customs and labour letters): cheap to parse.
 REAL_TXT = [TEST_DATA / "corpus" / n for n in ("239_cv-963-tct-cntt-tong-cuc-thue.txt", "202_cv-5482-tchq-tong-cuc-hai-quan.txt",
@@ -32,7 +31,7 @@ def varied_corpus(dst: Path, n: int) -> list[Path]:
     out = []
     for i in range(n):
         text = sources[i % len(sources)]
-        text = regex.sub(r"(Số\s*:?\s*)[\d ]*(/)", lambda m: f"{m.group(1)}{7000 + i}{m.group(2)}", text, count=1)
+        text = regex.sub(r"(Số\s*:?\s*)[\d ]*(/)", lambda m, i=i: f"{m.group(1)}{7000 + i}{m.group(2)}", text, count=1)
         text = regex.sub(r"ngày\s+\d{0,2}\s*tháng", f"ngày {1 + i % 28} tháng", text, count=1)
         p = dst / f"{i // 50:02d}" / f"letter_{i:05d}.txt"
         p.parent.mkdir(exist_ok=True)

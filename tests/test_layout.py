@@ -7,12 +7,10 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from conftest import corpus_file
 
 from congvan.parsers.readers import layout
 from congvan.parsers.readers.pdf import PROFILE, _extract_words, _rows_from_words
-
-from conftest import corpus_file
-
 
 
 def _page(prefix: str, number: int) -> tuple[list[layout.Row], float, float]:

@@ -26,10 +26,9 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS, NO_SHARED
 
 from congvan.parsers.readers import read_file
-
-from conftest import CORPUS, NO_SHARED
 
 TRANSCRIPTS = CORPUS / "legacy_transcripts"
 MAX_CER = 0.01

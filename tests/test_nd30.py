@@ -8,17 +8,14 @@ import subprocess
 from pathlib import Path
 
 import jsonschema
-import pytest
-
-import congvan
-from congvan.parsers.keys import letter_key
-from congvan.models.schema import letter_schema
-from congvan.models import nd30 as names
-from congvan.pipeline.exports import source
-from congvan.pipeline.ingest import ingest
-
 from conftest import REPO_CORPUS, SEED_000, SEED_001, SEEDS, congvan_cmd
 
+import congvan
+from congvan.models import nd30 as names
+from congvan.models.schema import letter_schema
+from congvan.parsers.keys import letter_key
+from congvan.pipeline.exports import source
+from congvan.pipeline.ingest import ingest
 
 
 def test_parse_json_carries_nd30_fields_matching_the_record() -> None:
@@ -93,8 +90,7 @@ def test_letters_read_back_from_the_store_equal_the_parsed_ones(tmp_path: Path) 
         back = stored[parsed.id]
         for name in ("number", "issued", "place", "issuer", "parent_issuer", "doc_type", "subject", "signer"):
             a, b = getattr(parsed, name), getattr(back, name)
-            dump = (lambda x: x.model_dump(exclude={"source", "confidence"}) if hasattr(x, "model_dump") else x)
-            assert dump(a) == dump(b), (f.name, name)
+            assert _comparable(a) == _comparable(b), (f.name, name)
         assert [r.name for r in parsed.recipients] == [r.name for r in back.recipients]
         assert [(r.key, r.relation, r.date) for r in parsed.references] == [(r.key, r.relation, r.date) for r in back.references]
         assert sorted(i.id for i in parsed.action_items) == sorted(i.id for i in back.action_items)
@@ -175,3 +171,7 @@ def test_confidence_and_warnings_survive_the_store(tmp_path: Path) -> None:
     stored_conf = letters.loc[garbled.id, "confidence"]
     assert stored_conf == parsed_garbled_conf and stored_conf["issued"] == 1.0 and stored_conf["number"] == 0.2
     assert letters.loc[garbled.id, "number_confidence"] == 0.2
+
+
+def _comparable(x: object) -> object:
+    return x.model_dump(exclude={"source", "confidence"}) if hasattr(x, "model_dump") else x

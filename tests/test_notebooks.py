@@ -251,8 +251,9 @@ MAX_WIDTH, MAX_HEIGHT = 1800, 1400
 
 @pytest.mark.slow
 def test_notebooks_stay_readable_at_a_thousand_letters(jupyter: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
-    import congvan
     from scale_store import build_store, long_decree
+
+    import congvan
 
     base = tmp_path_factory.mktemp("scale_notebooks")
     db, out = base / "scale.duckdb", base / "out"

@@ -8,10 +8,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, SEED_001
 
 import congvan
-
-from conftest import ROOT, SEED_001
 
 
 def test_editable_install_maps_the_folders() -> None:

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
+from congvan.models.records import PageInfo
 from congvan.parsers import postocr
 from congvan.parsers.normalize import normalize
 from congvan.parsers.readers.base import ReadResult, lines_from_text
-from congvan.models.records import PageInfo
 from congvan.pipeline.parse import parse_string
 
 

@@ -12,13 +12,12 @@ from pathlib import Path
 import pdfplumber
 import pytest
 import regex
+from conftest import corpus_file
 from PIL import Image
 
 from congvan.parsers.normalize import normalize
 from congvan.parsers.readers import ocr, read_bytes, read_file
 from congvan.parsers.readers.base import ReadError
-
-from conftest import corpus_file
 
 HAVE_TESSERACT = shutil.which("tesseract") is not None
 needs_ocr = pytest.mark.skipif(not HAVE_TESSERACT, reason="tesseract with Vietnamese is not installed")

@@ -12,14 +12,13 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from conftest import CORPUS, corpus_file
 
 from congvan.parsers.normalize import normalize
 from congvan.parsers.readers import pdf as pdf_reader
 from congvan.parsers.readers import pdf_repair, pdf_stamps
 from congvan.parsers.readers.base import ReadError
 from congvan.parsers.readers.pdf import read_pdf
-
-from conftest import CORPUS, corpus_file
 
 TRANSCRIPTS = CORPUS / "legacy_transcripts"
 HAVE_OCR = importlib.util.find_spec("congvan.parsers.readers.ocr") is not None and shutil.which("tesseract") is not None
@@ -232,7 +231,7 @@ def test_signer_label_boxes_go_to_metadata_not_lines():
 def test_annotations_that_make_pdfplumber_recurse_are_read():
     with pdfplumber.open(_file("001")) as pdf:
         page = pdf.pages[0]
-        with pytest.raises(Exception):
+        with pytest.raises(Exception):  # noqa: B017 - whatever pdfplumber raises on the loop
             page.annots  # noqa: B018 - pdfplumber resolves /Parent loops forever
         stamps = pdf_stamps.page_stamps(page)
     assert pdf_stamps.signer_metadata(stamps.signer_boxes)["signed_at"] == "2024-09-13 16:49:11"

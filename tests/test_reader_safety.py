@@ -9,11 +9,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS, NO_SHARED
 from lxml import etree
 
 from congvan.parsers.readers import ReadError, read_bytes, read_file
-
-from conftest import CORPUS, NO_SHARED
 
 DOCX_060 = CORPUS / "060_cv-597-hc-qlhc-cuc-hoa-chat-2026.docx"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 import regex
-
 from conftest import CORPUS, SEEDS, SHARED_GOLD
+
 from congvan.parsers.readers import read_file
 from congvan.parsers.readers.text import decode_bytes
 from congvan.parsers.readers.webpage import is_web_page

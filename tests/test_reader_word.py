@@ -12,11 +12,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
-from congvan.parsers.readers import read_bytes, read_file
-
 from conftest import corpus_file
 
+from congvan.parsers.readers import read_bytes, read_file
 
 
 def _texts(name: str) -> list[str]:

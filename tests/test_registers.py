@@ -11,14 +11,13 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import REPO_CORPUS, SEED_000, SEED_001
 from typer.testing import CliRunner
 
 import congvan
-from congvan.pipeline.exports import registers
 from congvan.pipeline.cli import app
+from congvan.pipeline.exports import registers
 from congvan.pipeline.ingest import ingest
-
-from conftest import REPO_CORPUS, SEED_000, SEED_001
 
 FILES = [SEED_000, SEED_001,
          REPO_CORPUS / "087_cv-38273-chq-gsql-cuc-hai-quan.txt", REPO_CORPUS / "114_cd-224-cd-ttg-thu-tuong-chinh-phu.txt"]

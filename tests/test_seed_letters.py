@@ -6,11 +6,10 @@ import subprocess
 
 import jsonschema
 import pytest
+from conftest import congvan_cmd, gold_for
 
 import congvan
 from congvan.models.schema import letter_schema
-
-from conftest import congvan_cmd, gold_for
 
 HEADER = ["number", "symbol", "issued", "place", "issuer", "parent_issuer", "doc_type", "subject"]
 

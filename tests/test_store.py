@@ -9,12 +9,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import SAMPLES, SEED_001
 
 import congvan
 from congvan.pipeline import store, store_migrations
 from congvan.pipeline.ingest import ingest
-
-from conftest import SAMPLES, SEED_001
 
 
 @pytest.fixture(scope="module")

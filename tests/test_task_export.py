@@ -11,6 +11,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import SEED_001, SEEDS
 from icalendar import Calendar
 from typer.testing import CliRunner
 
@@ -20,8 +21,6 @@ from congvan.pipeline.cli import app
 from congvan.pipeline.exports import source
 from congvan.pipeline.exports.ical import to_ical
 from congvan.pipeline.exports.tasks import to_csv, to_jsonl, to_table
-
-from conftest import SEED_001, SEEDS
 
 
 @pytest.fixture(scope="module")

@@ -6,14 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLE_GOLD, SAMPLES, SEED_001, corpus_file
 
 import congvan
-from congvan.parsers.fields.units import find_units, fold, is_vague, unit_key
 from congvan.parsers.fields.task_sentences import assignments, heading_units
-
+from congvan.parsers.fields.units import find_units, fold, is_vague, unit_key
 from congvan.pipeline.evaluate import norm  # the scorer's own folding, so tests judge as it does
-
-from conftest import SAMPLE_GOLD, SAMPLES, SEED_001, corpus_file
 
 SEEDS = sorted(SAMPLE_GOLD.glob("00*.json"))
 

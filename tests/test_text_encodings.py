@@ -5,15 +5,13 @@ from __future__ import annotations
 import shutil
 import subprocess
 import unicodedata
-from pathlib import Path
 
 import pytest
+from conftest import SEED_000
 
 from congvan.parsers.readers import ReadError, read_bytes
 from congvan.parsers.readers.text import decode_bytes
 from congvan.pipeline.parse import parse_bytes
-
-from conftest import SEED_000
 
 
 def _seed_text() -> str:

@@ -15,12 +15,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import REPO_CORPUS, SEED_000, SEED_001
 from icalendar import Calendar
 
 from congvan.pipeline.exports import gitlab, ical, jira, source, taskwarrior, todoist
 from congvan.pipeline.exports.items import VN_TZ, due_day
-
-from conftest import REPO_CORPUS, SEED_000, SEED_001
 
 FILES = [SEED_000, SEED_001,
          REPO_CORPUS / "114_cd-224-cd-ttg-thu-tuong-chinh-phu.txt", REPO_CORPUS / "133_kh-179-kh-ubnd-uy-ban-nhan-dan-tinh-dong-nai.txt"]
@@ -147,14 +146,13 @@ def test_gitlab_and_todoist_csv(tasks) -> None:
 
 # ------------------------------------------------------------ at an archive's scale
 
+from scale_store import CONDITION_DEADLINE, scale_db  # noqa: E402,F401
 from typer.testing import CliRunner  # noqa: E402
 
 from congvan.pipeline.cli import app  # noqa: E402
 
-from scale_store import CONDITION_DEADLINE, scale_db  # noqa: E402,F401
 
-
-def _cli(*args: str) -> "object":
+def _cli(*args: str) -> object:
     out = CliRunner().invoke(app, list(args))
     assert out.exit_code == 0, out.output
     return out

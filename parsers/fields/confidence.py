@@ -22,7 +22,6 @@ Each rule names one of these; none names a letter.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import regex

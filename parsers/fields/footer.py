@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import regex
 
-from congvan.parsers.fields.lines import TextLine, fold, is_upper
 from congvan.parsers.fields.addressees import NOI_NHAN
-from congvan.parsers.fields.signer import AUTHORITY, PREFIXES, looks_like_name
 from congvan.parsers.fields.header import MOTTO
+from congvan.parsers.fields.lines import TextLine, fold, is_upper
 from congvan.parsers.fields.numbers import NUMBER_LINE
+from congvan.parsers.fields.signer import AUTHORITY, PREFIXES, looks_like_name
 from congvan.parsers.fields.vocabulary import KNOWN_OFFICES, OFFICE_CAPS_END
 
 # A right-column piece at the end of a line: a delegation, an office in

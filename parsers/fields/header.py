@@ -18,8 +18,8 @@ from congvan.parsers.fields.codes import issuer_codes, type_titles
 from congvan.parsers.fields.dates import PLACE_DATE, build_date, group, read_date, search_long
 from congvan.parsers.fields.issuers import Bodies, is_place, nearest_province, read_bodies, starts_body
 from congvan.parsers.fields.lines import TextLine, fold, is_upper, upper_share
-from congvan.parsers.fields.vocabulary import BODY_HEAD, LEVEL_START, OFFICE_START, ordinary_case
 from congvan.parsers.fields.numbers import CITED, NUMBER_LINE, SYMBOL, ParsedNumber, parse_number, split_symbol
+from congvan.parsers.fields.vocabulary import LEVEL_START, OFFICE_START, ordinary_case
 from congvan.parsers.syllables import is_syllable, syllable_share
 
 # Folded (accent-free, lower-case) markers; OCR loses accents, so match folded.

@@ -13,7 +13,6 @@ from functools import lru_cache
 import regex
 
 
-
 @dataclass(frozen=True)
 class TextLine:
     text: str  # stripped, markdown emphasis removed

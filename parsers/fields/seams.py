@@ -80,7 +80,7 @@ def split_seams(lines: list[TextLine]) -> tuple[list[TextLine], list[str], list[
     warnings: list[str] = []
     dropped: list[tuple[int, int]] = []
     changed = False
-    for k, line in enumerate(lines):
+    for line in lines:
         if out and out[-1].text in ("Kính", "KÍNH") and fold(line.text).startswith("gui"):
             # `Kính` / `gửi: ...`: the opener of the addressees wrapped after its first word.
             prev = out.pop()

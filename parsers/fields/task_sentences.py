@@ -30,8 +30,8 @@ from congvan.parsers.fields.lines import fold as plain_fold
 from congvan.parsers.fields.units import (
     PREDICATE,
     ROLE_NOUNS,
-    UnitMention,
     WINDOW,
+    UnitMention,
     class_subject,
     find_units,
     fold,

@@ -37,17 +37,17 @@ import regex
 
 from congvan.models.records import ActionItem, Deadline, Directive, Letter, Source
 from congvan.parsers.fields.deadlines import deadline_warning, is_urgent, parse_deadline, parse_recurrence
+from congvan.parsers.fields.lines import fold as plain_fold
 from congvan.parsers.fields.task_sentences import (
     ASSIGN,
-    Assign,
     PREDICATE,
+    Assign,
     heading_units,
     read_all,
     sentences,
     squash,
     strong_ask,
 )
-from congvan.parsers.fields.lines import fold as plain_fold
 from congvan.parsers.fields.units import (
     UnitMention,
     find_units,
@@ -377,7 +377,7 @@ def _intro_kind(preamble: str) -> str:
     if _OPINION.search(last):
         return "opinion"
     m = None
-    for m in ASSIGN.finditer(last):
+    for m in ASSIGN.finditer(last):  # noqa: B007 - the last match is wanted
         pass
     if m is None:
         m = regex.search(r"\b(?:yêu\s+cầu|đề\s+nghị)\s*:\s*$", last)  # `Tổng cục Hải quan yêu cầu:`
@@ -392,7 +392,7 @@ def _intro_units(preamble: str) -> list[str]:
     """Units named by the last assigning verb of an introducing preamble."""
     flat = squash(preamble)
     last = None
-    for last in ASSIGN.finditer(flat):
+    for last in ASSIGN.finditer(flat):  # noqa: B007 - the last match is wanted
         pass
     if last is None:
         return []
@@ -553,7 +553,7 @@ def _build(letter: Letter, drafts: list[_Draft]) -> tuple[list[ActionItem], list
         ident = f"{base}|{region.path}|{key}|{role}"
         n = seen.get(ident, 0)
         seen[ident] = n + 1
-        digest = hashlib.sha256(f"{ident}|{n}".encode("utf-8")).hexdigest()[:20]
+        digest = hashlib.sha256(f"{ident}|{n}".encode()).hexdigest()[:20]
         out.append(ActionItem(
             id=f"task-{digest}",
             letter_id=letter.id,

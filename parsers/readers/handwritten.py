@@ -25,9 +25,10 @@ warning naming what OCR and the recogniser saw.
 from __future__ import annotations
 
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 import regex
 
@@ -99,7 +100,7 @@ def _ask(reader: SlotReader | None, box: tuple[float, float, float, float], most
 
 def _number_line(words: list[dict[str, Any]], notes: list[str], reader: SlotReader | None) -> bool:
     """Judge the number on a `Số: ___/SYMBOL` line in place; True when changed."""
-    for i, w in enumerate(words):
+    for i, w in enumerate(words):  # noqa: B007 - i is the match's index, used below
         m = _SO.match(w["text"])
         if m:
             break

@@ -20,8 +20,9 @@ boxes jitter by a few pixels, so tolerances are given per source in a
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import regex
 

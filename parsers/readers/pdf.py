@@ -25,9 +25,10 @@ from __future__ import annotations
 import io
 import logging
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable
+from typing import Any
 
 import regex
 
@@ -371,7 +372,7 @@ def _read_page(page: Any, number: int, warnings: list[str], glyphs: pdf_repair.G
     out.signer_boxes = stamps.signer_boxes
     signed = pdf_stamps.signed_date(stamps.signer_boxes)
 
-    def rows(ws: list[dict[str, Any]]) -> list[_Row]:
+    def rows(ws: list[dict[str, Any]]) -> list[Row]:
         ws = ws + stamps.words
         return _rows_from_words(ws, number) if ws else []
 

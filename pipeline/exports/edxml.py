@@ -26,8 +26,8 @@ takes; an envelope that still cannot be written is reported and skipped.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from lxml import etree
 

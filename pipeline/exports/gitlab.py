@@ -8,7 +8,8 @@ import has no undo: the source's `--since/--until`, `--unit` and
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from congvan.models.records import ActionItem, Letter
 from congvan.pipeline.exports.items import csv_bytes, due_day, number_symbol, summary, write_rows

@@ -25,9 +25,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from congvan.models.nd30 import deadline_day
 from congvan.models.records import ActionItem

@@ -14,7 +14,7 @@ Text is cleaned of control characters, which iCalendar TEXT cannot carry.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable
+from collections.abc import Iterable
 
 from congvan.models.records import ActionItem, Letter
 from congvan.pipeline.exports.cells import clean_text

@@ -10,7 +10,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from congvan.models.records import ActionItem, Letter
 from congvan.pipeline.exports.cells import csv_cell, sheet_text

@@ -14,7 +14,8 @@ written from knowledge of that format: check it in the wizard once.
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from congvan.models.records import ActionItem, Letter
 from congvan.pipeline.exports.items import by_letter, csv_bytes, due_day, number_symbol, summary, write_rows
@@ -66,7 +67,7 @@ def to_jira(items: Iterable[ActionItem], letters: dict[str, Letter] | None = Non
     subs: list[dict[str, Any]] = []
     for letter_id, letter, group in by_letter(items, letters):
         parent = _parent_row(letter_id, letter)
-        rows = write_rows(group, lambda i: _sub_row(i, letter, parent["Issue ID"]), skipped)
+        rows = write_rows(group, lambda i, letter=letter, parent=parent: _sub_row(i, letter, parent["Issue ID"]), skipped)
         if rows:
             parents.append(parent)
             subs.extend(rows)

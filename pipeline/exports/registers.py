@@ -27,9 +27,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from congvan.models.nd30 import deadline_day, due_date, nd30_fields
 from congvan.models.records import Letter, PartialDate
@@ -291,7 +292,7 @@ def write_xlsx(register: Register, path: str | Path) -> Path:
     return out
 
 
-def read_xlsx(path: str | Path) -> "Any":
+def read_xlsx(path: str | Path) -> Any:
     """The register sheet back as a pandas DataFrame (the column-number row dropped)."""
     import pandas as pd
 

@@ -23,9 +23,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from congvan.models.nd30 import deadline_day, nd30_fields
 from congvan.models.records import ActionItem, FailedFile, Letter

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from congvan.models.output import action_item_to_json
 from congvan.models.records import ActionItem, Letter
@@ -85,7 +85,8 @@ def export_tasks(source: str | Path, path: str | Path, *, fmt: str | None = None
     folder of letters) to `path` as CSV, iCalendar (VTODOs) or JSON Lines (chosen by
     `fmt` or by the suffix: .csv, .ics, .jsonl); `unit` keeps only the tasks
     of units whose name contains it. Returns the path written."""
-    from congvan.pipeline.exports import ical, source as src
+    from congvan.pipeline.exports import ical
+    from congvan.pipeline.exports import source as src
 
     out = Path(path)
     fmt = (fmt or FILE_FORMATS.get(out.suffix.lower(), "")).lower()

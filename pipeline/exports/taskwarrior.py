@@ -15,7 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from congvan.models.records import ActionItem, Letter
 from congvan.pipeline.exports.cells import clean_text, file_stem

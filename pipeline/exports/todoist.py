@@ -11,7 +11,8 @@ ours: the stable id is written into the description.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from congvan.models.records import ActionItem, Letter
 from congvan.pipeline.exports.items import by_letter, csv_bytes, due_day, number_symbol, summary, write_rows
@@ -47,7 +48,7 @@ def to_todoist(items: Iterable[ActionItem], letters: dict[str, Letter] | None = 
     files: list[list[dict[str, Any]]] = [[]]
     sections = tasks = 0
     for letter_id, letter, group in by_letter(items, letters):
-        rows = write_rows(group, lambda i: _task_row(i, letter), skipped)
+        rows = write_rows(group, lambda i, letter=letter: _task_row(i, letter), skipped)
         title = " ".join(f"{number_symbol(letter) or letter_id} "
                          f"{letter.subject if letter and letter.subject else ''}".split())[:200]
         for start in range(0, len(rows), MAX_TASKS):

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pytest
 from conftest import CORPUS, NO_SHARED
+from rapidfuzz.distance import Levenshtein
 
 from congvan.parsers.readers import read_file
 
@@ -34,18 +35,6 @@ TRANSCRIPTS = CORPUS / "legacy_transcripts"
 MAX_CER = 0.01
 
 pytestmark = pytest.mark.skipif(not TRANSCRIPTS.is_dir(), reason=NO_SHARED)
-
-
-def _levenshtein(a: str, b: str) -> int:
-    if len(a) < len(b):
-        a, b = b, a
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 def _norm(text: str) -> list[str]:
@@ -82,7 +71,7 @@ def _cer(hyp: str, ref: str, rounds: int) -> float:
             continue
         a, b = " ".join(rw[i1:i2]), " ".join(hw[j1:j2])
         # A stretch missing on one side also lost the space that separated it.
-        dist += (_levenshtein(a, b) if len(a) * len(b) < 4_000_000 else max(len(a), len(b))) + (not a or not b)
+        dist += Levenshtein.distance(a, b) + (not a or not b)
     return dist / max(ref_len, 1)
 
 

@@ -19,6 +19,9 @@ Relation = Literal[
 ]
 Precision = Literal["day", "month", "year"]
 Role = Literal["lead", "support"]
+DirectiveKind = Literal[
+    "part", "chapter", "section", "article", "clause", "point", "number", "letter", "dash", "plus", "roman", "proman",
+]
 
 
 class Record(BaseModel):
@@ -158,7 +161,7 @@ class Directive(Record):
     index: int
     depth: int
     label: str
-    kind: Literal["part", "chapter", "section", "article", "clause", "point", "number", "letter", "dash", "plus", "roman", "proman"]
+    kind: DirectiveKind
     text: str
     path: str
     parent: int | None = None

@@ -137,7 +137,7 @@ class NormText:
         return tuple(self.original(i) for i in range(len(self.text) + 1))
 
 
-def _tone(m: regex.Match) -> str:
+def _tone(m: regex.Match[str]) -> str:
     """`oà` -> `òa` when all before it in the word is an onset (`hoà`; not `hoàn`, which
     the lookahead already excludes, nor `quý`, whose u belongs to the onset)."""
     text, pair = m.string, m.group()
@@ -152,13 +152,13 @@ def _tone(m: regex.Match) -> str:
     return "".join(n.upper() if o.isupper() else n for o, n in zip(pair, new))
 
 
-def _spaces(m: regex.Match) -> str:
+def _spaces(m: regex.Match[str]) -> str:
     if m["nl"]:
         return "\n"
     return "" if m.start() == 0 else " "
 
 
-def _one_for_one(m: regex.Match) -> str:
+def _one_for_one(m: regex.Match[str]) -> str:
     return _ONE_FOR_ONE[m.group()]
 
 

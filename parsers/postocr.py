@@ -351,7 +351,8 @@ def correct(text: str, spans: list[tuple[int, int]] | None = None) -> tuple[str,
             # Dictionary lookups first: only candidates clean text pairs with
             # the neighbours are scored.
             viable = [c for c in cands if c != low and _supported(m, c, low, left, right)
-                      and (not known or (m.bi.get((left, c), 0) and m.bi.get((c, right), 0)))]
+                      and (not known or (left is not None and right is not None  # (as `known` implies)
+                                         and m.bi.get((left, c), 0) and m.bi.get((c, right), 0)))]
             if not viable:
                 continue
             own = m.score(low, left, right)
@@ -388,7 +389,7 @@ def _pair_fixes(m: Model, region: str, items: list[regex.Match], raw: list[str],
             continue
         lx, ly = forms[k], forms[k + 1]
         best = m.pairs.get(f"{lx} {ly}")
-        if best is None or best == (lx, ly) or m.bi.get((lx, ly), 0):
+        if best is None or lx is None or ly is None or best == (lx, ly) or m.bi.get((lx, ly), 0):
             continue
         for j, word, new in ((k, x, best[0]), (k + 1, y, best[1])):
             if new != forms[j]:
@@ -476,6 +477,7 @@ def apply(read: ReadResult, norm: NormText) -> tuple[NormText, list[Correction],
     spans, why = ocr_spans(read, norm)
     if not spans:
         return norm, [], None
+    assert why is not None  # spans always come with their reason
     text, fixes = correct(norm.text, spans)
     if why.startswith("a text file") and ocr_like_share(norm.text, fixes) < OCR_SHARE:
         return norm, [], None

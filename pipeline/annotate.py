@@ -53,8 +53,11 @@ _DOC_NUMBER = re.compile(r"^\d[\d.]*(?:/\d{4})?/[^\W\d_][\w.]*(?:[-–][\w.]+)*$
 def tokenizer_nlp() -> Language:
     """A blank multi-language pipeline whose tokenizer keeps document numbers whole."""
     import spacy
+    from spacy.tokenizer import Tokenizer
 
     nlp = spacy.blank("xx")
+    # (spaCy types a pipeline's tokenizer as any callable; a blank one has its own)
+    assert isinstance(nlp.tokenizer, Tokenizer)
     nlp.tokenizer.token_match = _DOC_NUMBER.match
     return nlp
 

@@ -497,7 +497,7 @@ def graph(
         sys.stdout.write(json.dumps(nx.node_link_data(g, edges="edges"), ensure_ascii=False, default=str) + "\n")
         return
     # GraphML and GEXF have no null: leave unknown attributes out.
-    clean = nx.DiGraph()
+    clean: nx.DiGraph[str] = nx.DiGraph()
     for n, d in g.nodes(data=True):
         clean.add_node(n, **{k: v for k, v in d.items() if v is not None})
     for a, b, d in g.edges(data=True):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,9 @@ def discover(paths: Iterable[str | Path], problems: list[tuple[str, str]] | None
         if problems is not None:
             problems.append((os.path.abspath(path), f"cannot read: {exc.strerror or exc}"))
 
+    def walk_trouble(exc: OSError, top: str) -> None:
+        trouble(exc.filename or top, exc)
+
     for p in paths:
         p = os.fspath(p)
         try:
@@ -54,7 +58,7 @@ def discover(paths: Iterable[str | Path], problems: list[tuple[str, str]] | None
         except OSError as exc:
             trouble(p, exc)
             continue
-        for root, dirs, files in os.walk(p, onerror=lambda exc, top=p: trouble(exc.filename or top, exc)):
+        for root, dirs, files in os.walk(p, onerror=partial(walk_trouble, top=p)):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in files:
                 full = os.path.join(root, name)

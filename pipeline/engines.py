@@ -115,7 +115,7 @@ def run_local(jobs: Iterable[Job], emit: Callable[[dict[str, Any]], None], *, wo
               memory_mb: int | None) -> None:
     """Parse on a process pool; `emit` gets each file's rows as soon as it is done."""
     import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
     ctx = multiprocessing.get_context("forkserver")
@@ -126,8 +126,11 @@ def run_local(jobs: Iterable[Job], emit: Callable[[dict[str, Any]], None], *, wo
     while more or solo:
         alone = bool(solo)
         width = 1 if alone else workers
-        pool = ProcessPoolExecutor(width, mp_context=ctx, initializer=sandbox.init_worker, initargs=(memory_mb,),
-                                   max_tasks_per_child=100)
+        if sys.version_info >= (3, 11):
+            pool = ProcessPoolExecutor(width, mp_context=ctx, initializer=sandbox.init_worker, initargs=(memory_mb,),
+                                       max_tasks_per_child=100)
+        else:  # (Python 3.10 has no max_tasks_per_child: its workers live as long as the pool)
+            pool = ProcessPoolExecutor(width, mp_context=ctx, initializer=sandbox.init_worker, initargs=(memory_mb,))
         # The pool's own worker processes, as they are started (and replaced after
         # max_tasks_per_child): the only processes a hang or an interrupt may kill.
         procs: dict[int, Any] = {}
@@ -141,10 +144,12 @@ def run_local(jobs: Iterable[Job], emit: Callable[[dict[str, Any]], None], *, wo
                             break
                         group = [solo.popleft()]
                     else:
-                        group = next(incoming, None)
-                        if group is None:
+                        upcoming = next(incoming, None)
+                        if upcoming is None:
                             more = False
                             break
+                        group = upcoming
+                    fut: Future[dict[str, Any]] | Future[list[dict[str, Any]]]  # one file's rows, or several files'
                     if len(group) == 1:
                         j = group[0]
                         fut = pool.submit(sandbox.parse_task, j.path, timeout, None, j.digest, j.size)
@@ -327,13 +332,12 @@ def dask_client(scheduler: str | None, *, workers: int, memory_mb: int | None, c
             raise SchedulerError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                            memory_limit=f"{memory_mb}MB" if memory_mb else "auto")
-    client = Client(cluster)
-    client._congvan_cluster = cluster   # closed with the client (`close_dask`)
-    return client
+    return Client(cluster)   # the client keeps it as `client.cluster`, closed with it (`close_dask`)
 
 
 def close_dask(client: Any) -> None:
-    cluster = getattr(client, "_congvan_cluster", None)
+    # Dask records the cluster object a client was made on (None for a scheduler address).
+    cluster = getattr(client, "cluster", None)
     client.close()
     if cluster is not None:
         cluster.close()

@@ -387,10 +387,10 @@ def _build_graph(letters: Iterable[dict[str, Any]], refs: Iterable[dict[str, Any
         if ref.get("number_key"):
             continue
         ref_key = (ref["letter_id"], ref["idx"])
-        found, node, plan = resolve_unnumbered(ref, letter_date.get(ref["letter_id"]), not_after.get(ref_key, ()),
-                                               blocks.probe)
-        if node is not None:
-            g.nodes[node.node_id] = node
+        found, external, plan = resolve_unnumbered(ref, letter_date.get(ref["letter_id"]), not_after.get(ref_key, ()),
+                                                   blocks.probe)
+        if external is not None:
+            g.nodes[external.node_id] = external
         if plan is not None:
             g.plans[ref_key] = plan
         link[ref_key] = found
@@ -475,21 +475,21 @@ def resolve_numbered(letters: dict[str, Node], refs: list[dict[str, Any]],
             fits = [n for n in externals if issuers_compatible(ikey, n.issuer_key)
                     and (not year or not n.year or year == n.year)]
             exact = [n for n in fits if n.issuer_key == ikey and n.year == year]
-            node = exact[0] if exact else fits[0] if len(fits) == 1 else None
+            external = exact[0] if exact else fits[0] if len(fits) == 1 else None
             if ref.get("_ambiguous"):
-                # It may name any of several letters: joining one external would pick a side.
-                node = next((n for n in externals if n.node_id == f"x:{key}|{ikey or '?'}|{year or '?'}"), None)
-            if node is None:
-                node = Node(node_id=f"x:{key}|{ikey or '?'}|{year or '?'}", in_corpus=False, number_key=key,
-                            number=ref.get("number"), symbol=ref.get("symbol"), issuer_key=ikey, year=year,
-                            doc_type=ref.get("doc_type"))
-                externals.append(node)
-                nodes[node.node_id] = node
-            _absorb(node, ref)
+                # It may name any of several letters: joining one node would pick a side.
+                external = next((n for n in externals if n.node_id == f"x:{key}|{ikey or '?'}|{year or '?'}"), None)
+            if external is None:
+                external = Node(node_id=f"x:{key}|{ikey or '?'}|{year or '?'}", in_corpus=False, number_key=key,
+                                number=ref.get("number"), symbol=ref.get("symbol"), issuer_key=ikey, year=year,
+                                doc_type=ref.get("doc_type"))
+                externals.append(external)
+                nodes[external.node_id] = external
+            _absorb(external, ref)
             why = "not in the corpus"
             if ref.get("_ambiguous"):
                 why = f"{len(ref['_ambiguous'])} letters fit and none is preferred: " + ", ".join(ref["_ambiguous"][:5])
-            link[(ref["letter_id"], ref["idx"])] = Link(node.node_id, "external", 1.0, f"{key}: {why}")
+            link[(ref["letter_id"], ref["idx"])] = Link(external.node_id, "external", 1.0, f"{key}: {why}")
     return nodes
 
 
@@ -664,7 +664,7 @@ def load_graph(db: str | Path) -> networkx.DiGraph:
         edges = con.execute("SELECT * FROM edges ORDER BY src, dst").df()
     finally:
         con.close()
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     for row in nodes.to_dict("records"):
         node_id = row.pop("node_id")
         graph.add_node(node_id, **{k: _plain(v) for k, v in row.items()})

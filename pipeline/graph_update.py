@@ -71,7 +71,7 @@ def resolve(con: duckdb.DuckDBPyConnection, changed: Iterable[str] = (), *, full
         result = _rebuild(con)
     else:
         new_letters, old_ids = _changes(con, sorted(set(changed)))
-        n_letters = con.execute("SELECT count(*) FROM letters").fetchone()[0]
+        n_letters = _count(con, "SELECT count(*) FROM letters")
         if not new_letters and not old_ids:
             result = Resolution("none")
         elif len(new_letters) + len(old_ids) > FULL_SHARE * n_letters:
@@ -97,7 +97,14 @@ def _stale(con: duckdb.DuckDBPyConnection) -> bool:
     row = con.execute("SELECT value FROM meta WHERE key = 'graph_version'").fetchone()
     if row is None or row[0] != GRAPH_VERSION:
         return True
-    return con.execute("SELECT count(*) FROM graph_letters").fetchone()[0] == 0
+    return _count(con, "SELECT count(*) FROM graph_letters") == 0
+
+
+def _count(con: duckdb.DuckDBPyConnection, query: str) -> int:
+    """The figure of a `SELECT count(*)` query (which always returns one row)."""
+    row = con.execute(query).fetchone()
+    assert row is not None
+    return int(row[0])
 
 
 def _changes(con: duckdb.DuckDBPyConnection, changed: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
@@ -391,15 +398,17 @@ class _Update:
             if not row["number_key"]:
                 new_nodes[row["letter_id"]] = node_of(row)
 
-        write, drop, rewords = [], [], []
+        write: list[str] = []
+        drop: list[str] = []
+        rewords: list[str] = []
         versions: list[_Version] = []
         for node_id in sorted(set(old_rows) | set(new_nodes)):
             old, node = old_rows.get(node_id), new_nodes.get(node_id)
-            row = node.row() if node is not None else None
-            if row is not None:
-                row.pop("n_cited")
-            if old != row:
-                (write if row is not None else drop).append(node_id)
+            new_row = node.row() if node is not None else None
+            if new_row is not None:
+                new_row.pop("n_cited")
+            if old != new_row:
+                (write if new_row is not None else drop).append(node_id)
                 self.recount.add(node_id)
             ow = old_words.get(node_id)
             before = (ow[0], ow[1], frozenset(ow[2])) if ow else None

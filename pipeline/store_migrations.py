@@ -75,9 +75,9 @@ def _from_1(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute('DROP VIEW IF EXISTS duplicates')
-        for table in ("letters", "references", "directives", "action_items", "recipients", "distribution", "pages",
-                      "nodes", "edges", "reference_links"):
-            con.execute(f'DROP TABLE IF EXISTS "{table}"')
+        for old_table in ("letters", "references", "directives", "action_items", "recipients", "distribution", "pages",
+                          "nodes", "edges", "reference_links"):
+            con.execute(f'DROP TABLE IF EXISTS "{old_table}"')
         con.execute(store.SCHEMA)
         for table in store.TABLES:
             store.append_rows(con, table.name, [row for l in letters for row in store.letter_rows(l)[table.name]])

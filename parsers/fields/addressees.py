@@ -73,7 +73,11 @@ def find_recipients(lines: list[TextLine], start: int, end: int) -> tuple[list[R
             continue
         if dien and len(dien["who"].split()) > 8:
             continue
-        rest = line.text[m.end():] if m else dien["rest"]
+        if m:
+            rest = line.text[m.end():]
+        else:
+            assert dien is not None  # the check above lets a line through on `Điện` alone
+            rest = dien["rest"]
         items: list[tuple[str, TextLine]] = []
         if rest.strip():
             for part in regex.split(r"\s*;\s*(?=[-–]?\s*\p{Lu})", _strip_item(rest)):
@@ -134,6 +138,7 @@ def find_distribution(lines: list[TextLine], start: int) -> tuple[list[Distribut
     used = {at}
     raw: list[tuple[str, TextLine]] = []
     head = NOI_NHAN.match(fold(lines[at].text))
+    assert head is not None  # `first_noi_nhan` found the line by this pattern
     rest = lines[at].text[head.end():].strip()
     rest = regex.sub(r"^\([^)]*\)\s*", "", rest)  # `Nơi nhận: (VBĐT)`
     if rest:
@@ -286,4 +291,4 @@ def _shared_tail(parts: list[str]) -> bool:
     codes = _OFFICE_CODE.match(last)
     offices = all(_OFFICE_CODE.fullmatch(p) or len(p.split()) <= 3 and OFFICE_START.fullmatch(fold(p).rstrip())
                   for p in parts[:-1])
-    return bool(codes) and offices and bool(last[codes.end():].strip())
+    return codes is not None and offices and bool(last[codes.end():].strip())

@@ -28,6 +28,7 @@ import regex
 import yaml
 
 from congvan.models.records import Signer
+from congvan.parsers.fields.header import Header
 from congvan.parsers.fields.issuers import is_place, known_name
 from congvan.parsers.fields.lines import fold
 from congvan.parsers.fields.numbers import split_symbol
@@ -59,7 +60,7 @@ def _agree(a: str | None, b: str | None) -> bool:
     return bool(a and b) and regex.sub(r"[^a-z0-9]", "", fold(a)) == regex.sub(r"[^a-z0-9]", "", fold(b))
 
 
-def rate(h, signer: Signer | None, ev: Evidence) -> tuple[dict[str, float], list[str]]:
+def rate(h: Header, signer: Signer | None, ev: Evidence) -> tuple[dict[str, float], list[str]]:
     """Confidence per field (see the module docstring) and a warning for each
     value under `SURE`. `h` is the header parser's `Header`."""
     c: dict[str, float] = {}
@@ -225,7 +226,7 @@ def rate(h, signer: Signer | None, ev: Evidence) -> tuple[dict[str, float], list
     return c, warnings
 
 
-def _has_value(name: str, h, signer: Signer | None) -> bool:
+def _has_value(name: str, h: Header, signer: Signer | None) -> bool:
     if name.startswith("signer."):
         return bool(signer and getattr(signer, name.split(".")[1]))
     if name in ("number", "symbol"):

@@ -30,12 +30,12 @@ SHORT_DATE = regex.compile(r"(?<![\d/])(?P<d>\d{1,2})\s?([/.-])\s?(?P<m>\d{1,2})
 PLACE_DATE = regex.compile(rf"(?P<place>[^\n,]{{2,80}}?)\s*,?\s*(?P<date>{_DATE})")
 
 
-def search_long(text: str, pattern: regex.Pattern = LONG_DATE) -> regex.Match | None:
+def search_long(text: str, pattern: regex.Pattern[str] = LONG_DATE) -> regex.Match[str] | None:
     """Search a date pattern in folded `text`; read groups from `text` by span."""
     return pattern.search(fold(text))
 
 
-def group(text: str, m: regex.Match, name: str) -> str:
+def group(text: str, m: regex.Match[str], name: str) -> str:
     return text[m.start(name):m.end(name)] if m.start(name) >= 0 else ""
 
 

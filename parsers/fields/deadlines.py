@@ -105,7 +105,8 @@ class Recurrence:
 
 @lru_cache(maxsize=64)
 def _vn_holidays(year: int) -> holidays.HolidayBase:
-    return holidays.Vietnam(years=[year - 1, year, year + 1])
+    # the typed factory for `holidays.Vietnam` (whose own __init__ is unannotated)
+    return holidays.country_holidays("VN", years=[year - 1, year, year + 1])
 
 
 def is_working_day(day: dt.date) -> bool:

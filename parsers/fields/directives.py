@@ -10,10 +10,11 @@ Items inside a quotation of another document are not this letter's items.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import get_args
 
 import regex
 
-from congvan.models.records import Directive, Source
+from congvan.models.records import Directive, DirectiveKind, Source
 from congvan.parsers.fields.lines import TextLine
 
 _ROMAN = r"(?:X{0,3})(?:IX|IV|V?I{1,3}|V|X)"
@@ -44,7 +45,16 @@ class _Open:
     index: int
 
 
-def _kind_of(m: regex.Match) -> tuple[str, str]:
+# The record's kinds by name; the parser's own `number1`, `number2` ... (the
+# depth of a `1.2.` label) are all `number` to the record.
+_PUBLIC_KIND: dict[str, DirectiveKind] = {k: k for k in get_args(DirectiveKind)}
+
+
+def _public_kind(kind: str) -> DirectiveKind:
+    return "number" if kind.startswith("number") else _PUBLIC_KIND[kind]
+
+
+def _kind_of(m: regex.Match[str]) -> tuple[str, str]:
     for kind in ("part", "chapter", "section", "article", "roman", "number", "proman", "letter", "letterdot", "dash", "plus"):
         if m[kind]:
             label = m[kind]
@@ -97,7 +107,7 @@ def parse_directives(lines: list[TextLine], start: int, end: int) -> list[Direct
         if kind not in ("dash", "plus"):
             path_parts.append(label)
         items.append(Directive(
-            index=len(items), depth=depth, label=label, kind=kind if not kind.startswith("number") else "number",
+            index=len(items), depth=depth, label=label, kind=_public_kind(kind),
             text=body, path=_path(path_parts), parent=parent, source=Source(start=line.start, end=line.end),
         ))
         stack.append(_Open(kind, len(items) - 1))

@@ -119,7 +119,7 @@ def _title_of(text: str) -> str | None:
 def _bare_date_line(text: str) -> bool:
     """A short line that is only a date (an issue line whose place was lost)."""
     m = search_long(text)
-    return bool(m) and len(text) < 60 and m.start() < 12 and m.end() >= len(text.rstrip(" .)")) - 2
+    return m is not None and len(text) < 60 and m.start() < 12 and m.end() >= len(text.rstrip(" .)")) - 2
 
 
 def find_body_start(lines: list[TextLine], limit: int = 80) -> int:

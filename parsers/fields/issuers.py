@@ -241,7 +241,7 @@ def is_name(name: str) -> bool:
 def read_bodies(lines: list[str]) -> Bodies:
     """Issuer (the lowest body) and parent (the one above) from header lines."""
     out = Bodies()
-    cleaned = []
+    cleaned: list[str] = []
     for line in lines:
         text, cut = clean_line(line)
         if cut:

@@ -48,7 +48,7 @@ _AFTER_SUBJECT = regex.compile(r"^\s*,?\s*(?:về\s+việc|V/v|về)\s+(?P<subje
 _BEFORE_DATE = regex.compile(r"(?:ngày|đề\s+ngày)\s*(?P<date>\d{1,2}\s*tháng\s*\d{1,2}\s*năm\s*\d{4}|\d{1,2}\s?/\s?\d{1,2}\s?/\s?\d{4})\s*(?:,\s*)?(?:số\s*)?$")
 
 # Clause openers, folded: what this letter does with the document it cites.
-_RELATIONS: list[tuple[regex.Pattern, Relation]] = [
+_RELATIONS: list[tuple[regex.Pattern[str], Relation]] = [
     (regex.compile(r"(?:^|[;.]\s*)(?:thuc\s*hien|trien\s*khai|thi\s*hanh)\b"), "implements"),
     (regex.compile(r"(?:^|[;.]\s*)can\s*cu\b"), "legal_basis"),
     (regex.compile(r"(?:theo\s*de\s*nghi|tra\s*loi|phuc\s*dap|nhan\s*duoc|da\s*nhan|nhan\s*(?:van\s*ban|cong\s*van)|tiep\s*nhan|xet\s*de\s*nghi|theo\s*(?:van\s*ban|cong\s*van)\s*(?:de\s*nghi|kien\s*nghi))"), "responds_to"),

@@ -140,7 +140,7 @@ class _Before:
     conditional). The text is scanned once, each question answered by
     bisection, so a long sentence stays linear."""
 
-    def __init__(self, pattern: regex.Pattern, text: str, stops: str):
+    def __init__(self, pattern: regex.Pattern[str], text: str, stops: str):
         self.ends = [m.end() for m in pattern.finditer(text)]
         self.stops = [i for i, ch in enumerate(text) if ch in stops]
 
@@ -579,8 +579,8 @@ def asks(text: str) -> bool:
             continue
         adv = ADVERBIAL.match(flat)
         label = _LABEL_PREFIX.match(flat)
-        short_label = label and len(label.group().split()) <= 6
-        for cand in (flat[adv.end():] if adv else flat, flat[label.end():] if short_label else flat):
+        after_label = flat[label.end():] if label and len(label.group().split()) <= 6 else flat
+        for cand in (flat[adv.end():] if adv else flat, after_label):
             low = cand[:1].lower() + cand[1:]
             if PREDICATE.match(low) and not _NOT_ASKING.match(low):
                 return True

@@ -40,7 +40,6 @@ from congvan.parsers.fields.deadlines import deadline_warning, is_urgent, parse_
 from congvan.parsers.fields.lines import fold as plain_fold
 from congvan.parsers.fields.task_sentences import (
     ASSIGN,
-    PREDICATE,
     Assign,
     heading_units,
     read_all,
@@ -49,6 +48,7 @@ from congvan.parsers.fields.task_sentences import (
     strong_ask,
 )
 from congvan.parsers.fields.units import (
+    PREDICATE,
     UnitMention,
     find_units,
     fold,
@@ -498,8 +498,13 @@ def derive_tasks(letter: Letter) -> tuple[list[ActionItem], list[str]]:
     return _build(letter, drafts)
 
 
+# One action item before it is built: the region, the unit's name, its role,
+# the sentence, its span, and whether it was only told to take notice.
+_Row = tuple[_Region, str, str, str, int, int, bool]
+
+
 def _build(letter: Letter, drafts: list[_Draft]) -> tuple[list[ActionItem], list[str]]:
-    rows_all: list[tuple[_Region, str, str, str, int, int, bool]] = []
+    rows_all: list[_Row] = []
     recipients = _recipient_units(letter)
     respell = _Spellings(letter.text, recipients)
     joined = _joined_entries(letter)
@@ -548,7 +553,8 @@ def _build(letter: Letter, drafts: list[_Draft]) -> tuple[list[ActionItem], list
         warning = deadline_warning(deadline, letter.issued)
         if warning:
             warnings.append(f"action item {region.path or '(closing)'} / {name}: {warning}")
-            deadline = deadline.model_copy(update={"date": None})  # type: ignore[union-attr]
+            assert deadline is not None  # the warning is about this deadline's date
+            deadline = deadline.model_copy(update={"date": None})
         report = REPORT_TO.search(text)
         ident = f"{base}|{region.path}|{key}|{role}"
         n = seen.get(ident, 0)
@@ -574,12 +580,12 @@ def _build(letter: Letter, drafts: list[_Draft]) -> tuple[list[ActionItem], list
     return out, list(dict.fromkeys(warnings))
 
 
-def _consolidate(rows: list[tuple]) -> list[tuple]:
+def _consolidate(rows: list[_Row]) -> list[_Row]:
     """One party named once with a qualifier (`Chủ đầu tư hạ tầng cụm công
     nghiệp`) and elsewhere without it (`Chủ đầu tư`) is one unit: the short
     name, when what it leaves out is lower-case words only."""
     names = {fold(r[1]): r[1] for r in rows}
-    out = []
+    out: list[_Row] = []
     for r in rows:
         name = fold(r[1])
         short = next((n for n in names if name.startswith(n + " ") and _ROLE_HEAD.match(n)

@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import importlib.util
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TypedDict, cast
 
 import regex
 import yaml
@@ -40,9 +42,26 @@ from congvan.parsers.fields.vocabulary import BODY_HEADS, OFFICES
 WINDOW = 900
 
 
+class _Units(TypedDict):
+    """The shape of `units.yaml`."""
+
+    extra_heads: list[str]
+    not_heads: dict[str, list[str]]
+    guarded_heads: list[str]
+    extra_offices: list[str]
+    person_offices: list[str]
+    kinds: list[str]
+    vague_words: list[str]
+    predicate_words: list[str]
+    list_names: list[str]
+    not_predicate: dict[str, list[str]]
+    role_nouns: list[str]
+
+
 @lru_cache(maxsize=1)
-def _data() -> dict:
-    return yaml.safe_load((Path(__file__).resolve().parent.parent / "data" / "units.yaml").read_text(encoding="utf-8"))
+def _data() -> _Units:
+    path = Path(__file__).resolve().parent.parent / "data" / "units.yaml"
+    return cast(_Units, yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
 def _phrase(word: str, *, any_case_first: bool = False) -> str:
@@ -59,8 +78,8 @@ def _phrase(word: str, *, any_case_first: bool = False) -> str:
     return out
 
 
-def _alternation(words, **kw) -> str:
-    return "|".join(_phrase(w, **kw) for w in sorted(set(words), key=len, reverse=True))
+def _alternation(words: Iterable[str], *, any_case_first: bool = False) -> str:
+    return "|".join(_phrase(w, any_case_first=any_case_first) for w in sorted(set(words), key=len, reverse=True))
 
 
 _D = _data()
@@ -290,6 +309,9 @@ def _take_name(text: str, pos: int, end: int, *, generic: bool, lower_ok: bool =
     if not head:
         if m and text[m.end():m.end() + 1].isupper():
             head = regex.compile(r"\S+").match(text, body_at, end)
+            # the upper-case letter after the office opens the name (as before
+            # the check, a window that ends right at the office is an error)
+            assert head is not None
         elif m and _BARE_OFFICE.get(" ".join(text[pos:m.end()].split()).casefold()):
             return m.end() - 1
         else:

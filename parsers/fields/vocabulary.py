@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 import regex
 import yaml
@@ -17,8 +18,9 @@ from congvan.parsers.syllables import is_syllable
 
 
 @lru_cache(maxsize=1)
-def _data() -> dict:
-    return yaml.safe_load((Path(__file__).resolve().parent.parent / "data" / "vocabulary.yaml").read_text(encoding="utf-8"))
+def _data() -> dict[str, list[str]]:
+    path = Path(__file__).resolve().parent.parent / "data" / "vocabulary.yaml"
+    return cast(dict[str, list[str]], yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
 def _alternation(words: list[str]) -> str:

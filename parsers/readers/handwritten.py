@@ -149,6 +149,7 @@ def _number_line(words: list[dict[str, Any]], notes: list[str], reader: SlotRead
     if value is None:
         _blank_note(slot, notes)
     else:
+        assert slot.read is not None  # a value left standing here is the recogniser's reading
         notes.append(f"the number on the `Số` line is handwritten or stamped: the digit recogniser reads {value} "
                      f"(tesseract saw {seen!r}; least digit probability {slot.read.probability:.2f})")
     text_of = (value if value is not None else UNSURE)
@@ -256,6 +257,7 @@ def _date_line(words: list[dict[str, Any]], notes: list[str], reader: SlotReader
         if slot.value is None:
             _blank_note(slot, notes)
         else:
+            assert slot.read is not None  # a judged slot's value is the recogniser's reading
             notes.append(f"the {slot.name} of the date line is handwritten or stamped: the digit recogniser reads "
                          f"{slot.value} (tesseract saw {slot.seen!r}; least digit probability {slot.read.probability:.2f})")
         if not field:

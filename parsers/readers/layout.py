@@ -412,7 +412,9 @@ def margins(rows: list[Row], width: float, size: float, prof: Profile, least_wid
     ends: dict[int, list[float]] = {}
     for r in wide:
         ends.setdefault(round(r.x1 / step), []).append(r.x1)
-    right = statistics.median(max(ends.values(), key=lambda v: (len(v), v[0])))
+    # (named first: inside `median`, mypy would type the rows as any iterable)
+    shared_end: list[float] = max(ends.values(), key=lambda v: (len(v), v[0]))
+    right = statistics.median(shared_end)
     gaps = [b.top - a.bottom for a, b in zip(rows, rows[1:]) if 0 <= b.top - a.bottom < 2 * a.size]
     gap = statistics.median(gaps) if gaps else prof.default_gap.of(size)
     indents: dict[int, list[float]] = {}
@@ -420,7 +422,10 @@ def margins(rows: list[Row], width: float, size: float, prof: Profile, least_wid
         if left + size < r.x0 < left + 5 * size:
             indents.setdefault(round(r.x0 / step), []).append(r.x0)
     firsts = [v for v in indents.values() if len(v) >= 2]
-    indent = statistics.median(max(firsts, key=len)) if firsts else None
+    indent = None
+    if firsts:
+        commonest: list[float] = max(firsts, key=len)
+        indent = statistics.median(commonest)
     return Margins(left, right, gap, indent)
 
 

@@ -421,10 +421,10 @@ def _read_page(page: Any, number: int, warnings: list[str], glyphs: pdf_repair.G
         # is exact where OCR guesses: prefer it when every glyph is known.
         if glyphs.learn(words, ocr_lines):
             fixed = glyphs.repair(words)
-            fq = _quality(_page_text(fixed)) if fixed is not None else None
-            if fixed is not None and fq is not None and _good(fq):
+            learned_q = _quality(_page_text(fixed)) if fixed is not None else None
+            if fixed is not None and learned_q is not None and _good(learned_q):
                 out.rows = rows(fixed)
-                out.info = PageInfo(page=number, path="repaired", quality=round(fq[0], 3), ocr_confidence=info.ocr_confidence,
+                out.info = PageInfo(page=number, path="repaired", quality=round(learned_q[0], 3), ocr_confidence=info.ocr_confidence,
                                     note=f"{reason}; glyphs learned from OCR of this page decode the whole layer")
                 return out
         out.lines, out.info = ocr_lines, info
@@ -472,8 +472,9 @@ def read_pdf(data: bytes, name: str = "<pdf>") -> ReadResult:
             finally:
                 # Bounded memory on long files: drop the page's parsed objects.
                 page.close()
-        if budget.warning():
-            warnings.append(budget.warning())
+        over_limit = budget.warning()
+        if over_limit:
+            warnings.append(over_limit)
         metadata = _metadata(pdf)
         metadata.update(pdf_stamps.signer_metadata([box for p in pages for box in p.signer_boxes]))
     finally:

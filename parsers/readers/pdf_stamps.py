@@ -126,7 +126,7 @@ def _annotation_words(page: Any, annot: Any) -> list[dict[str, Any]]:
     bbox = _floats(resolve1(normal.get("BBox")), 4)
     if rect is None or bbox is None:
         return []
-    matrix = _floats(resolve1(normal.get("Matrix")), 6) or (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    matrix = _matrix(resolve1(normal.get("Matrix"))) or (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
     return _render(page, normal, rect, bbox, matrix)
 
 
@@ -139,8 +139,20 @@ def _floats(value: Any, n: int) -> tuple[float, ...] | None:
         return None
 
 
+# A PDF transformation matrix (a b c d e f), as pdfminer's `Matrix`.
+_Matrix = tuple[float, float, float, float, float, float]
+
+
+def _matrix(value: Any) -> _Matrix | None:
+    six = _floats(value, 6)
+    if six is None:
+        return None
+    a, b, c, d, e, f = six
+    return (a, b, c, d, e, f)
+
+
 def _render(page: Any, form: Any, rect: tuple[float, ...], bbox: tuple[float, ...],
-            matrix: tuple[float, ...]) -> list[dict[str, Any]]:
+            matrix: _Matrix) -> list[dict[str, Any]]:
     from pdfminer.converter import PDFPageAggregator
     from pdfminer.pdfinterp import PDFPageInterpreter
     from pdfminer.pdftypes import resolve1

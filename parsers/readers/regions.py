@@ -267,7 +267,7 @@ def _office(words: list[dict[str, Any]], page: int, scale: float) -> Line | None
 def _line(words: list[dict[str, Any]], text: str, page: int, scale: float) -> Line:
     box = (min(w["x0"] for w in words), min(w["top"] for w in words),
            max(w["x1"] for w in words), max(w["bottom"] for w in words))
-    return Line(text, page=page, bbox=tuple(round(v / scale, 1) for v in box), where=WHERE)  # type: ignore[arg-type]
+    return Line(text, page=page, bbox=tuple(round(v / scale, 1) for v in box), where=WHERE)
 
 
 def merge(lines: list[Line], region: Region, scale: float, new: list[Line]) -> list[Line]:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
+from typing import overload
 
 from lxml import etree
 
@@ -106,6 +107,10 @@ def _cv(tag: str) -> str:
     return f"{{{CV_NS}}}{tag}"
 
 
+@overload
+def _sub(parent: etree._Element, tag: str, text: str, *, keep_empty: bool = False) -> etree._Element: ...
+@overload
+def _sub(parent: etree._Element, tag: str, text: str | None = None, *, keep_empty: bool = False) -> etree._Element | None: ...
 def _sub(parent: etree._Element, tag: str, text: str | None = None, *, keep_empty: bool = False) -> etree._Element | None:
     if text is None and not keep_empty:
         return None

@@ -182,9 +182,11 @@ def write_xlsx(report: HandlingReport, path: str | Path) -> Path:
     sheet `Quá hạn`: the overdue tasks with their ids."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook opens on its one worksheet
     ws.title = "Báo cáo"
     append_xlsx_row(ws, list(HEADERS_VI))
     for c in ws[1]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from congvan.models.records import ActionItem, Letter
@@ -67,7 +68,7 @@ def to_jira(items: Iterable[ActionItem], letters: dict[str, Letter] | None = Non
     subs: list[dict[str, Any]] = []
     for letter_id, letter, group in by_letter(items, letters):
         parent = _parent_row(letter_id, letter)
-        rows = write_rows(group, lambda i, letter=letter, parent=parent: _sub_row(i, letter, parent["Issue ID"]), skipped)
+        rows = write_rows(group, partial(_sub_row, letter=letter, parent=parent["Issue ID"]), skipped)
         if rows:
             parents.append(parent)
             subs.extend(rows)

@@ -250,9 +250,11 @@ def write_xlsx(register: Register, path: str | Path) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook opens on its one worksheet
     ws.title = "Sổ"
     n = len(register.columns)
     set_xlsx_cell(ws, 1, 1, register.title).font = Font(bold=True, size=14)
@@ -280,10 +282,11 @@ def write_xlsx(register: Register, path: str | Path) -> Path:
             cell.alignment = Alignment(vertical="top", wrap_text=True)
             if isinstance(value, dt.date):
                 cell.number_format = "DD/MM/YYYY"
-    ws.freeze_panes = ws.cell(row=HEADER_ROW + 2, column=1)
+    ws.freeze_panes = ws.cell(row=HEADER_ROW + 2, column=1).coordinate
     src = wb.create_sheet("Nguồn")
     keys = list(register.trace[0].keys()) if register.trace else ["row", "letter_id", "file"]
-    for r, values in enumerate([keys, *([t.get(k) for k in keys] for t in register.trace)], 1):
+    trace_rows: list[list[Any]] = [keys, *([t.get(k) for k in keys] for t in register.trace)]
+    for r, values in enumerate(trace_rows, 1):
         for c, value in enumerate(values, 1):
             set_xlsx_cell(src, r, c, value)
     out = Path(path)

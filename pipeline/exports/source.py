@@ -200,8 +200,9 @@ def sane_deadlines(items: Iterable[ActionItem], letters: dict[str, Letter]) -> t
     out: list[ActionItem] = []
     warnings: list[str] = []
     for item in items:
-        date = item.deadline.date if item.deadline else None
-        if date is not None:
+        deadline = item.deadline
+        date = deadline.date if deadline else None
+        if deadline is not None and date is not None:
             lo, hi = sane_window(letters.get(item.letter_id))
             try:
                 first, last = date.first_day(), date.last_day()
@@ -211,8 +212,8 @@ def sane_deadlines(items: Iterable[ActionItem], letters: dict[str, Letter]) -> t
                 bad, why = True, f"{date.iso} is no calendar day"
             if bad:
                 warnings.append(f"task {item.id} ({item.unit}, {item.path or 'body'}): due date {why} "
-                                f"(read from {item.deadline.text!r}): left out")
-                item = item.model_copy(update={"deadline": item.deadline.model_copy(update={"date": None})})
+                                f"(read from {deadline.text!r}): left out")
+                item = item.model_copy(update={"deadline": deadline.model_copy(update={"date": None})})
         out.append(item)
     return out, warnings
 

@@ -51,7 +51,7 @@ def to_table(items: list[ActionItem], letters: dict[str, Letter] | None = None, 
         lines.append(f"{names[key]}  [{len(group)} task{'s' if len(group) != 1 else ''}: {lead} lead, {len(group) - lead} support]")
         for item in group:
             path = item.path or "(body)"
-            flags = [item.role]
+            flags: list[str] = [item.role]
             if item.urgency == "urgent":
                 flags.append("URGENT")
             due = _deadline(item)

@@ -107,7 +107,7 @@ def taskwarrior_tasks(item: ActionItem, letter: Letter | None = None, as_of: dt.
         "congvanrrule": item.rrule,
     }
     base.update({k: clean_text(v) for k, v in extra.items() if v})
-    if not recurring or due is None:
+    if not recurring or due is None or item.recurrence is None:  # (a recurring item has its recurrence)
         return [base]
     template = {**base, "status": "recurring", "recur": TW_RECUR[item.recurrence], "rtype": "periodic", "mask": "-"}
     instance = {**base, "uuid": task_uuid(item.id + "#0"), "recur": TW_RECUR[item.recurrence],

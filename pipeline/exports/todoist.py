@@ -12,6 +12,7 @@ ours: the stable id is written into the description.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from congvan.models.records import ActionItem, Letter
@@ -48,7 +49,7 @@ def to_todoist(items: Iterable[ActionItem], letters: dict[str, Letter] | None = 
     files: list[list[dict[str, Any]]] = [[]]
     sections = tasks = 0
     for letter_id, letter, group in by_letter(items, letters):
-        rows = write_rows(group, lambda i, letter=letter: _task_row(i, letter), skipped)
+        rows = write_rows(group, partial(_task_row, letter=letter), skipped)
         title = " ".join(f"{number_symbol(letter) or letter_id} "
                          f"{letter.subject if letter and letter.subject else ''}".split())[:200]
         for start in range(0, len(rows), MAX_TASKS):

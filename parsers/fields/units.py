@@ -293,6 +293,9 @@ def _is_start(text: str, pos: int, end: int) -> bool:
                 or COLLECTIVE_HEAD.match(text, pos, end) or HEAD_OFFICE.match(text, pos, end))
 
 
+_WORD = regex.compile(r"\S+")
+
+
 def _take_name(text: str, pos: int, end: int, *, generic: bool, lower_ok: bool = False) -> int | None:
     """End of a unit name that starts at `pos`, or None when none starts there.
     `lower_ok`: a lower-case kind may open it (the office before it in the
@@ -308,10 +311,11 @@ def _take_name(text: str, pos: int, end: int, *, generic: bool, lower_ok: bool =
         head = _LOWER_HEAD.match(text, body_at, end)
     if not head:
         if m and text[m.end():m.end() + 1].isupper():
-            head = regex.compile(r"\S+").match(text, body_at, end)
-            # the upper-case letter after the office opens the name (as before
-            # the check, a window that ends right at the office is an error)
-            assert head is not None
+            # The upper-case letter after the office opens the name; a window
+            # that ends right at the office has no name in it.
+            head = _WORD.match(text, body_at, end)
+            if head is None:
+                return None
         elif m and _BARE_OFFICE.get(" ".join(text[pos:m.end()].split()).casefold()):
             return m.end() - 1
         else:

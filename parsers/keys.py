@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from congvan.parsers.fields.lines import fold
+from congvan.parsers.fields.lines import fold_accents
 from congvan.parsers.fields.units import unit_key
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ def issuer_key(issuer: str | None) -> str | None:
     """`Ủy ban nhân dân tỉnh Khánh Hòa` and `UBND tỉnh Khánh Hoà` -> `ubnd khanh hoa`."""
     if not issuer:
         return None
-    s = fold(issuer)
+    s = fold_accents(issuer)
     s = _UBND.sub("ubnd", s)
     s = _HDND.sub("hdnd", s)
     s = _PLACE_WORD.sub(" ", s)

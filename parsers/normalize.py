@@ -50,8 +50,9 @@ _CHAR_MAP = {
 }
 _DROP = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\ufffe"}
 
-# Old tone placement on an open syllable -> new placement (oà -> òa, uỷ -> ủy).
-_OLD_PAIRS = {
+# Old tone placement on an open syllable -> new placement (oà -> òa, uỷ -> ủy):
+# the one table of the tone-placement rule (units' name keys fold by it too).
+OLD_TONE_PAIRS = {
     "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
     "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
     "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
@@ -66,7 +67,7 @@ _RESIZE = regex.compile("[" + "".join(regex.escape(c) for c in sorted(_DROP | {k
 # A base character with its combining marks: the unit NFC composes.
 _COMPOSE = regex.compile(r".\p{M}+", regex.DOTALL)
 # The vowel pair of an old tone placement at a word's end (`hoà`, `uỷ`); its onset is checked apart.
-_OLD_TONE = regex.compile("(?:" + "|".join(sorted({p for k in _OLD_PAIRS for p in (k, k.upper(), k.capitalize())}))
+_OLD_TONE = regex.compile("(?:" + "|".join(sorted({p for k in OLD_TONE_PAIRS for p in (k, k.upper(), k.capitalize())}))
                           + r")(?![\p{L}\p{M}])")
 _ONSET = frozenset("bcdđghklmnpqrstvxBCDĐGHKLMNPQRSTVX")
 # Spaces around a line break (dropped), runs of spaces (one kept), spaces opening the text.
@@ -148,7 +149,7 @@ def _tone(m: regex.Match[str]) -> str:
         return pair
     if pair[0] in "uU" and text[i:m.start()][-1:] in ("q", "Q"):
         return pair
-    new = _OLD_PAIRS[pair.lower()]
+    new = OLD_TONE_PAIRS[pair.lower()]
     return "".join(n.upper() if o.isupper() else n for o, n in zip(pair, new))
 
 

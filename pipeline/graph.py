@@ -94,7 +94,7 @@ from typing import TYPE_CHECKING, Any
 
 import regex
 
-from congvan.parsers.fields.lines import fold
+from congvan.parsers.fields.lines import fold_accents
 from congvan.parsers.keys import issuer_key, number_key
 
 if TYPE_CHECKING:
@@ -135,7 +135,7 @@ def subject_tokens(text: str | None) -> frozenset[str]:
         return frozenset()
     # Stop words are matched with their accents: `tại` is one, `tai` (thiên tai) is not.
     words = (t for t in _WORD.findall(unicodedata.normalize("NFC", text).casefold()) if t not in _STOP)
-    return frozenset(fold(w) for w in words if not w.isdigit())
+    return frozenset(fold_accents(w) for w in words if not w.isdigit())
 
 
 def date_le(a: str | None, b: str | None) -> bool:
@@ -162,7 +162,7 @@ def _implied_issuer(symbol: str | None) -> str | None:
 
 
 def _doc_type_key(doc_type: str | None) -> str | None:
-    return fold(doc_type) if doc_type else None
+    return fold_accents(doc_type) if doc_type else None
 
 
 @dataclass

@@ -10,7 +10,7 @@ from conftest import SAMPLE_GOLD, SAMPLES, SEED_001, corpus_file
 
 import congvan
 from congvan.parsers.fields.task_sentences import assignments, heading_units
-from congvan.parsers.fields.units import find_units, fold, is_vague, unit_key
+from congvan.parsers.fields.units import find_units, is_vague, name_key, unit_key
 from congvan.pipeline.evaluate import norm  # the scorer's own folding, so tests judge as it does
 
 SEEDS = sorted(SAMPLE_GOLD.glob("00*.json"))
@@ -75,8 +75,8 @@ def test_heading_with_two_units_and_responsibility_prefix() -> None:
     # Corpus 050, headings 4 and 6.
     assert heading_units("Bộ Chỉ huy Quân sự tỉnh/Ban Chỉ huy Bộ đội Biên phòng tỉnh") == [
         "Bộ Chỉ huy Quân sự tỉnh", "Ban Chỉ huy Bộ đội Biên phòng tỉnh"]
-    assert fold(heading_units("Trách nhiệm của các tổ chức, doanh nghiệp hoạt động trong lĩnh vực có liên quan "
-                              "đến VLNCN, TCTN")[0]) == fold(
+    assert name_key(heading_units("Trách nhiệm của các tổ chức, doanh nghiệp hoạt động trong lĩnh vực có liên quan "
+                              "đến VLNCN, TCTN")[0]) == name_key(
         "các tổ chức, doanh nghiệp hoạt động trong lĩnh vực có liên quan đến VLNCN, TCTN")
     assert heading_units("Một số nhiệm vụ cụ thể các phòng, đơn vị cần lưu ý:") == []
 

@@ -18,7 +18,7 @@ import regex
 import yaml
 
 from congvan.models.records import DistributionEntry, Recipient, Source
-from congvan.parsers.fields.lines import TextLine, fold, is_upper
+from congvan.parsers.fields.lines import TextLine, fold_accents, is_upper
 from congvan.parsers.fields.signer import AUTHORITY
 from congvan.parsers.fields.vocabulary import BODY_HEAD, COLLECTIVE, OFFICE_START
 
@@ -34,7 +34,7 @@ _LUU = regex.compile(r"^lưu\b", regex.IGNORECASE)
 _TRAIL = " ;.,:"
 
 def _names_a_body(text: str) -> bool:
-    f = fold(text)
+    f = fold_accents(text)
     return bool(BODY_HEAD.match(f) or OFFICE_START.match(f) or COLLECTIVE.match(f))
 
 
@@ -67,7 +67,7 @@ def find_recipients(lines: list[TextLine], start: int, end: int) -> tuple[list[R
     """
     for i in range(start, min(end, len(lines))):
         line = lines[i]
-        m = KINH_GUI.match(fold(line.text)) or (i == start and _STAMPED_KINH_GUI.search(fold(line.text)))
+        m = KINH_GUI.match(fold_accents(line.text)) or (i == start and _STAMPED_KINH_GUI.search(fold_accents(line.text)))
         dien = None if m else DIEN.match(line.text)
         if not m and not (dien and line.text.rstrip().endswith(":") or dien and dien["rest"]):
             continue
@@ -113,7 +113,7 @@ _BODY_WORDS = regex.compile(r"^(?:thuc\s*hien|can\s*cu|theo|trien\s*khai|ngay\s|
 
 
 def _starts_body(text: str) -> bool:
-    return bool(_BODY_WORDS.match(fold(text)))
+    return bool(_BODY_WORDS.match(fold_accents(text)))
 
 
 def _clean_name(text: str) -> str:
@@ -124,7 +124,7 @@ def first_noi_nhan(lines: list[TextLine], start: int) -> int | None:
     """Index of the letter's own `Nơi nhận` line at or after `start`: the
     first one; a later one belongs to an enclosed copy of another letter."""
     for i in range(start, len(lines)):
-        if NOI_NHAN.match(fold(lines[i].text)):
+        if NOI_NHAN.match(fold_accents(lines[i].text)):
             return i
     return None
 
@@ -137,7 +137,7 @@ def find_distribution(lines: list[TextLine], start: int) -> tuple[list[Distribut
         return [], None, set()
     used = {at}
     raw: list[tuple[str, TextLine]] = []
-    head = NOI_NHAN.match(fold(lines[at].text))
+    head = NOI_NHAN.match(fold_accents(lines[at].text))
     assert head is not None  # `first_noi_nhan` found the line by this pattern
     rest = lines[at].text[head.end():].strip()
     rest = regex.sub(r"^\([^)]*\)\s*", "", rest)  # `Nơi nhận: (VBĐT)`
@@ -256,9 +256,9 @@ def _entries(text: str, line: TextLine) -> list[DistributionEntry]:
     # A purpose reads `b/c`, `để biết`, `thay trả lời`; `(BTC)`, `(Tú, Bích)` or
     # `(H.V.Thuân)` name a ministry or the people meant, and stay in the name.
     # (`(Đ/c Minh)` names who in the office acts: recorded as the purpose.)
-    if m and (m["p"][:1].islower() or fold(m["p"]).startswith(("de ", "d/c", "đ/c"))):
+    if m and (m["p"][:1].islower() or fold_accents(m["p"]).startswith(("de ", "d/c", "đ/c"))):
         purpose = m["p"].strip()
-        if fold(purpose).startswith("de "):  # OCR `đề thực hiện` is `để thực hiện`
+        if fold_accents(purpose).startswith("de "):  # OCR `đề thực hiện` is `để thực hiện`
             purpose = "để" + purpose[2:]
         purpose = _known_purpose(purpose)
         text = text[: m.start()].strip(" ;.,")
@@ -289,6 +289,6 @@ def _shared_tail(parts: list[str]) -> bool:
     if bare_before and _TAIL.search(last):
         return True
     codes = _OFFICE_CODE.match(last)
-    offices = all(_OFFICE_CODE.fullmatch(p) or len(p.split()) <= 3 and OFFICE_START.fullmatch(fold(p).rstrip())
+    offices = all(_OFFICE_CODE.fullmatch(p) or len(p.split()) <= 3 and OFFICE_START.fullmatch(fold_accents(p).rstrip())
                   for p in parts[:-1])
     return codes is not None and offices and bool(last[codes.end():].strip())

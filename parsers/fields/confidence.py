@@ -30,7 +30,7 @@ import yaml
 from congvan.models.records import Signer
 from congvan.parsers.fields.header import Header
 from congvan.parsers.fields.issuers import is_place, known_name
-from congvan.parsers.fields.lines import fold
+from congvan.parsers.fields.lines import fold_accents
 from congvan.parsers.fields.numbers import split_symbol
 from congvan.parsers.fields.signer import surnames
 from congvan.parsers.fields.vocabulary import KNOWN_OFFICES
@@ -57,7 +57,7 @@ class Evidence:
 
 
 def _agree(a: str | None, b: str | None) -> bool:
-    return bool(a and b) and regex.sub(r"[^a-z0-9]", "", fold(a)) == regex.sub(r"[^a-z0-9]", "", fold(b))
+    return bool(a and b) and regex.sub(r"[^a-z0-9]", "", fold_accents(a)) == regex.sub(r"[^a-z0-9]", "", fold_accents(b))
 
 
 def rate(h: Header, signer: Signer | None, ev: Evidence) -> tuple[dict[str, float], list[str]]:
@@ -189,7 +189,7 @@ def rate(h: Header, signer: Signer | None, ev: Evidence) -> tuple[dict[str, floa
     if name is None:
         put("signer.name", 0.4, "no signer's name read")
     else:
-        first = fold(name.split()[0])
+        first = fold_accents(name.split()[0])
         family = first in surnames()
         syllables = all(is_syllable(w) for w in name.split())
         if _agree(meta.get("signer"), name):
@@ -206,7 +206,7 @@ def rate(h: Header, signer: Signer | None, ev: Evidence) -> tuple[dict[str, floa
             # An office with no delegation line is the usual form: its null is sure when the office was read.
             put(part, (0.7 if ocr else 0.9) if other else 0.4, "none printed" if other else "signature block not read")
             continue
-        offices = [KNOWN_OFFICES.get(fold(_PREFIX.sub("", p.strip())).strip()) for p in regex.split(r",|(?=\b(?:KT|TM|TL|TUQ)\.)", value) if p.strip()]
+        offices = [KNOWN_OFFICES.get(fold_accents(_PREFIX.sub("", p.strip())).strip()) for p in regex.split(r",|(?=\b(?:KT|TM|TL|TUQ)\.)", value) if p.strip()]
         known = bool(offices) and all(offices)
         if ocr:
             put(part, 0.85 if known else 0.6, "OCR; " + ("a known office" if known else "not a known office"))

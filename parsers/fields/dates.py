@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import regex
 
 from congvan.models.records import PartialDate
-from congvan.parsers.fields.lines import fold
+from congvan.parsers.fields.lines import fold_accents
 
-# Patterns run on folded text (`fold()`: lower case, no accents, one
+# Patterns run on folded text (`fold_accents()`: lower case, no accents, one
 # character per character), so OCR that drops accents (`ngay 22 thang 8`)
 # or bends letters (`ngàj`, `kháng`) still matches; spans and slot values
 # are then read from the original text at the same positions.
@@ -32,7 +32,7 @@ PLACE_DATE = regex.compile(rf"(?P<place>[^\n,]{{2,80}}?)\s*,?\s*(?P<date>{_DATE}
 
 def search_long(text: str, pattern: regex.Pattern[str] = LONG_DATE) -> regex.Match[str] | None:
     """Search a date pattern in folded `text`; read groups from `text` by span."""
-    return pattern.search(fold(text))
+    return pattern.search(fold_accents(text))
 
 
 def group(text: str, m: regex.Match[str], name: str) -> str:

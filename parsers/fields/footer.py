@@ -13,7 +13,7 @@ import regex
 
 from congvan.parsers.fields.addressees import NOI_NHAN
 from congvan.parsers.fields.header import MOTTO
-from congvan.parsers.fields.lines import TextLine, fold, is_upper
+from congvan.parsers.fields.lines import TextLine, fold_accents, is_upper
 from congvan.parsers.fields.numbers import NUMBER_LINE
 from congvan.parsers.fields.signer import AUTHORITY, PREFIXES, looks_like_name
 from congvan.parsers.fields.vocabulary import KNOWN_OFFICES, OFFICE_CAPS_END
@@ -36,7 +36,7 @@ def _office_end(text: str) -> bool:
     """Capitals ending in an office, with or without its accents (OCR: `PHO TONG CUC TRUONG`)."""
     if OFFICE_CAPS_END.search(text):
         return True
-    f = " ".join(fold(text).split())
+    f = " ".join(fold_accents(text).split())
     return any(f == o or f.endswith(" " + o) for o in _FOLDED_OFFICES)
 
 
@@ -73,7 +73,7 @@ def unmerge_footer(lines: list[TextLine], start: int) -> list[TextLine]:
             elif n and _office_end(n["office"]) and looks_like_name(n["name"]) and not is_upper(line.text[: n.start()]):
                 # `- Lưu: VT, CN. THỦ TƯỚNG Phạm Minh Chính`: the whole signature row on the list's last line.
                 cut = n.start("right")
-            elif interleaved and not NOI_NHAN.match(fold(line.text)) and not any(looks_like_name(r.text) for r in right):
+            elif interleaved and not NOI_NHAN.match(fold_accents(line.text)) and not any(looks_like_name(r.text) for r in right):
                 n = _NAME_TAIL.search(line.text)
                 if n and looks_like_name(n["right"]) and line.text[: n.start()].strip():
                     cut = n.start("right")
@@ -96,6 +96,6 @@ def enclosure_start(lines: list[TextLine], footer: int) -> int | None:
     for i in range(footer + 1, len(lines)):
         text = lines[i].text
         m = NUMBER_LINE.match(text)
-        if MOTTO.search(fold(text)) or (m and m["colon"]):
+        if MOTTO.search(fold_accents(text)) or (m and m["colon"]):
             return i
     return None

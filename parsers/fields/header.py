@@ -17,7 +17,7 @@ from congvan.models.records import DocumentNumber, PartialDate
 from congvan.parsers.fields.codes import issuer_codes, type_titles
 from congvan.parsers.fields.dates import PLACE_DATE, build_date, group, read_date, search_long
 from congvan.parsers.fields.issuers import Bodies, is_place, nearest_province, read_bodies, starts_body
-from congvan.parsers.fields.lines import TextLine, fold, is_upper, upper_share
+from congvan.parsers.fields.lines import TextLine, fold_accents, is_upper, upper_share
 from congvan.parsers.fields.numbers import CITED, NUMBER_LINE, SYMBOL, ParsedNumber, parse_number, split_symbol
 from congvan.parsers.fields.vocabulary import LEVEL_START, OFFICE_START, ordinary_case
 from congvan.parsers.syllables import is_syllable, syllable_share
@@ -53,14 +53,14 @@ _AUTHORITY_LINE = regex.compile(
     rf"{OFFICE_START.pattern}|^(?:uy\s*ban\s*nhan\s*dan|hoi\s*dong\s*nhan\s*dan|chinh\s*phu|quoc\s*hoi|ban\s*thuong\s*vu|uy\s*ban)"
 )
 _GENERIC_HEAD = regex.compile(r"^(?:uy\s*ban\s*nhan\s*dan|ubnd|hoi\s*dong\s*nhan\s*dan|hdnd|chu\s*tich(?:\s*uy\s*ban)?(?:\s*nhan\s*dan)?)$")
-_KNOWN = sorted({fold(v): v for v in issuer_codes().values() if len(v) > 5}.items(), key=lambda kv: -len(kv[0]))
+_KNOWN = sorted({fold_accents(v): v for v in issuer_codes().values() if len(v) > 5}.items(), key=lambda kv: -len(kv[0]))
 
 
 def known_body(name: str) -> str:
     """A body whose name OCR stripped of accents or trailed with noise, put
     back to its known spelling when that is certain (`Tong cuc Hai quan`,
     `Bo Tai chinh ot`); anything else unchanged."""
-    f = fold(name).strip(" .,-")
+    f = fold_accents(name).strip(" .,-")
     for key, value in _KNOWN:
         if f == key or (f.startswith(key + " ") and len(regex.sub(r"[^a-z]", "", f[len(key):])) <= 3):
             return value
@@ -72,7 +72,7 @@ _ACRONYM = regex.compile(r"(?<![\p{L}])[A-ZĐ]{2,6}(?![\p{L}])")
 _SYMBOL_IN_LINE = regex.compile(r"^[\W\d_]*(?:\p{L}{1,3}[\W\d_]*)?\d\s*/\s*[A-ZĐ]{2,}[-./]")
 _GARBLED_NUMBER = regex.compile(r"^S[ốôoỐÔO6][\s:;.,]")
 _LAST_SYMBOL = regex.compile(rf"/\s?(?P<sym>{SYMBOL})\s*$")
-_TITLES = sorted(((fold(t), t) for t in type_titles()), key=lambda p: -len(p[0]))
+_TITLES = sorted(((fold_accents(t), t) for t in type_titles()), key=lambda p: -len(p[0]))
 
 
 @dataclass
@@ -98,13 +98,13 @@ class Header:
 
 def _cut_motto(line: TextLine) -> str:
     """The part of a line before the national motto (merged OCR columns)."""
-    m = MOTTO.search(fold(line.text))
+    m = MOTTO.search(fold_accents(line.text))
     return line.text[: m.start()].strip(" -") if m else line.text
 
 
 def _title_of(text: str) -> str | None:
     """`QUYẾT ĐỊNH`, `CÔNG ĐIỆN`, legacy `quyết định của bộ trưởng ...` -> type name."""
-    f = fold(text)
+    f = fold_accents(text)
     words = text.split()
     if not words:
         return None
@@ -126,7 +126,7 @@ def find_body_start(lines: list[TextLine], limit: int = 80) -> int:
     """Index of the first body line; the header is everything above it."""
     seen_header = False
     for i, line in enumerate(lines[:limit]):
-        f = fold(line.text)
+        f = fold_accents(line.text)
         # Body openers first: `Căn cứ Luật ... ngày 18 tháng 02 năm 2025;` has
         # the shape of a place-and-date line but opens the body.
         if _BODY_START.match(f) and not _bare_date_line(line.text):
@@ -155,7 +155,7 @@ def unmerge_columns(zone: list[TextLine]) -> list[TextLine]:
     left: list[TextLine] = []
     right: list[TextLine] = []
     for line in zone:
-        f = fold(line.text)
+        f = fold_accents(line.text)
         cut = None
         m = MOTTO.search(f)
         if m and m.start() > 0 and f[: m.start()].strip(" -|"):
@@ -197,7 +197,7 @@ def parse_header(lines: list[TextLine], ocr: bool = False) -> Header:
         m = NUMBER_LINE.search(line.text)
         # Mid-line, only `Số:` with its colon is the letter's own number (a
         # merged OCR header); `... QUYẾT ĐỊNH SỐ 1050/QĐ-SCT` names another one.
-        if m and (m.start() == 0 or fold(line.text[: m.start()]).strip(" :|") == "" or
+        if m and (m.start() == 0 or fold_accents(line.text[: m.start()]).strip(" :|") == "" or
                   m["colon"] and upper_share(line.text[: m.start()]) > 0.6):
             candidates.append((i, line, m))
     # `Số:` with a colon beats a bare `SỐ 1050/...` (an issuer name that
@@ -238,7 +238,7 @@ def parse_header(lines: list[TextLine], ocr: bool = False) -> Header:
     date_idx = None
     for i, line in enumerate(zone):
         m = search_long(line.text, PLACE_DATE)
-        if not m or fold(line.text).startswith(("can cu", "thuc hien", "v/v", "ve viec")) or _VV.match(line.text):
+        if not m or fold_accents(line.text).startswith(("can cu", "thuc hien", "v/v", "ve viec")) or _VV.match(line.text):
             continue
         reading = build_date(group(line.text, m, "d"), group(line.text, m, "m"), group(line.text, m, "y"))
         if reading.date is None and reading.warning is None:
@@ -334,8 +334,8 @@ def parse_header(lines: list[TextLine], ocr: bool = False) -> Header:
     org_lines: list[TextLine] = []
     for line in zone[:stop]:
         text = _cut_motto(line)
-        f = fold(text)
-        if not text or _SEPARATOR.match(text) or _ESIGN.match(f) or _VV.match(text) or PLACE_DATE.search(fold(text)):
+        f = fold_accents(text)
+        if not text or _SEPARATOR.match(text) or _ESIGN.match(f) or _VV.match(text) or PLACE_DATE.search(fold_accents(text)):
             continue
         if _mark(h, text):
             continue
@@ -388,22 +388,22 @@ def _title_sentence(h: Header, zone: list[TextLine]) -> int | None:
     """Fill the header from a Công báo title sentence when the letter has no `Số:`
     line; return the index of the first line after the title block, or None."""
     for k in range(min(len(zone), 4)):
-        head = _TITLE_SENTENCE.match(fold(" ".join(l.text for l in zone[k:k + 3])))
+        head = _TITLE_SENTENCE.match(fold_accents(" ".join(l.text for l in zone[k:k + 3])))
         if not head:
             continue
-        issuer_fold = " ".join(fold(" ".join(l.text for l in zone[k:k + 3]))[head.start("issuer"):head.end("issuer")].split())
+        issuer_fold = " ".join(fold_accents(" ".join(l.text for l in zone[k:k + 3]))[head.start("issuer"):head.end("issuer")].split())
         # The sentence runs on to the line that repeats the issuer (the authority
         # line above `Căn cứ`) or to the body.
         lines: list[TextLine] = []
         end = zone[-1].index + 1
         for line in zone[k:]:
-            f = " ".join(fold(line.text).strip(" .").split())
+            f = " ".join(fold_accents(line.text).strip(" .").split())
             if lines and (f == issuer_fold or _BODY_START.match(f) and not f.startswith("ngay")):
                 end = line.index + (f == issuer_fold)
                 break
             lines.append(line)
         text = " ".join(l.text for l in lines)
-        m = _TITLE_SENTENCE.match(fold(text))
+        m = _TITLE_SENTENCE.match(fold_accents(text))
         if not m:
             return None
         parsed = parse_number(group(text, m, "num"), group(text, m, "sym"))
@@ -429,7 +429,7 @@ def _title_sentence(h: Header, zone: list[TextLine]) -> int | None:
 
 def _mark(h: Header, text: str) -> bool:
     """Record an urgency or secrecy mark line (`HỎA TỐC`, `MẬT`); True if it was one."""
-    f = fold(text)
+    f = fold_accents(text)
     if len(text) >= 20:
         return False
     if _URGENT.match(f):
@@ -442,7 +442,7 @@ def _mark(h: Header, text: str) -> bool:
 
 
 def _stops_subject(line: TextLine, taken: set[int]) -> bool:
-    f = fold(line.text)
+    f = fold_accents(line.text)
     return bool(
         id(line) in taken
         or NUMBER_LINE.match(line.text)
@@ -465,7 +465,7 @@ def _known_tail(text: str) -> str | None:
             # A capitalised level word before it is the place's own (`Thành phố Hồ Chí Minh`).
             for n in (2, 1):
                 level = " ".join(words[max(k - n, 0):k])
-                if k - n >= 0 and level[:1].isupper() and LEVEL_START.match(fold(level) + " "):
+                if k - n >= 0 and level[:1].isupper() and LEVEL_START.match(fold_accents(level) + " "):
                     return f"{level} {tail}"
             return tail
     return None
@@ -473,7 +473,7 @@ def _known_tail(text: str) -> str | None:
 
 def _clean_place(text: str) -> str | None:
     text = NUMBER_LINE.sub("", text)
-    m = MOTTO.search(fold(text))
+    m = MOTTO.search(fold_accents(text))
     if m:
         text = text[m.end():]
     text = regex.sub(r"^[\W\d_]+|[\W_]+$", "", text)
@@ -481,7 +481,7 @@ def _clean_place(text: str) -> str | None:
     if len(words) > 6 or (words and not words[0][:1].isupper()) or _VV.match(text):
         tail: list[str] = []
         for w in reversed(words):
-            if w[:1].isupper() or (tail and fold(w) in ("pho", "xa")):
+            if w[:1].isupper() or (tail and fold_accents(w) in ("pho", "xa")):
                 tail.insert(0, w)
             else:
                 break

@@ -30,7 +30,7 @@ import regex
 import yaml
 
 from congvan.parsers.fields.codes import issuer_codes
-from congvan.parsers.fields.lines import fold, is_upper
+from congvan.parsers.fields.lines import fold_accents, is_upper
 from congvan.parsers.fields.vocabulary import BODY_HEAD, BODY_HEADS, FOLDED_LEVELS, LEVEL_START, ordinary_case
 from congvan.parsers.syllables import is_syllable
 
@@ -60,10 +60,10 @@ class Bodies:
 
 def _key(text: str) -> str:
     """Letters and digits only, folded: `LAO ĐỘNG-THƯƠNG BINH` = `Lao động - Thương binh`."""
-    return regex.sub(r"[^a-z0-9]", "", fold(text))
+    return regex.sub(r"[^a-z0-9]", "", fold_accents(text))
 
 
-_LEVEL_WORDS = {fold(w): w for w in ("tỉnh", "thành phố", "huyện", "quận", "xã", "phường", "thị xã", "thị trấn")}
+_LEVEL_WORDS = {fold_accents(w): w for w in ("tỉnh", "thành phố", "huyện", "quận", "xã", "phường", "thị xã", "thị trấn")}
 
 
 @lru_cache(maxsize=1)
@@ -77,7 +77,7 @@ def _lexicon() -> tuple[dict[str, str], frozenset[str], frozenset[str], dict[str
         known.setdefault(_key(name), name)
     spelled = {_key(p): p for p in [*places["districts"], *places["provinces"]]}
     heads = frozenset(_key(h) for h in [*BODY_HEADS, *lex["name_heads"], "Trường Đại học", "Trường Cao đẳng", "Đại học"])
-    extra = tuple(sorted((fold(h) for h in lex["name_heads"]), key=len, reverse=True))
+    extra = tuple(sorted((fold_accents(h) for h in lex["name_heads"]), key=len, reverse=True))
     return known, frozenset(spelled), heads, spelled, extra
 
 
@@ -99,7 +99,7 @@ def _known_prefix(text: str) -> tuple[str, str] | None:
 
 def is_place(text: str) -> bool:
     """A place name, with or without its level word (`TỈNH LÀO CAI`, `Bà Rịa - Vũng Tàu`)."""
-    f = fold(text)
+    f = fold_accents(text)
     m = LEVEL_START.match(f)
     rest = text[m.end():] if m else text
     return _key(rest) in _lexicon()[1]
@@ -111,13 +111,13 @@ def _noise(rest: str) -> bool:
     if not words:
         return bool(rest.strip(" -_.,|"))
     bad = [w for w in words if not is_syllable(w) and not (w.isupper() and len(w) <= 5)]
-    return bool(bad) or _MOTTO_PIECE.search(fold(rest)) is not None
+    return bool(bad) or _MOTTO_PIECE.search(fold_accents(rest)) is not None
 
 
 def clean_line(text: str) -> tuple[str, bool]:
     """A header line without merged motto pieces and trailing debris: (text, cut?)."""
     cut = False
-    m = _MOTTO_PIECE.search(fold(text))
+    m = _MOTTO_PIECE.search(fold_accents(text))
     if m and m.start() > 0:
         text, cut = text[: m.start()], True
     text = _TRAIL.sub("", text).strip()
@@ -136,7 +136,7 @@ def _bare_head(text: str) -> bool:
     key = _key(text)
     if key in _lexicon()[0]:
         return False
-    words = fold(text).split()
+    words = fold_accents(text).split()
     return key in _lexicon()[2] or bool(words) and words[-1] in FOLDED_LEVELS
 
 
@@ -159,7 +159,7 @@ def split_merged(text: str) -> list[str]:
 
 def starts_body(text: str) -> bool:
     """The text starts with a head word of a body's name (`Sở`, `UBND`, `BQL`, `Thuế tỉnh`)."""
-    f = fold(text)
+    f = fold_accents(text)
     return bool(BODY_HEAD.match(f)) or any(f == h or f.startswith(h + " ") for h in _lexicon()[4])
 
 
@@ -167,14 +167,14 @@ def join_wrapped(lines: list[str]) -> list[str]:
     """Header lines -> body names, joining a name wrapped over lines."""
     bodies: list[str] = []
     for text in lines:
-        f = fold(text)
+        f = fold_accents(text)
         if bodies:
             prev = bodies[-1]
             joined = f"{prev} {text}"
             known_join = known_name(joined) is not None and known_name(text) is None
             if (
                 _CONTINUES.match(f)
-                or _OPEN_END.search(fold(prev))
+                or _OPEN_END.search(fold_accents(prev))
                 or _bare_head(prev)
                 or known_join
                 or (is_place(text) and not starts_body(text) and not _has_place(prev))
@@ -216,13 +216,13 @@ def spell(name: str) -> tuple[str, bool]:
 def place_spelling(text: str) -> str:
     """`TỈNH BẮC NINH`, `tịnh Bắc Ninh` -> `tỉnh Bắc Ninh`: the level word and
     the place as the lexicon spells them (ordinary case when unknown)."""
-    m = LEVEL_START.match(fold(text))
+    m = LEVEL_START.match(fold_accents(text))
     level, rest = (text[: m.end()].strip(), text[m.end():]) if m else ("", text)
     place = _lexicon()[3].get(_key(rest))
     if place is None:
         return ordinary_case(_caps(text))
     if level:
-        level = level if level.isupper() and len(level) <= 3 else _LEVEL_WORDS.get(fold(level).rstrip("."), level.lower())
+        level = level if level.isupper() and len(level) <= 3 else _LEVEL_WORDS.get(fold_accents(level).rstrip("."), level.lower())
     return f"{level} {place}".strip()
 
 
@@ -266,7 +266,7 @@ def read_bodies(lines: list[str]) -> Bodies:
     if parent is not None:
         if is_name(parent):
             out.parent, out.parent_known = spell(parent)
-            if fold(out.parent) == fold(out.issuer or ""):
+            if fold_accents(out.parent) == fold_accents(out.issuer or ""):
                 out.parent, out.parent_known = None, False  # a logo line repeating the name
         else:
             out.warnings.append(f"parent body {parent!r} in the header is not the name of a body: left blank")

@@ -39,7 +39,7 @@ def split_lines(text: str) -> list[TextLine]:
 
 
 @lru_cache(maxsize=16384)
-def fold(text: str) -> str:
+def fold_accents(text: str) -> str:
     """Lower-case, no tone marks, đ -> d: `CỘNG HÒA` and `CONG HOA` fold alike.
     Keeps one output character per input character so indices line up."""
     out = []

@@ -21,7 +21,7 @@ import regex
 from congvan.models.records import PartialDate, Reference, Relation, Source
 from congvan.parsers.fields.codes import issuer_codes, type_titles
 from congvan.parsers.fields.dates import SHORT_DATE, build_date, group, search_long
-from congvan.parsers.fields.lines import fold
+from congvan.parsers.fields.lines import fold_accents
 from congvan.parsers.fields.numbers import CITED, parse_number, split_symbol
 from congvan.parsers.keys import number_key
 
@@ -248,7 +248,7 @@ def find_mentions(text: str, skip: list[tuple[int, int]], own_key: str | None = 
 
 def _type_name(word: str) -> str:
     for t in _TYPE_WORDS:
-        if fold(t) == fold(word):
+        if fold_accents(t) == fold_accents(word):
             return t
     return word[:1].upper() + word[1:].lower()
 
@@ -268,7 +268,7 @@ def _nest(mentions: list[Mention]) -> None:
 def _lead_cue(text: str, m: Mention) -> Relation | None:
     """The verb right before a citation (`sửa đổi, bổ sung`, `thay thế`,
     `bãi bỏ`, `Đính kèm`): it says what the sentence's subject does to it."""
-    lead = fold(text[max(0, m.start - 80):m.start])
+    lead = fold_accents(text[max(0, m.start - 80):m.start])
     for pattern, relation in _RELATIONS[3:]:
         if pattern.search(lead):
             return relation
@@ -283,10 +283,10 @@ def _relation(text: str, m: Mention, cue: Relation | None) -> Relation:
         return "mentions"
     if cue:
         return cue
-    if _ENCLOSED_HERE.search(fold(text[m.end:m.desc_end + 60])):
+    if _ENCLOSED_HERE.search(fold_accents(text[m.end:m.desc_end + 60])):
         return "attachment"
     clause = _clause_start(text, m.start)
-    opener = _SUBJECT_LEAD.sub("", fold(text[clause:m.start]).strip())
+    opener = _SUBJECT_LEAD.sub("", fold_accents(text[clause:m.start]).strip())
     # Only the first citation a clause opens takes the clause's verb, and only
     # when nothing but connecting words stands between them. A `V/v` subject
     # opens a clause too (`V/v triển khai thực hiện Quyết định số 1074`).
@@ -305,7 +305,7 @@ def resolve(mentions: list[Mention], context_place: str | None, letter_issuer: s
     mention_ref: dict[int, int] = {}
     for k, m in enumerate(mentions):
         issuer = _complete_issuer(m.issuer, m.symbol, context_place, letter_issuer)
-        key: object = number_key(m.number, m.symbol) or ("nonum", m.doc_type, fold(issuer or ""))
+        key: object = number_key(m.number, m.symbol) or ("nonum", m.doc_type, fold_accents(issuer or ""))
         src = Source(start=m.start, end=m.end)
         if key in index_of:
             i = index_of[key]
@@ -332,7 +332,7 @@ def resolve(mentions: list[Mention], context_place: str | None, letter_issuer: s
         if m.nested_in is None:
             continue
         outer = mentions[m.nested_in]
-        lead = fold((outer.subject or "")[:40])
+        lead = fold_accents((outer.subject or "")[:40])
         rel: Relation = m.cue or (
             "implements" if regex.match(r"(?:trien\s*khai|thuc\s*hien|huong\s*dan\s*thi\s*hanh)", lead) else "mentions"
         )
@@ -351,7 +351,7 @@ _LOCAL_BODY = regex.compile(r"^(?:UBND|Ủy ban nhân dân|HĐND|Hội đồng n
 def _trim_issuer(issuer: str) -> str:
     """Cut an issuer at the end of a body's name when the text runs on."""
     for name in _KNOWN_ISSUERS:
-        if fold(issuer).startswith(fold(name)):
+        if fold_accents(issuer).startswith(fold_accents(name)):
             return issuer[: len(name)]
     m = _LOCAL_BODY.match(issuer)
     if m:
@@ -363,7 +363,7 @@ def _complete_issuer(issuer: str | None, symbol: str | None, place: str | None, 
     implied = split_symbol(symbol)[1] if symbol else None
     if issuer:
         issuer = _trim_issuer(regex.sub(r"\s+", " ", issuer))
-        f = fold(issuer)
+        f = fold_accents(issuer)
         if _OFFICE_ISSUER.match(f) and implied:
             return implied
         if regex.fullmatch(r"(?:ubnd|uy\s*ban\s*nhan\s*dan|hdnd)\s*(?:tinh|thanh\s*pho|tp)", f) and place:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import regex
 
 from congvan.parsers.fields.dates import PLACE_DATE
-from congvan.parsers.fields.lines import TextLine, fold
+from congvan.parsers.fields.lines import TextLine, fold_accents
 
 # Cut before these, folded, when something stands before them on the line.
 _KINH_GUI = regex.compile(r"(?<=\S)\s+(?=kinh\s*gui\s*:)")
@@ -44,7 +44,7 @@ def _cut(line: TextLine, at: int) -> list[TextLine]:
 def _seams(line: TextLine, head: bool) -> list[TextLine]:
     """`line` cut at its seams; `head`: the line is in the letter's first lines,
     where the date cell stands."""
-    f = fold(line.text)
+    f = fold_accents(line.text)
     m = _VV_AFTER_NUMBER.match(f)
     if m:
         cut = _cut(line, m.end())
@@ -81,7 +81,7 @@ def split_seams(lines: list[TextLine]) -> tuple[list[TextLine], list[str], list[
     dropped: list[tuple[int, int]] = []
     changed = False
     for line in lines:
-        if out and out[-1].text in ("Kính", "KÍNH") and fold(line.text).startswith("gui"):
+        if out and out[-1].text in ("Kính", "KÍNH") and fold_accents(line.text).startswith("gui"):
             # `Kính` / `gửi: ...`: the opener of the addressees wrapped after its first word.
             prev = out.pop()
             line = TextLine(f"{prev.text} {line.text}", prev.start, line.end, prev.index)

@@ -15,7 +15,7 @@ import regex
 import yaml
 
 from congvan.models.records import Signer, Source
-from congvan.parsers.fields.lines import TextLine, fold, is_upper
+from congvan.parsers.fields.lines import TextLine, fold_accents, is_upper
 from congvan.parsers.fields.vocabulary import KNOWN_OFFICES
 from congvan.parsers.syllables import is_syllable
 
@@ -39,13 +39,13 @@ _NAME_EDGE = regex.compile(r"^[^\p{L}]+|[^\p{L}]+$")
 def surnames() -> frozenset[str]:
     """Family names (folded) from parsers/data/lexicon.yaml."""
     lex = yaml.safe_load((Path(__file__).resolve().parent.parent / "data" / "lexicon.yaml").read_text(encoding="utf-8"))
-    return frozenset(fold(n) for n in lex["surnames"])
+    return frozenset(fold_accents(n) for n in lex["surnames"])
 
 
 def office_case(text: str) -> str:
     """`PHÓ GIÁM ĐỐC` -> `Phó Giám đốc`; `BỘ TRƯỞNG, CHỦ NHIỆM` -> `Bộ trưởng, Chủ nhiệm`."""
     text = " ".join(text.split()).strip(" ,;")
-    known = [KNOWN_OFFICES.get(fold(p.strip())) for p in text.split(",")]
+    known = [KNOWN_OFFICES.get(fold_accents(p.strip())) for p in text.split(",")]
     if all(known):  # an office OCR stripped of its accents is still that office
         return ", ".join(known)  # type: ignore[arg-type]
     if not is_upper(text):
@@ -82,13 +82,13 @@ def _unmarked_syllable(word: str) -> bool:
 def looks_like_name(text: str, min_words: int = 2) -> bool:
     text = _NAME_EDGE.sub("", text)
     words = text.split()
-    if not min_words <= len(words) <= 6 or _NOT_NAME.search(fold(text)):
+    if not min_words <= len(words) <= 6 or _NOT_NAME.search(fold_accents(text)):
         return False
-    if _OFFICE_END.search(text.lower()) or (is_upper(text) and _OFFICE_END_FOLDED.search(fold(text))):
+    if _OFFICE_END.search(text.lower()) or (is_upper(text) and _OFFICE_END_FOLDED.search(fold_accents(text))):
         return False
     if not all(is_syllable(w) or _unmarked_syllable(w) for w in words):
         return False
-    if (len(words) == 2 or is_upper(text)) and fold(words[0]) not in surnames():
+    if (len(words) == 2 or is_upper(text)) and fold_accents(words[0]) not in surnames():
         # `Bộ Tài`, `TRONG LĨNH VỰC HẢI QUAN`: two words, or capitals, are a
         # name only after a family name.
         return False
@@ -131,7 +131,7 @@ def split_flat_signature(line: TextLine) -> list[TextLine]:
     auth = AUTHORITY.match(text)
     if auth:
         # The signer's own office after the delegation's: the longest known office closing the line.
-        f = " ".join(fold(auth["rest"]).split())
+        f = " ".join(fold_accents(auth["rest"]).split())
         for office in _OFFICES_BY_LENGTH:
             head = f[: len(f) - len(office)].replace(",", " ").strip()
             # Both halves are offices: `THỦ TƯỚNG` + `PHÓ THỦ TƯỚNG`, not `TỔNG` + `CỤC TRƯỞNG`.
@@ -148,7 +148,7 @@ def find_signer(lines: list[TextLine], start: int, skip: set[int]) -> tuple[Sign
     candidates = [p for l in lines[start:] if l.index not in skip for p in split_flat_signature(l)]
     # An annex after the signature (`Phụ lục 01`) is another part: stop there.
     for k, line in enumerate(candidates):
-        if k > 2 and _ANNEX.match(fold(line.text)) and any(AUTHORITY.match(c.text) or looks_like_name(c.text, 3) for c in candidates[:k]):
+        if k > 2 and _ANNEX.match(fold_accents(line.text)) and any(AUTHORITY.match(c.text) or looks_like_name(c.text, 3) for c in candidates[:k]):
             candidates = candidates[:k]
             break
     if not candidates:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import regex
 
 from congvan.parsers.fields.directives import quote_open_after
-from congvan.parsers.fields.lines import fold as plain_fold
+from congvan.parsers.fields.lines import fold_accents as plain_fold
 from congvan.parsers.fields.units import (
     PREDICATE,
     ROLE_NOUNS,
@@ -34,8 +34,8 @@ from congvan.parsers.fields.units import (
     UnitMention,
     class_subject,
     find_units,
-    fold,
     is_vague,
+    name_key,
     office_to_unit,
     trim_class,
 )
@@ -411,10 +411,10 @@ def read_sentence(sentence: str, start: int = 0, *, subject: bool = True, issuer
                 add(units, "lead", notice=True)
         elif _acting(tail.lstrip(" ,")) and PREDICATE.match(flat, _predicate_start(flat, units[-1].end)):
             add(units, "lead", notice=True)
-    leads = {fold(a.unit.name) for a in out}
+    leads = {name_key(a.unit.name) for a in out}
     # (Partners of a told action, `X đã phối hợp với Y`, were partners then.)
     for m in SUPPORT.finditer(flat) if not (told and not out) else ():
-        units = [u for u in _partners_at(flat, m.end()) if fold(u.name) not in leads]
+        units = [u for u in _partners_at(flat, m.end()) if name_key(u.name) not in leads]
         add(units, "support")
     if not out and GENERIC.match(flat[body_at:body_at + 1].lower() + flat[body_at + 1:]):
         closed = True
@@ -424,7 +424,7 @@ def read_sentence(sentence: str, start: int = 0, *, subject: bool = True, issuer
 def _is_issuer(name: str, issuer: str) -> bool:
     """`Sở Công Thương` (or `Sở Công Thương Lào Cai`) names the issuer `Sở
     Công Thương`."""
-    a, b = plain_fold(fold(name)), plain_fold(fold(issuer))  # (accents too: OCR reads `Thuế` as `Thuê`)
+    a, b = plain_fold(name_key(name)), plain_fold(name_key(issuer))  # (accents too: OCR reads `Thuế` as `Thuê`)
     return bool(a) and (a == b or a.startswith(b + " ") or b.startswith(a + " ") and len(a.split()) > 1)
 
 
@@ -533,7 +533,7 @@ def _dedupe(items: list[Assign]) -> list[Assign]:
     seen: set[tuple[str, str]] = set()
     out = []
     for a in items:
-        k = (fold(a.unit.name), a.role)
+        k = (name_key(a.unit.name), a.role)
         if k not in seen:
             seen.add(k)
             out.append(a)

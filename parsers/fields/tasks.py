@@ -37,7 +37,7 @@ import regex
 
 from congvan.models.records import ActionItem, Deadline, Directive, Letter, Source
 from congvan.parsers.fields.deadlines import deadline_warning, is_urgent, parse_deadline, parse_recurrence
-from congvan.parsers.fields.lines import fold as plain_fold
+from congvan.parsers.fields.lines import fold_accents as plain_fold
 from congvan.parsers.fields.task_sentences import (
     ASSIGN,
     Assign,
@@ -51,9 +51,9 @@ from congvan.parsers.fields.units import (
     PREDICATE,
     UnitMention,
     find_units,
-    fold,
     is_vague,
     lexicon_words,
+    name_key,
     office_to_unit,
     unit_key,
 )
@@ -106,19 +106,19 @@ def _to_recipient(name: str, recipients: list[str]) -> str:
     nhân khai thác khoáng sản`) is that addressee. Otherwise, and when only
     the place is left out (`Sở Công thương` of `Sở Công thương tỉnh Lào
     Cai`), the text's own naming stands."""
-    folded = fold(name)
+    folded = name_key(name)
     words = set(folded.replace(",", " ").split())
     for r in recipients:
-        rw = set(fold(r).replace(",", " ").split())
+        rw = set(name_key(r).replace(",", " ").split())
         if rw and rw <= words and r.count(",") >= name.count(","):
             return r
     if "các" not in words:
-        starts = [r for r in recipients if fold(r).startswith(folded) and fold(r) != folded
-                  and not _PLACE_TAIL.match(fold(r)[len(folded):].strip())]
+        starts = [r for r in recipients if name_key(r).startswith(folded) and name_key(r) != folded
+                  and not _PLACE_TAIL.match(name_key(r)[len(folded):].strip())]
         if len(starts) == 1:
             return starts[0]
         if _BARE_HEAD.match(name):
-            holds = [r for r in recipients if regex.search(rf"(?:^|\s){regex.escape(folded)}(?:\s|$)", fold(r))]
+            holds = [r for r in recipients if regex.search(rf"(?:^|\s){regex.escape(folded)}(?:\s|$)", name_key(r))]
             if len(holds) == 1:
                 return holds[0]
             if _BUSINESS.match(name):
@@ -196,9 +196,9 @@ def _same_class(name: str, addressed: list[str]) -> str:
     """A point that restates the class the preamble addressed (`Tổ chức, cá
     nhân khai thác khoáng sản ...` after `yêu cầu các tổ chức, cá nhân hoạt
     động khoáng sản ... thực hiện:`) names that addressee."""
-    kinds = _class_kinds(fold(name))
-    if kinds and not fold(name).startswith("các "):
-        same = [r for r in addressed if _class_kinds(fold(r)) == kinds]
+    kinds = _class_kinds(name_key(name))
+    if kinds and not name_key(name).startswith("các "):
+        same = [r for r in addressed if _class_kinds(name_key(r)) == kinds]
         if len(same) == 1:
             return same[0]
     return name
@@ -295,7 +295,7 @@ def _join_by_recipient(assigns: list[Assign], entries: dict[str, str]) -> list[A
 
 
 def _plain(text: str) -> str:
-    return regex.sub(r"\b(?:các|những|đồng chí)\s+", "", fold(text))
+    return regex.sub(r"\b(?:các|những|đồng chí)\s+", "", name_key(text))
 
 
 def _regions(letter: Letter) -> tuple[_Region | None, list[_Region], _Region | None]:
@@ -333,7 +333,7 @@ def _closing_start(letter: Letter, after: int, end: int, *, skip_first: bool = F
     thời ...`) stay with the item."""
     text = letter.text
     pos = text.find("\n", after)
-    issuer = fold(letter.issuer or "") if letter.issuer else None
+    issuer = name_key(letter.issuer or "") if letter.issuer else None
     while 0 <= pos < end:
         nxt = text.find("\n", pos + 1)
         nxt = end if nxt < 0 or nxt > end else nxt
@@ -343,7 +343,7 @@ def _closing_start(letter: Letter, after: int, end: int, *, skip_first: bool = F
         if line and skip_first:
             skip_first = False
         elif line:
-            if CLOSING_CUE.match(core) or (issuer and fold(core[:len(issuer) + 10]).startswith(issuer)) or line.startswith("("):
+            if CLOSING_CUE.match(core) or (issuer and name_key(core[:len(issuer) + 10]).startswith(issuer)) or line.startswith("("):
                 return pos + 1
             # (Under a last item that is only a heading, `III. KẾ HOẠCH CỤ
             # THỂ`, lines led by a unit are that item's content.)
@@ -402,7 +402,7 @@ def _intro_units(preamble: str) -> list[str]:
 def _letter_key(letter: Letter) -> str:
     number, symbol, issuer, year = letter.identity
     if number and symbol and issuer and year:
-        return f"{number}/{symbol}|{fold(issuer)}|{year}"
+        return f"{number}/{symbol}|{name_key(issuer)}|{year}"
     return letter.content_hash or letter.id
 
 
@@ -417,7 +417,7 @@ def derive_tasks(letter: Letter) -> tuple[list[ActionItem], list[str]]:
         return [], []
     recipients = _recipient_units(letter)
     issuer = letter.issuer
-    report = bool(letter.doc_type and fold(letter.doc_type).startswith("báo cáo"))
+    report = bool(letter.doc_type and name_key(letter.doc_type).startswith("báo cáo"))
     preamble, regions, closing = _regions(letter)
     by_index = {d.index: d for d in letter.directives}
     has_children = {d.parent for d in letter.directives if d.kind not in _LABEL_SKIP and d.parent is not None}
@@ -515,20 +515,20 @@ def _build(letter: Letter, drafts: list[_Draft]) -> tuple[list[ActionItem], list
         for a in found:
             if a.role == "lead":
                 rows.append((a.unit.name, "lead", " ".join([a.sentence, *a.more]), a.start, a.end, a.notice))
-        named = {fold(r[0]) for r in rows}
+        named = {name_key(r[0]) for r in rows}
         for name in draft.fallback:
-            if fold(name) not in named:
+            if name_key(name) not in named:
                 rows.append((name, "lead", squash(region.text), region.start, region.end, False))
         rows = [(respell(_same_class(_to_recipient(r[0], recipients), draft.addressed)), *r[1:]) for r in rows]
-        lead_names = {fold(r[0]) for r in rows}
+        lead_names = {name_key(r[0]) for r in rows}
         rows += [(respell(_to_recipient(a.unit.name, recipients)), "support", " ".join([a.sentence, *a.more]), a.start, a.end,
-                  False) for a in found if a.role == "support" and fold(a.unit.name) not in lead_names]
+                  False) for a in found if a.role == "support" and name_key(a.unit.name) not in lead_names]
         rows_all += [(region, *r) for r in rows]
     rows_all = _consolidate(rows_all)
     # `... để X biết, thực hiện` restates what the letter asked of X: it only
     # makes X an actor when nothing else in the letter does.
-    acting = {fold(r[1]) for r in rows_all if not r[6]}
-    rows_all = [r for r in rows_all if not r[6] or fold(r[1]) not in acting]
+    acting = {name_key(r[1]) for r in rows_all if not r[6]}
+    rows_all = [r for r in rows_all if not r[6] or name_key(r[1]) not in acting]
 
     out: list[ActionItem] = []
     warnings: list[str] = []
@@ -584,10 +584,10 @@ def _consolidate(rows: list[_Row]) -> list[_Row]:
     """One party named once with a qualifier (`Chủ đầu tư hạ tầng cụm công
     nghiệp`) and elsewhere without it (`Chủ đầu tư`) is one unit: the short
     name, when what it leaves out is lower-case words only."""
-    names = {fold(r[1]): r[1] for r in rows}
+    names = {name_key(r[1]): r[1] for r in rows}
     out: list[_Row] = []
     for r in rows:
-        name = fold(r[1])
+        name = name_key(r[1])
         short = next((n for n in names if name.startswith(n + " ") and _ROLE_HEAD.match(n)
                       and regex.fullmatch(r"[\p{Ll}\s]+", r[1][len(n) + 1:])), None)
         out.append((r[0], names[short], *r[2:]) if short else r)

@@ -34,8 +34,9 @@ from typing import TypedDict, cast
 import regex
 import yaml
 
-from congvan.parsers.fields.lines import fold as plain_fold
+from congvan.parsers.fields.lines import fold_accents as plain_fold
 from congvan.parsers.fields.vocabulary import BODY_HEADS, OFFICES
+from congvan.parsers.normalize import OLD_TONE_PAIRS
 
 # The longest unit list worth reading from one position (a công điện names a
 # dozen bodies in ~600 characters).
@@ -220,8 +221,8 @@ _PLURAL_END = regex.compile(r"^(?P<pre>[^,]*?)(?:^|\s)(?:các|Các)\s+(?P<kind>[
 _LIST_NAMES = tuple(sorted(_D["list_names"], key=len, reverse=True))
 _LIST_SEP = regex.compile(r"\s*(?:,|\s(?:và|hoặc))\s*(?=\p{Lu})")
 _ABBREV = (("ủy ban nhân dân", "ubnd"), ("uỷ ban nhân dân", "ubnd"), ("hội đồng nhân dân", "hđnd"))
-_TONES = {"òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "ọa": "oạ", "òe": "oè", "óe": "oé", "ỏe": "oẻ",
-          "õe": "oẽ", "ọe": "oẹ", "ùy": "uỳ", "úy": "uý", "ủy": "uỷ", "ũy": "uỹ", "ụy": "uỵ"}
+# Keys keep the old placement, so keys stored by earlier versions stay equal.
+_TONES = {new: old for old, new in OLD_TONE_PAIRS.items()}
 _VAGUE_WORDS = frozenset(_D["vague_words"])
 _GENERIC_START = regex.compile(r"^(?:các\s+|những\s+)?(?:cơ\s+quan|đơn\s+vị|chính\s+quyền|lực\s+lượng|cá\s+nhân|bộ\s+phận"
                                 r"|địa\s+phương|cộng\s+đồng|tổ\s+chức|người|ngành)\b")
@@ -249,9 +250,11 @@ class UnitMention:
 
 
 @lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """Case, Unicode form, tone-mark placement and UBND abbreviations folded:
-    the same unit written differently compares equal."""
+def name_key(text: str) -> str:
+    """A unit's name as a key: case, Unicode form, tone-mark placement and
+    UBND abbreviations folded, so the same unit written differently compares
+    equal (`Uỷ ban nhân dân tỉnh Khánh Hoà` = `UBND tỉnh Khánh Hòa`). Accents
+    stay: `fold_accents` (lines.py) is the other, looser folding."""
     text = unicodedata.normalize("NFC", text).replace("\u00d0", "\u0110").casefold()
     for new, old in _TONES.items():
         text = text.replace(new, old)
@@ -571,7 +574,7 @@ def is_vague(name: str, *, partner: bool = False) -> bool:
     A class with a kind (`các sở, ban, ngành liên quan`, `Các đơn vị thuộc
     Bộ`) is one, except as a partner that also names `địa phương` or a bare
     `cơ quan` (`phối hợp với các sở, ngành, địa phương`: everyone concerned)."""
-    folded = fold(name)
+    folded = name_key(name)
     if not folded:
         return True
     if partner and _catch_all(folded):
@@ -596,13 +599,13 @@ def _catch_all(folded: str) -> bool:
 def unit_key(name: str, issuer: str | None = None, parent_issuer: str | None = None, place: str | None = None) -> str:
     """A key that is the same for one unit however a letter writes it, and
     differs for same-named units of different bodies."""
-    key = fold(name)
+    key = name_key(name)
     m = _RELATIVE_TAIL.search(name)
     if m and issuer:
-        tail = fold(m.group(1))
-        owner = issuer if fold(issuer).startswith(tail) else (parent_issuer or issuer)
-        key = key[: len(key) - len(tail)].rstrip() + " " + fold(owner)
+        tail = name_key(m.group(1))
+        owner = issuer if name_key(issuer).startswith(tail) else (parent_issuer or issuer)
+        key = key[: len(key) - len(tail)].rstrip() + " " + name_key(owner)
         key = key.strip()
-    if _LOCAL.match(key) and place and fold(place) not in key:
-        key = f"{key} @{fold(place)}"
+    if _LOCAL.match(key) and place and name_key(place) not in key:
+        key = f"{key} @{name_key(place)}"
     return key

@@ -13,7 +13,7 @@ from typing import cast
 import regex
 import yaml
 
-from congvan.parsers.fields.lines import fold, is_upper
+from congvan.parsers.fields.lines import fold_accents, is_upper
 from congvan.parsers.syllables import is_syllable
 
 
@@ -24,7 +24,7 @@ def _data() -> dict[str, list[str]]:
 
 
 def _alternation(words: list[str]) -> str:
-    folded = sorted({fold(w) for w in words}, key=len, reverse=True)
+    folded = sorted({fold_accents(w) for w in words}, key=len, reverse=True)
     return "|".join(regex.escape(w).replace(r"\ ", r"\s*") for w in folded)
 
 
@@ -45,10 +45,10 @@ OFFICE_CAPS_END = regex.compile(
     "(?:" + "|".join(sorted((regex.escape(o.upper()) for o in OFFICES), key=len, reverse=True)) + ")$"
 )
 # Canonical spelling of every office and its deputy, by folded form.
-KNOWN_OFFICES: dict[str, str] = {fold(o): o for o in OFFICES} | {fold("Phó " + o): "Phó " + o for o in OFFICES}
+KNOWN_OFFICES: dict[str, str] = {fold_accents(o): o for o in OFFICES} | {fold_accents("Phó " + o): "Phó " + o for o in OFFICES}
 # Folded heads for `ordinary_case`, longest first.
-FOLDED_HEADS: tuple[str, ...] = tuple(sorted({fold(h) for h in (*BODY_HEADS, *OFFICES)}, key=len, reverse=True))
-FOLDED_LEVELS: frozenset[str] = frozenset(fold(l) for l in LEVELS)
+FOLDED_HEADS: tuple[str, ...] = tuple(sorted({fold_accents(h) for h in (*BODY_HEADS, *OFFICES)}, key=len, reverse=True))
+FOLDED_LEVELS: frozenset[str] = frozenset(fold_accents(l) for l in LEVELS)
 
 
 def _is_acronym(word: str) -> bool:
@@ -63,7 +63,7 @@ def ordinary_case(name: str) -> str:
     if not name or not is_upper(name) and not name.islower():
         return name
     words = name.split(" ")
-    folded = [fold(w) for w in words]
+    folded = [fold_accents(w) for w in words]
     out: list[str] = []
     i = 0
     head_len = 0

@@ -53,7 +53,7 @@ def load_organ_ids(path: str | Path | None) -> dict[str, str]:
     import csv
     import io
 
-    from congvan.parsers.fields.units import fold
+    from congvan.parsers.fields.units import name_key
 
     p = Path(path)
     where = f"--organ-ids {p}"
@@ -85,7 +85,7 @@ def load_organ_ids(path: str | Path | None) -> dict[str, str]:
             raise ValueError(f"{where}: the code of {name!r} is {code!r}, not text: write codes as strings "
                              "(\"000.00.00.G06\"), so leading zeros and dots survive")
         if name and code.strip():
-            out[fold(name)] = code.strip()
+            out[name_key(name)] = code.strip()
     if not out:
         raise ValueError(f"{where}: no organ name with a code: give {shape}")
     return out
@@ -94,9 +94,9 @@ def load_organ_ids(path: str | Path | None) -> dict[str, str]:
 def organ_id(name: str | None, organ_ids: dict[str, str]) -> str | None:
     if not name or not organ_ids:
         return None
-    from congvan.parsers.fields.units import fold
+    from congvan.parsers.fields.units import name_key
 
-    return organ_ids.get(fold(name))
+    return organ_ids.get(name_key(name))
 
 
 def _e(tag: str) -> str:

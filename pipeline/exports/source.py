@@ -116,9 +116,9 @@ def filter_letters(letters: Iterable[Letter], *, since: dt.date | None = None, u
                    issuer: str | None = None) -> list[Letter]:
     """Letters issued in [since, until] (a partial date counts when any day of it
     falls in the range) whose issuer or parent body contains `issuer` (folded)."""
-    from congvan.parsers.fields.units import fold
+    from congvan.parsers.fields.units import name_key
 
-    needle = fold(issuer) if issuer else None
+    needle = name_key(issuer) if issuer else None
     out = []
     for l in letters:
         if since or until:
@@ -128,7 +128,7 @@ def filter_letters(letters: Iterable[Letter], *, since: dt.date | None = None, u
                 continue
             if until and l.issued.first_day() > until:
                 continue
-        if needle and not any(needle in fold(x) for x in (l.issuer, l.parent_issuer) if x):
+        if needle and not any(needle in name_key(x) for x in (l.issuer, l.parent_issuer) if x):
             continue
         out.append(l)
     return out
@@ -246,14 +246,14 @@ def filter_items(items: Iterable[ActionItem], letters: dict[str, Letter], *, uni
     """Tasks of the units whose name or key contains `unit` (folded); with `open_only`, the
     tasks not done whose due day is at most OPEN_GRACE_DAYS past `as_of`, recurring duties,
     and undated tasks of letters issued within UNDATED_OPEN_DAYS."""
-    from congvan.parsers.fields.units import fold
+    from congvan.parsers.fields.units import name_key
 
     as_of = as_of or dt.date.today()
     done = done or {}
-    needle = fold(unit) if unit else None
+    needle = name_key(unit) if unit else None
     out = []
     for item in items:
-        if needle and needle not in fold(item.unit) and needle not in item.unit_key:
+        if needle and needle not in name_key(item.unit) and needle not in item.unit_key:
             continue
         if open_only:
             finished = done.get(item.id, dt.date.max)

@@ -34,6 +34,7 @@ from congvan.parsers.fields.lines import fold_accents
 from congvan.parsers.fields.numbers import split_symbol
 from congvan.parsers.fields.signer import surnames
 from congvan.parsers.fields.vocabulary import KNOWN_OFFICES
+from congvan.parsers.landmarks import DELEGATION_PREFIX
 from congvan.parsers.syllables import is_syllable
 
 _DATA = Path(__file__).resolve().parent.parent / "data"
@@ -43,7 +44,9 @@ FIELDS = ("number", "symbol", "issued", "place", "issuer", "parent_issuer", "doc
           "signer.name", "signer.title", "signer.authority")
 SURE = 0.9  # values below this are flagged with a warning
 
-_PREFIX = regex.compile(r"^(?:KT|TM|TL|TUQ|Q)\.\s*")
+_PREFIX = DELEGATION_PREFIX
+# An authority line in parts: its offices, comma-separated or each after its own prefix.
+_OFFICE_PARTS = regex.compile(r",|(?=\b(?:KT|TM|TL|TUQ)\.)")
 
 
 @dataclass
@@ -206,7 +209,7 @@ def rate(h: Header, signer: Signer | None, ev: Evidence) -> tuple[dict[str, floa
             # An office with no delegation line is the usual form: its null is sure when the office was read.
             put(part, (0.7 if ocr else 0.9) if other else 0.4, "none printed" if other else "signature block not read")
             continue
-        offices = [KNOWN_OFFICES.get(fold_accents(_PREFIX.sub("", p.strip())).strip()) for p in regex.split(r",|(?=\b(?:KT|TM|TL|TUQ)\.)", value) if p.strip()]
+        offices = [KNOWN_OFFICES.get(fold_accents(_PREFIX.sub("", p.strip())).strip()) for p in _OFFICE_PARTS.split(value) if p.strip()]
         known = bool(offices) and all(offices)
         if ocr:
             put(part, 0.85 if known else 0.6, "OCR; " + ("a known office" if known else "not a known office"))

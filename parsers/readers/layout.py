@@ -26,6 +26,8 @@ from typing import Any
 
 import regex
 
+from congvan.parsers.landmarks import DELEGATION_START, NOI_NHAN_OCR
+
 Word = dict[str, Any]
 Box = tuple[float, float, float, float]
 
@@ -47,9 +49,9 @@ ITEM_START = regex.compile(rf"^(?:{_ITEM})", regex.VERBOSE)
 OCR_ITEM_START = regex.compile(rf"^(?:{_ITEM} | \d{{1,2}},\s+\p{{Lu}})", regex.VERBOSE)
 # Marks may be lost (OCR `Noi nhan`, `Kinh gui`) and a speck may stand in
 # front; a text layer has them right, so the tolerant forms cost it nothing.
-NOI_NHAN = regex.compile(r"^\W{0,2}N[oơóòờớ][iíì]\s*nh[aậâạấ]n", regex.IGNORECASE)
+NOI_NHAN = NOI_NHAN_OCR
 BODY_START = regex.compile(r"^\W{0,2}(?:K[íi]nh\s*g[ửưu]i|C[ăa]n\s*c[ứu])\b", regex.IGNORECASE)
-AUTHORITY = regex.compile(r"^\W{0,2}(?:KT|TM|TL|TUQ|Q)\s*[./]", regex.IGNORECASE)
+AUTHORITY = DELEGATION_START
 ENTRY_START = regex.compile(r"^\s*[-+•*–—]")
 SUBJECT = regex.compile(r"^\s*\(?\s*(?:V/v|V\.v|Về\s+việc)\b", regex.IGNORECASE)
 # What may stand under the subject in the left header column and is not

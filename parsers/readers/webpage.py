@@ -49,6 +49,7 @@ from functools import cached_property
 
 import regex
 
+from congvan.parsers.landmarks import DELEGATION_LINE
 from congvan.parsers.readers.base import Line, ReadResult
 
 __all__ = ["is_web_page", "read_web_page", "web_page_lines"]
@@ -309,7 +310,7 @@ _TYPE_TITLE = regex.compile(
     r"|HƯỚNG DẪN|BÁO CÁO|TỜ TRÌNH|QUY CHẾ|QUY ĐỊNH|CHƯƠNG TRÌNH|PHƯƠNG ÁN|ĐỀ ÁN|GIẤY MỜI|LUẬT|PHÁP LỆNH"
     r"|VĂN BẢN HỢP NHẤT|THÔNG CÁO|BIÊN BẢN|PHIẾU CHUYỂN|PHIẾU TRÌNH)$"
 )
-_AUTHORITY = regex.compile(r"^(?:KT|TM|TL|TUQ|Q)\s*[./]\s*\p{Lu}")
+_AUTHORITY = DELEGATION_LINE
 
 
 def _caps(text: str) -> bool:

@@ -49,6 +49,7 @@ from functools import cached_property
 
 import regex
 
+from congvan.parsers.fields.codes import type_titles
 from congvan.parsers.landmarks import DELEGATION_LINE
 from congvan.parsers.readers.base import Line, ReadResult
 
@@ -305,11 +306,10 @@ _NOI_NHAN = regex.compile(r"^Nơi\s*nhận\b")
 _ANNEX = regex.compile(r"^(?:PHỤ LỤC|DANH MỤC|MẪU|BIỂU|QUY (?:CHẾ|ĐỊNH)\b|Phụ lục|Mẫu)", regex.I)
 _LUU = regex.compile(r"^[-–+]?\s*Lưu\s*:?\s*\p{Lu}")
 _BARE_LABEL = regex.compile(r"^(?:Điều\s+\d+\w?|\d+(?:\.\d+)*|[IVXLC]{1,6}|[a-zđ])[.):]?$")
-_TYPE_TITLE = regex.compile(
-    r"^(?:QUYẾT ĐỊNH|NGHỊ QUYẾT|NGHỊ ĐỊNH|THÔNG TƯ(?: LIÊN TỊCH)?|CHỈ THỊ|CÔNG ĐIỆN|KẾ HOẠCH|THÔNG BÁO"
-    r"|HƯỚNG DẪN|BÁO CÁO|TỜ TRÌNH|QUY CHẾ|QUY ĐỊNH|CHƯƠNG TRÌNH|PHƯƠNG ÁN|ĐỀ ÁN|GIẤY MỜI|LUẬT|PHÁP LỆNH"
-    r"|VĂN BẢN HỢP NHẤT|THÔNG CÁO|BIÊN BẢN|PHIẾU CHUYỂN|PHIẾU TRÌNH)$"
-)
+# A document type's title line (`QUYẾT ĐỊNH`, `THÔNG TƯ LIÊN TỊCH`), from the
+# type titles of codes.yaml; a công văn has none.
+_TYPE_TITLE = regex.compile("^(?:" + "|".join(regex.escape(t.upper()) for t in sorted(type_titles(), key=len, reverse=True)
+                                          if t != "Công văn") + ")$")
 _AUTHORITY = DELEGATION_LINE
 
 

@@ -76,8 +76,10 @@ def stages(datas: list[tuple[str, bytes]]) -> None:
         return run
 
     for name in ("normalize", "parse_header", "find_recipients", "find_distribution", "find_signer",
-                 "parse_directives", "find_mentions", "resolve", "derive_action_items", "_locate_all"):
+                 "parse_directives", "find_mentions", "resolve", "derive_tasks", "split_seams", "unmerge_footer",
+                 "_locate_all"):
         setattr(letter_mod, name, timed(name, getattr(letter_mod, name)))
+    letter_mod.postocr.correct = timed("postocr.correct", letter_mod.postocr.correct)
     parse_mod.read_bytes = timed("read (decode, web page, layout)", parse_mod.read_bytes)
     parse_mod.parse_bytes(datas[0][1], datas[0][0])       # warm imports and caches
     spent.clear()

@@ -143,6 +143,33 @@ def split_flat_signature(line: TextLine) -> list[TextLine]:
     return [line]
 
 
+# A name line OCR could not read (`tsàng Văn Thuân`, `huy thu dứn® Tứ`) is
+# short; more than this many words under the block is body text, not a name.
+_GARBLED_NAME_WORDS = 6
+_GARBLED_NAME_LINES = 2
+
+
+def _block_line(text: str) -> bool:
+    """A delegation line or an office in capitals (`KT. GIÁM ĐÓC`, `PHO GIẢM
+    ĐỌC`: office words are matched folded, so OCR's wrong marks still count)."""
+    return bool(AUTHORITY.match(text)) or (is_upper(text) and bool(_OFFICE_END_FOLDED.search(fold(text).rstrip(" .,:;"))))
+
+
+def _under_garbled_name(candidates: list[TextLine]) -> int:
+    """Where the block search starts when no line reads as a name: under the
+    last office line when at most two short unreadable lines (the name line
+    OCR garbled, debris of the seal) follow it. The delegation and the
+    office still stand; the name stays unread."""
+    end = len(candidates)
+    for k in range(end - 1, max(end - 2 - _GARBLED_NAME_LINES, -1), -1):
+        text = candidates[k].text
+        if _block_line(text):
+            return k + 1
+        if len(text.split()) > _GARBLED_NAME_WORDS or _NOT_NAME.search(fold(text)):
+            break
+    return end
+
+
 def find_signer(lines: list[TextLine], start: int, skip: set[int]) -> tuple[Signer | None, int | None]:
     """(signer, index of the first signature-block line) in lines[start:]."""
     candidates = [p for l in lines[start:] if l.index not in skip for p in split_flat_signature(l)]
@@ -168,7 +195,7 @@ def find_signer(lines: list[TextLine], start: int, skip: set[int]) -> tuple[Sign
             break
     auth_lines: list[TextLine] = []
     title_lines: list[TextLine] = []
-    top = name_at if name_at is not None else len(candidates)
+    top = name_at if name_at is not None else _under_garbled_name(candidates)
     k = top - 1
     block: list[TextLine] = []
     while k >= 0 and top - k <= 6:

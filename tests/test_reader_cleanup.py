@@ -104,6 +104,28 @@ def test_gray_and_palette_pages_pass_through():
     assert np.asarray(cleanup.split_inks(rgba).black).min() == 255
 
 
+def test_bridge_seal_mends_print_a_ring_crosses_and_leaves_the_ring_on_paper_out():
+    page = Image.new("RGB", (300, 200), "white")
+    d = ImageDraw.Draw(page)
+    d.rectangle((50, 20, 58, 180), fill=(15, 15, 15))  # a printed stem
+    d.rectangle((120, 140, 200, 144), fill=(25, 25, 25))  # a printed bar
+    d.rectangle((0, 96, 299, 100), fill=(210, 40, 50))  # a ring crossing the stem, then paper
+    d.rectangle((160, 120, 163, 170), fill=(210, 40, 50))  # a ring crossing the bar upright
+    inks = cleanup.split_inks(page)
+    black = np.asarray(inks.black)
+    assert black[98, 54] == 255  # the plain black plane cuts the stem
+    mended = cleanup.bridge_seal(inks.black, inks.red, 5)
+    assert mended is not None
+    m = np.asarray(mended)
+    assert m[98, 54] < 128 and m[142, 161] < 128  # print under the ring comes back
+    assert m[98, 90] == 255 and m[98, 250] == 255 and m[125, 161] == 255  # ring over paper stays paper
+    # A seal that crosses no print gives nothing to mend.
+    lone = Image.new("RGB", (100, 100), "white")
+    ImageDraw.Draw(lone).ellipse((10, 10, 90, 90), outline=(210, 40, 50), width=4)
+    inks = cleanup.split_inks(lone)
+    assert cleanup.bridge_seal(inks.black, inks.red, 5) is None
+
+
 # --------------------------------------------------------------------------- family names
 
 

@@ -35,6 +35,10 @@ from congvan.parsers.syllables import is_syllable, syllable_share
 
 WHERE = "ocr_region"  # Line.where of text from this second reading
 SCALE = 2  # enlargement of the crop (scans here are 200 dpi or coarser)
+# The plane with seal-crossed strokes mended (`cleanup.bridge_seal`) is read
+# larger: on the corpus at 2x the mended name lost a circumflex to a grave
+# (`Thuân` -> `Thuần`), at 3x it read as printed.
+BRIDGED_SCALE = 3
 PSM = 6
 LINES_BELOW = 16  # the name stands 6-13 lines under the office line
 LINES_ABOVE = 1.5
@@ -140,10 +144,11 @@ def signature_region(lines: list[Line], scale: float, width: int, height: int, s
 # --------------------------------------------------------------------------- reading
 
 
-def _read(tess: Any, image: Image.Image, region: Region, lang: str, timeout: int) -> list[list[dict[str, Any]]]:
+def _read(tess: Any, image: Image.Image, region: Region, lang: str, timeout: int,
+          scale: int = SCALE) -> list[list[dict[str, Any]]]:
     x0, y0, x1, y1 = region.box
     crop = image.crop(region.box)
-    crop = crop.resize((crop.width * SCALE, crop.height * SCALE), Image.Resampling.LANCZOS)
+    crop = crop.resize((crop.width * scale, crop.height * scale), Image.Resampling.LANCZOS)
     data = tess.image_to_data(crop, lang=lang, config=f"--psm {PSM}", output_type=tess.Output.DICT, timeout=timeout)
     rows: dict[tuple[int, int, int], list[dict[str, Any]]] = {}
     for i, text in enumerate(data["text"]):
@@ -151,10 +156,10 @@ def _read(tess: Any, image: Image.Image, region: Region, lang: str, timeout: int
         conf = float(data["conf"][i])
         if not text or conf < 0:
             continue
-        left, top = data["left"][i] / SCALE + x0, data["top"][i] / SCALE + y0
+        left, top = data["left"][i] / scale + x0, data["top"][i] / scale + y0
         rows.setdefault((data["block_num"][i], data["par_num"][i], data["line_num"][i]), []).append({
             "text": text, "conf": conf, "x0": left, "top": top,
-            "x1": left + data["width"][i] / SCALE, "bottom": top + data["height"][i] / SCALE})
+            "x1": left + data["width"][i] / scale, "bottom": top + data["height"][i] / scale})
     return [sorted(ws, key=lambda w: w["x0"]) for ws in rows.values()]
 
 
@@ -225,18 +230,20 @@ def _name_line(rows: list[list[dict[str, Any]]], size: float, notes: list[str]) 
     return None
 
 
-def reread(tess: Any, planes: list[Image.Image], region: Region, page: int, scale: float, lang: str,
-           timeout: int) -> tuple[list[Line], list[str]]:
+def reread(tess: Any, planes: list[Image.Image | tuple[Image.Image, int]], region: Region, page: int, scale: float,
+           lang: str, timeout: int) -> tuple[list[Line], list[str]]:
     """The signature block read again: its lines in order (office lines,
     then the name last), with warnings about restored words; no lines when
     no plane shows a name. `planes` are
-    versions of the page to read in turn (the black-ink plane, then one
-    that keeps what colour removal may have cut) until one shows a name."""
+    versions of the page to read in turn (the black-ink plane, then ones
+    that mend or keep what colour removal may have cut), each alone or with
+    its enlargement, until one shows a name."""
     notes: list[str] = []
     out: list[Line] = []
     name_words: list[dict[str, Any]] | None = None
-    for n, plane in enumerate(planes):
-        rows = _read(tess, plane, region, lang, timeout)
+    for n, item in enumerate(planes):
+        plane, enlarge = item if isinstance(item, tuple) else (item, SCALE)
+        rows = _read(tess, plane, region, lang, timeout, enlarge)
         rows.sort(key=lambda ws: statistics.median(w["top"] for w in ws))
         tried: list[str] = []
         name_words = _name_line(rows, region.line_height, tried)
@@ -294,4 +301,4 @@ def merge(lines: list[Line], region: Region, scale: float, new: list[Line]) -> l
     return keep[:before] + new + keep[before:]
 
 
-__all__ = ["Region", "WHERE", "merge", "reread", "restore_surname", "signature_region", "surnames"]
+__all__ = ["BRIDGED_SCALE", "SCALE", "Region", "WHERE", "merge", "reread", "restore_surname", "signature_region", "surnames"]

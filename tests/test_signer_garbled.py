@@ -1,7 +1,9 @@
 """The signature block of OCR'd letters whose name line OCR could not read
 (parsers/fields/signer.py): the delegation and the office still count, the
-name stays empty rather than guessed. Texts written for the test in the
-shape OCR gives (wrong marks on capitals, a damaged first word)."""
+name stays empty rather than guessed; and submission forms (phiếu trình),
+signed by their maker under boxes for others' opinions. Texts written for
+the test in the shape OCR gives (wrong marks on capitals, a damaged first
+word, two columns merged into one line)."""
 from __future__ import annotations
 
 import pytest
@@ -49,3 +51,48 @@ def test_body_text_after_the_block_is_not_skipped_as_a_garbled_name() -> None:
     # A long line under the office is text, not a name: no block is taken from above it.
     got = _signer("GIÁM ĐỐC\nđề nghị các phòng chuyên môn tổng hợp báo cáo kết quả về Sở trước ngày 30\n")
     assert got["title"] is None
+
+
+FORM = """SỞ XÂY DỰNG
+PHÒNG QUẢN LÝ XÂY DỰNG
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+PHIẾU TRÌNH GIẢI QUYẾT CÔNG VIỆC
+Kính gửi: Lãnh đạo Sở Xây dựng
+Nội dung trình: Thẩm định thiết kế xây dựng công trình nhà văn hóa thôn Bản Phố.
+Họ và tên chuyên viên trình: Lê Thu Hằng
+I. TÓM TẮT NỘI DUNG
+Phòng Quản lý xây dựng đã kiểm tra hồ sơ thiết kế do chủ đầu tư gửi đến.
+Kính trình Lãnh đạo Sở xem xét, quyết định.
+Ngày 12 tháng 9 năm 2025
+"""
+
+
+@pytest.mark.parametrize("boxes,name", [
+    # The two boxes' headings and names merged into one line each (OCR of two columns).
+    ("Ý KIẾN CỦA LÃNH ĐẠO PHÒNG NGƯỜI LẬP PHIẾU TRÌNH\nTrần Quang Huy Lê Thu Hằng\n"
+     "Ý KIẾN CỦA PHÓ GIÁM ĐỐC SỞ\nNguyễn Đức Thắng\n", "Lê Thu Hằng"),
+    # The maker's box alone.
+    ("NGƯỜI LẬP PHIẾU TRÌNH\nLê Thu Hằng\nÝ KIẾN CỦA GIÁM ĐỐC SỞ\nNguyễn Đức Thắng\n", "Lê Thu Hằng"),
+])
+def test_a_submission_form_is_signed_by_its_maker_not_the_opinion_boxes(boxes: str, name: str) -> None:
+    got = congvan.to_json(congvan.parse_text(FORM + boxes))["signer"]
+    assert got == {"name": name, "title": "Người lập phiếu trình", "authority": None}
+
+
+def test_two_merged_names_are_not_split_when_the_cut_is_unsure() -> None:
+    # No family name opens a second name: no column can be told, no name.
+    got = congvan.to_json(congvan.parse_text(
+        FORM + "Ý KIẾN CỦA LÃNH ĐẠO PHÒNG NGƯỜI LẬP PHIẾU TRÌNH\nTrần Quang Huy Thu Hằng\n"))["signer"]
+    assert got == {"name": None, "title": "Người lập phiếu trình", "authority": None}
+
+
+def test_the_submission_forms_full_printed_name_is_its_type() -> None:
+    got = congvan.to_json(congvan.parse_text(FORM + "NGƯỜI LẬP PHIẾU TRÌNH\nLê Thu Hằng\n"))
+    assert got["doc_type"] == "Phiếu trình giải quyết công việc"
+
+
+def test_the_submission_forms_subject_is_its_labelled_field() -> None:
+    got = congvan.to_json(congvan.parse_text(FORM + "NGƯỜI LẬP PHIẾU TRÌNH\nLê Thu Hằng\n"))
+    assert got["subject"] == "Thẩm định thiết kế xây dựng công trình nhà văn hóa thôn Bản Phố"
+    assert got["recipients"] == ["Lãnh đạo Sở Xây dựng"]

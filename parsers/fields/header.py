@@ -301,6 +301,12 @@ def parse_header(lines: list[TextLine], ocr: bool = False) -> Header:
                 subject_lines.append(nxt)
             break
     if not subject_lines and title_idx is not None and h.subject is None:
+        # A form's labelled subject field (`Nội dung trình: ...`) is the subject, alone.
+        labelled = next((l for l in (zone[title_idx + 1:] + lines[body:])[:12] if _SUBJECT_FIELD.match(fold(l.text))), None)
+        if labelled is not None:
+            cut = _SUBJECT_FIELD.match(fold(labelled.text)).end()  # type: ignore[union-attr]
+            subject_lines = [TextLine(labelled.text[cut:], labelled.start + cut, labelled.end, labelled.index)]
+    if not subject_lines and title_idx is not None and h.subject is None:
         # The title block may run past where the body seemed to start.
         following = zone[title_idx + 1:] + lines[body:]
         for nxt in following[:12]:
@@ -439,6 +445,10 @@ def _mark(h: Header, text: str) -> bool:
         h.secrecy = h.secrecy or ordinary_case(text)
         return True
     return False
+
+
+# The subject field of a submission form (phiếu trình): `Nội dung trình:`.
+_SUBJECT_FIELD = regex.compile(r"^\W{0,2}noi\s+dung\s+(?:trinh|de\s+nghi)\s*:\s*")
 
 
 def _stops_subject(line: TextLine, taken: set[int]) -> bool:

@@ -170,9 +170,64 @@ def _under_garbled_name(candidates: list[TextLine]) -> int:
     return end
 
 
+# A submission form (phiếu trình, tờ trình of a unit) closes with boxes side
+# by side: `Ý KIẾN CỦA LÃNH ĐẠO PHÒNG` (opinions, signed later by others)
+# and `NGƯỜI LẬP PHIẾU TRÌNH` (the one who made and signed the form). The
+# maker's heading may close a line the two columns were merged into.
+_MAKER = regex.compile(r"(?:^|\s)(?P<head>nguoi\s+(?:lap\s+phieu(?:\s+trinh)?|lap\s+to\s+trinh|trinh))\s*[:.]?$")
+
+
+def _split_two_names(text: str) -> tuple[str, str] | None:
+    """`Đỗ Mạnh Cường Vũ Việt Linh` (two name lines merged) -> both names,
+    when exactly one cut leaves two names that each open with a family name."""
+    words = _NAME_EDGE.sub("", text).split()
+    cuts = [j for j in range(2, len(words) - 1)
+            if fold(words[0]) in surnames() and fold(words[j]) in surnames()
+            and looks_like_name(" ".join(words[:j])) and looks_like_name(" ".join(words[j:]))]
+    if len(cuts) != 1:
+        return None
+    return " ".join(words[: cuts[0]]), " ".join(words[cuts[0]:])
+
+
+def _form_maker(candidates: list[TextLine]) -> tuple[Signer, int] | None:
+    """The maker of a submission form: the name under `NGƯỜI LẬP PHIẾU
+    TRÌNH`, in that heading's column (the right one when the heading closes
+    a merged line of two boxes). None when no such heading or no clear name."""
+    for k, line in enumerate(candidates[:-1]):
+        if not is_upper(line.text):
+            continue
+        m = _MAKER.search(fold(line.text))
+        if m is None:
+            continue
+        merged = m.start("head") > 0
+        for below in candidates[k + 1:k + 3]:
+            text = below.text
+            if merged:
+                pair = _split_two_names(text)
+                name = pair[1] if pair else None
+            else:
+                name = " ".join(_NAME_EDGE.sub("", text).split()) if looks_like_name(text, 2) else None
+            if name:
+                src = Source(start=line.start, end=below.end)
+                return Signer(name=name, title=_maker_title(line.text, m.start("head")), authority=None,
+                              source=src), line.index
+        # The maker's box is there but its name is not clear: no other box's name instead.
+        src = Source(start=line.start, end=line.end)
+        return Signer(name=None, title=_maker_title(line.text, m.start("head")), authority=None, source=src), line.index
+    return None
+
+
+def _maker_title(text: str, at: int) -> str:
+    title = " ".join(text[at:].rstrip(" :.").split()).lower()
+    return title[:1].upper() + title[1:]
+
+
 def find_signer(lines: list[TextLine], start: int, skip: set[int]) -> tuple[Signer | None, int | None]:
     """(signer, index of the first signature-block line) in lines[start:]."""
     candidates = [p for l in lines[start:] if l.index not in skip for p in split_flat_signature(l)]
+    maker = _form_maker(candidates)
+    if maker is not None:
+        return maker
     # An annex after the signature (`Phụ lục 01`) is another part: stop there.
     for k, line in enumerate(candidates):
         if k > 2 and _ANNEX.match(fold(line.text)) and any(AUTHORITY.match(c.text) or looks_like_name(c.text, 3) for c in candidates[:k]):

@@ -376,10 +376,6 @@ def read_page(image: Image.Image, page_no: int, scale: float, signed: date | Non
             planes.append((bridged, regions.BRIDGED_SCALE))
         if red is not None:
             planes.append((red, regions.SCALE))
-        # Last, the black plane larger: a grey seal ring (a black-and-white
-        # scan, a faded seal) stays in every plane, and a larger reading
-        # often keeps the crossed family name's letters apart.
-        planes.append((gray, regions.BRIDGED_SCALE))
         block, restored = _run(tess, regions.reread, tess, planes, region, page_no, scale, LANG, OCR_TIMEOUT)
         merged = regions.merge(lines, region, scale, block)
         if merged is not lines:

@@ -96,3 +96,16 @@ def test_the_submission_forms_subject_is_its_labelled_field() -> None:
     got = congvan.to_json(congvan.parse_text(FORM + "NGƯỜI LẬP PHIẾU TRÌNH\nLê Thu Hằng\n"))
     assert got["subject"] == "Thẩm định thiết kế xây dựng công trình nhà văn hóa thôn Bản Phố"
     assert got["recipients"] == ["Lãnh đạo Sở Xây dựng"]
+
+
+def test_a_form_dated_above_its_signature_boxes_takes_that_date() -> None:
+    got = congvan.to_json(congvan.parse_text(FORM + "NGƯỜI LẬP PHIẾU TRÌNH\nLê Thu Hằng\n"))
+    assert got["issued"] == "2025-09-12"
+
+
+def test_a_date_in_the_body_far_above_the_signature_is_not_the_issue_date() -> None:
+    text = FORM.replace("Ngày 12 tháng 9 năm 2025\n", "") + "NGƯỜI LẬP PHIẾU TRÌNH\nLê Thu Hằng\n"
+    text = text.replace("Kính trình Lãnh đạo Sở xem xét, quyết định.\n",
+                        "Ngày 12 tháng 9 năm 2025\nKính trình Lãnh đạo Sở xem xét, quyết định.\nHồ sơ kèm theo: bản vẽ thiết kế.\n")
+    got = congvan.to_json(congvan.parse_text(text))
+    assert got["issued"] is None

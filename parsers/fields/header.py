@@ -116,6 +116,29 @@ def _title_of(text: str) -> str | None:
     return None
 
 
+FOOT_DATE_REACH = 2  # lines above the signature block searched for its date
+
+
+def date_above_signature(h: Header, lines: list[TextLine], sig_at: int | None) -> None:
+    """A letter with no date in its header (a submission form, minutes) may
+    print it alone just above the signature boxes (`Ngày 19 tháng 8 năm
+    2025`): that is its issue date. Sets `h.issued` when the header had none."""
+    if h.issued is not None or sig_at is None:
+        return
+    for line in reversed(lines[max(0, sig_at - FOOT_DATE_REACH):sig_at]):
+        m = search_long(line.text)
+        if not (m and _bare_date_line(line.text)):
+            continue
+        reading = build_date(group(line.text, m, "d"), group(line.text, m, "m"), group(line.text, m, "y"))
+        if reading.date is None:
+            return
+        h.issued = reading.date
+        h.confidence["issued"] = min(reading.confidence, 0.8)
+        h.warnings.append("issue date read from the date line above the signature (none in the header)")
+        h.spans["issued"] = (line.start + m.start(), line.start + m.end())
+        return
+
+
 def _bare_date_line(text: str) -> bool:
     """A short line that is only a date (an issue line whose place was lost)."""
     m = search_long(text)

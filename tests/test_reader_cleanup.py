@@ -213,3 +213,20 @@ def test_blue_handwriting_over_the_day_leaves_the_printed_line_readable():
     # blank day and month rather than a wrong digit presented as certain.
     assert line.startswith("Hà Nội, ngày") and line.endswith("năm 2026")
     assert "17" not in line
+
+
+def _row(*texts: str, conf: float = 90.0) -> list[dict]:
+    out, x = [], 100.0
+    for t in texts:
+        out.append({"text": t, "conf": conf, "x0": x, "x1": x + 12.0 * len(t), "top": 500.0, "bottom": 520.0})
+        x += 12.0 * len(t) + 8.0
+    return out
+
+
+def test_a_mark_inside_the_name_line_means_a_word_was_lost_no_name():
+    notes: list[str] = []
+    # `Lâm Thị Thu Hà` with the seal's stroke over `Thị`: `Lâm Thu Hà` would be another person.
+    assert regions._name_line([_row("Lâm", "|", "Thu", "Hà")], 20.0, notes) is None
+    # Debris at the ends is no part of the name and no reason to drop it.
+    got = regions._name_line([_row("—", "Đào", "Thị", "Thu", "Hà", "|")], 20.0, notes)
+    assert got is not None and [w["text"] for w in got] == ["Đào", "Thị", "Thu", "Hà"]

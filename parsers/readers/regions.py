@@ -223,7 +223,13 @@ def _name(words: list[dict[str, Any]], size: float, notes: list[str]) -> list[di
 def _name_line(rows: list[list[dict[str, Any]]], size: float, notes: list[str]) -> list[dict[str, Any]] | None:
     """The last row that holds a name (see `_name`)."""
     for ws in reversed(rows):
-        ws = [w for w in ws if _LETTERS.search(w["text"])]
+        # Marks without a letter go at the line's ends only: one inside the
+        # name (`Ninh | Tuyết Mai`) stands where a word was lost.
+        ws = list(ws)
+        while ws and not _LETTERS.search(ws[0]["text"]):
+            ws.pop(0)
+        while ws and not _LETTERS.search(ws[-1]["text"]):
+            ws.pop()
         got = _name(ws, size, notes) if ws else None
         if got is not None:
             return got

@@ -70,8 +70,8 @@ Ngày 12 tháng 9 năm 2025
 
 @pytest.mark.parametrize("boxes,name", [
     # The two boxes' headings and names merged into one line each (OCR of two columns).
-    ("Ý KIẾN CỦA LÃNH ĐẠO PHÒNG NGƯỜI LẬP PHIẾU TRÌNH\nTrần Quang Huy Lê Thu Hằng\n"
-     "Ý KIẾN CỦA PHÓ GIÁM ĐỐC SỞ\nNguyễn Đức Thắng\n", "Lê Thu Hằng"),
+    (("Ý KIẾN CỦA LÃNH ĐẠO PHÒNG NGƯỜI LẬP PHIẾU TRÌNH\nTrần Quang Huy Lê Thu Hằng\n"
+      "Ý KIẾN CỦA PHÓ GIÁM ĐỐC SỞ\nNguyễn Đức Thắng\n"), "Lê Thu Hằng"),
     # The maker's box alone.
     ("NGƯỜI LẬP PHIẾU TRÌNH\nLê Thu Hằng\nÝ KIẾN CỦA GIÁM ĐỐC SỞ\nNguyễn Đức Thắng\n", "Lê Thu Hằng"),
 ])

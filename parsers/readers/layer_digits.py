@@ -20,7 +20,6 @@ import statistics
 from typing import Any
 
 import regex
-
 from congvan.parsers.readers.base import Line
 
 _RUN = regex.compile(r"\d+")

@@ -119,6 +119,9 @@ def test_bridge_seal_mends_print_a_ring_crosses_and_leaves_the_ring_on_paper_out
     m = np.asarray(mended)
     assert m[98, 54] < 128 and m[142, 161] < 128  # print under the ring comes back
     assert m[98, 90] == 255 and m[98, 250] == 255 and m[125, 161] == 255  # ring over paper stays paper
+    # Asked about a part of the page where the ring crosses no print: nothing to mend there.
+    assert cleanup.bridge_seal(inks.black, inks.red, 5, (200, 0, 300, 120)) is None
+    assert cleanup.bridge_seal(inks.black, inks.red, 5, (0, 0, 120, 200)) is not None
     # A seal that crosses no print gives nothing to mend.
     lone = Image.new("RGB", (100, 100), "white")
     ImageDraw.Draw(lone).ellipse((10, 10, 90, 90), outline=(210, 40, 50), width=4)

@@ -130,7 +130,8 @@ def _reach(mask: np.ndarray, k: int, axis: int, sign: int) -> np.ndarray:
     return out
 
 
-def bridge_seal(black: Image.Image, seal: np.ndarray, reach: int) -> Image.Image | None:
+def bridge_seal(black: Image.Image, seal: np.ndarray, reach: int,
+                box: tuple[int, int, int, int] | None = None) -> Image.Image | None:
     """The black-ink plane with the seal's pixels that cross printed strokes
     given back to the print, or None when the seal crosses no print.
 
@@ -138,7 +139,12 @@ def bridge_seal(black: Image.Image, seal: np.ndarray, reach: int) -> Image.Image
     under a ring reads `tsàng`). A seal pixel with print within `reach`
     pixels on both sides, left and right or above and below, lies on a
     stroke the ring covers: it is print. A ring over blank paper has print
-    on neither side and stays paper."""
+    on neither side and stays paper. With `box` (left, top, right, bottom)
+    only that part is mended, and None means the seal crosses no print there."""
+    if box is not None:
+        keep = np.zeros_like(seal)
+        keep[max(0, box[1]):box[3], max(0, box[0]):box[2]] = True
+        seal = seal & keep
     if not seal.any():
         return None
     gray = np.asarray(black)

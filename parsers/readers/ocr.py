@@ -133,11 +133,15 @@ def _prepare(image: Image.Image) -> tuple[Image.Image, float, Image.Image, clean
     return gray, angle, inks.pen if inks.pen is not None else inks.black, inks
 
 
-def _bridged_plane(inks: cleanup.Inks, angle: float, size: float) -> Image.Image | None:
-    """The black plane with the print a seal ring crosses given back
-    (`cleanup.bridge_seal`), turned like the black plane; None when no seal
-    crosses print."""
-    plane = cleanup.bridge_seal(inks.black, inks.red, max(2, round(BRIDGE_REACH_EM * size)))
+def _bridged_plane(inks: cleanup.Inks, angle: float, size: float, box: tuple[int, int, int, int]) -> Image.Image | None:
+    """The black plane with the print a seal ring crosses inside `box` given
+    back (`cleanup.bridge_seal`), turned like the black plane; None when no
+    seal crosses print there (no second reading of it is worth its time)."""
+    # The masks are of the unturned page: the box grows by what the turn may shift.
+    pad = int(abs(angle) / 57.3 * max(inks.black.size)) + 1
+    x0, y0, x1, y1 = box
+    plane = cleanup.bridge_seal(inks.black, inks.red, max(2, round(BRIDGE_REACH_EM * size)),
+                                (x0 - pad, y0 - pad, x1 + pad, y1 + pad))
     if plane is not None and abs(angle) >= MIN_SKEW:
         plane = plane.rotate(angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255)
     return plane
@@ -370,7 +374,7 @@ def read_page(image: Image.Image, page_no: int, scale: float, signed: date | Non
         # Between them, the black plane with the print a seal ring crosses
         # given back: the ring's cuts through the name's letters mended.
         red = _red_plane(image, angle)
-        bridged = _bridged_plane(inks, angle, size)
+        bridged = _bridged_plane(inks, angle, size, region.box)
         planes: list[tuple[Image.Image, int]] = [(gray, regions.SCALE)]
         if bridged is not None:
             planes.append((bridged, regions.BRIDGED_SCALE))

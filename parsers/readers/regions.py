@@ -307,4 +307,4 @@ def merge(lines: list[Line], region: Region, scale: float, new: list[Line]) -> l
     return keep[:before] + new + keep[before:]
 
 
-__all__ = ["BRIDGED_SCALE", "SCALE", "Region", "WHERE", "merge", "reread", "restore_surname", "signature_region", "surnames"]
+__all__ = ["BRIDGED_SCALE", "SCALE", "WHERE", "Region", "merge", "reread", "restore_surname", "signature_region", "surnames"]

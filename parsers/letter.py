@@ -21,7 +21,7 @@ from congvan.parsers.fields.addressees import find_distribution, find_recipients
 from congvan.parsers.fields.confidence import Evidence, rate
 from congvan.parsers.fields.directives import parse_directives
 from congvan.parsers.fields.footer import enclosure_start, unmerge_footer
-from congvan.parsers.fields.header import parse_header
+from congvan.parsers.fields.header import date_above_signature, parse_header
 from congvan.parsers.fields.lines import split_lines
 from congvan.parsers.fields.references import find_mentions, resolve
 from congvan.parsers.fields.seams import split_seams
@@ -124,6 +124,9 @@ def parse_read_result(read: ReadResult, *, file: str | None = None, content_hash
     distribution, nn_at, nn_used = find_distribution(lines, body_start)
     footer_from = nn_at if nn_at is not None else len(lines)
     signer, sig_at = find_signer(lines, body_start, nn_used)
+    said = len(header.warnings)
+    date_above_signature(header, lines, sig_at)
+    warnings += header.warnings[said:]
     if ocr_why is not None and signer is not None and signer.name:
         fixed, name_fixes = postocr.fix_person_name(signer.name)
         if name_fixes:

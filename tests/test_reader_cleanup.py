@@ -104,6 +104,31 @@ def test_gray_and_palette_pages_pass_through():
     assert np.asarray(cleanup.split_inks(rgba).black).min() == 255
 
 
+def test_bridge_seal_mends_print_a_ring_crosses_and_leaves_the_ring_on_paper_out():
+    page = Image.new("RGB", (300, 200), "white")
+    d = ImageDraw.Draw(page)
+    d.rectangle((50, 20, 58, 180), fill=(15, 15, 15))  # a printed stem
+    d.rectangle((120, 140, 200, 144), fill=(25, 25, 25))  # a printed bar
+    d.rectangle((0, 96, 299, 100), fill=(210, 40, 50))  # a ring crossing the stem, then paper
+    d.rectangle((160, 120, 163, 170), fill=(210, 40, 50))  # a ring crossing the bar upright
+    inks = cleanup.split_inks(page)
+    black = np.asarray(inks.black)
+    assert black[98, 54] == 255  # the plain black plane cuts the stem
+    mended = cleanup.bridge_seal(inks.black, inks.red, 5)
+    assert mended is not None
+    m = np.asarray(mended)
+    assert m[98, 54] < 128 and m[142, 161] < 128  # print under the ring comes back
+    assert m[98, 90] == 255 and m[98, 250] == 255 and m[125, 161] == 255  # ring over paper stays paper
+    # Asked about a part of the page where the ring crosses no print: nothing to mend there.
+    assert cleanup.bridge_seal(inks.black, inks.red, 5, (200, 0, 300, 120)) is None
+    assert cleanup.bridge_seal(inks.black, inks.red, 5, (0, 0, 120, 200)) is not None
+    # A seal that crosses no print gives nothing to mend.
+    lone = Image.new("RGB", (100, 100), "white")
+    ImageDraw.Draw(lone).ellipse((10, 10, 90, 90), outline=(210, 40, 50), width=4)
+    inks = cleanup.split_inks(lone)
+    assert cleanup.bridge_seal(inks.black, inks.red, 5) is None
+
+
 # --------------------------------------------------------------------------- family names
 
 
@@ -191,3 +216,20 @@ def test_blue_handwriting_over_the_day_leaves_the_printed_line_readable():
     # blank day and month rather than a wrong digit presented as certain.
     assert line.startswith("Hà Nội, ngày") and line.endswith("năm 2026")
     assert "17" not in line
+
+
+def _row(*texts: str, conf: float = 90.0) -> list[dict]:
+    out, x = [], 100.0
+    for t in texts:
+        out.append({"text": t, "conf": conf, "x0": x, "x1": x + 12.0 * len(t), "top": 500.0, "bottom": 520.0})
+        x += 12.0 * len(t) + 8.0
+    return out
+
+
+def test_a_mark_inside_the_name_line_means_a_word_was_lost_no_name():
+    notes: list[str] = []
+    # `Lâm Thị Thu Hà` with the seal's stroke over `Thị`: `Lâm Thu Hà` would be another person.
+    assert regions._name_line([_row("Lâm", "|", "Thu", "Hà")], 20.0, notes) is None
+    # Debris at the ends is no part of the name and no reason to drop it.
+    got = regions._name_line([_row("—", "Đào", "Thị", "Thu", "Hà", "|")], 20.0, notes)
+    assert got is not None and [w["text"] for w in got] == ["Đào", "Thị", "Thu", "Hà"]

@@ -116,6 +116,29 @@ def _title_of(text: str) -> str | None:
     return None
 
 
+FOOT_DATE_REACH = 2  # lines above the signature block searched for its date
+
+
+def date_above_signature(h: Header, lines: list[TextLine], sig_at: int | None) -> None:
+    """A letter with no date in its header (a submission form, minutes) may
+    print it alone just above the signature boxes (`Ngày 19 tháng 8 năm
+    2025`): that is its issue date. Sets `h.issued` when the header had none."""
+    if h.issued is not None or sig_at is None:
+        return
+    for line in reversed(lines[max(0, sig_at - FOOT_DATE_REACH):sig_at]):
+        m = search_long(line.text)
+        if not (m and _bare_date_line(line.text)):
+            continue
+        reading = build_date(group(line.text, m, "d"), group(line.text, m, "m"), group(line.text, m, "y"))
+        if reading.date is None:
+            return
+        h.issued = reading.date
+        h.confidence["issued"] = min(reading.confidence, 0.8)
+        h.warnings.append("issue date read from the date line above the signature (none in the header)")
+        h.spans["issued"] = (line.start + m.start(), line.start + m.end())
+        return
+
+
 def _bare_date_line(text: str) -> bool:
     """A short line that is only a date (an issue line whose place was lost)."""
     m = search_long(text)
@@ -301,6 +324,12 @@ def parse_header(lines: list[TextLine], ocr: bool = False) -> Header:
                 subject_lines.append(nxt)
             break
     if not subject_lines and title_idx is not None and h.subject is None:
+        # A form's labelled subject field (`Nội dung trình: ...`) is the subject, alone.
+        labelled = next((l for l in (zone[title_idx + 1:] + lines[body:])[:12] if _SUBJECT_FIELD.match(fold_accents(l.text))), None)
+        if labelled is not None:
+            cut = _SUBJECT_FIELD.match(fold_accents(labelled.text)).end()  # type: ignore[union-attr]
+            subject_lines = [TextLine(labelled.text[cut:], labelled.start + cut, labelled.end, labelled.index)]
+    if not subject_lines and title_idx is not None and h.subject is None:
         # The title block may run past where the body seemed to start.
         following = zone[title_idx + 1:] + lines[body:]
         for nxt in following[:12]:
@@ -439,6 +468,10 @@ def _mark(h: Header, text: str) -> bool:
         h.secrecy = h.secrecy or ordinary_case(text)
         return True
     return False
+
+
+# The subject field of a submission form (phiếu trình): `Nội dung trình:`.
+_SUBJECT_FIELD = regex.compile(r"^\W{0,2}noi\s+dung\s+(?:trinh|de\s+nghi)\s*:\s*")
 
 
 def _stops_subject(line: TextLine, taken: set[int]) -> bool:

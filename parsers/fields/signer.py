@@ -17,11 +17,11 @@ import yaml
 from congvan.models.records import Signer, Source
 from congvan.parsers.fields.lines import TextLine, fold_accents, is_upper
 from congvan.parsers.fields.vocabulary import KNOWN_OFFICES
+from congvan.parsers.landmarks import DELEGATION_PREFIXES
 from congvan.parsers.syllables import is_syllable
 
-# Delegation prefixes: KT. (deputy), TM. (for a collective), TL. (by order),
-# TUQ. (by authorisation), Q. (acting); `K/T`-style in old letters.
-PREFIXES = ("KT", "TM", "TL", "TUQ", "Q", "K/T", "T/M", "T/L")
+# Delegation prefixes (landmarks.py) and the `K/T` style of old letters.
+PREFIXES = (*DELEGATION_PREFIXES, "K/T", "T/M", "T/L")
 AUTHORITY = regex.compile(rf"^(?P<p>{'|'.join(PREFIXES)})\s*[./]\s*(?P<rest>\S.*)$")
 _SIG_MARK = regex.compile(r"^[\[(]?\s*(?:đã\s*ký|ký|ky|đóng\s*dấu|chữ\s*ký|daky|signed|ký\s*tên)[^\n]{0,30}[\])]?$", regex.IGNORECASE)
 _ANNEX = regex.compile(r"^(?:phu\s*luc|bieu\s*mau|mau\s*so|danh\s*muc)\b")
@@ -143,9 +143,91 @@ def split_flat_signature(line: TextLine) -> list[TextLine]:
     return [line]
 
 
+# A name line OCR could not read (`tsàng Văn Thuân`, `huy thu dứn® Tứ`) is
+# short; more than this many words under the block is body text, not a name.
+_GARBLED_NAME_WORDS = 6
+_GARBLED_NAME_LINES = 2
+
+
+def _block_line(text: str) -> bool:
+    """A delegation line or an office in capitals (`KT. GIÁM ĐÓC`, `PHO GIẢM
+    ĐỌC`: office words are matched folded, so OCR's wrong marks still count)."""
+    return bool(AUTHORITY.match(text)) or (is_upper(text) and bool(_OFFICE_END_FOLDED.search(fold_accents(text).rstrip(" .,:;"))))
+
+
+def _under_garbled_name(candidates: list[TextLine]) -> int:
+    """Where the block search starts when no line reads as a name: under the
+    last office line when at most two short unreadable lines (the name line
+    OCR garbled, debris of the seal) follow it. The delegation and the
+    office still stand; the name stays unread."""
+    end = len(candidates)
+    for k in range(end - 1, max(end - 2 - _GARBLED_NAME_LINES, -1), -1):
+        text = candidates[k].text
+        if _block_line(text):
+            return k + 1
+        if len(text.split()) > _GARBLED_NAME_WORDS or _NOT_NAME.search(fold_accents(text)):
+            break
+    return end
+
+
+# A submission form (phiếu trình, tờ trình of a unit) closes with boxes side
+# by side: `Ý KIẾN CỦA LÃNH ĐẠO PHÒNG` (opinions, signed later by others)
+# and `NGƯỜI LẬP PHIẾU TRÌNH` (the one who made and signed the form). The
+# maker's heading may close a line the two columns were merged into.
+_MAKER = regex.compile(r"(?:^|\s)(?P<head>nguoi\s+(?:lap\s+phieu(?:\s+trinh)?|lap\s+to\s+trinh|trinh))\s*[:.]?$")
+
+
+def _split_two_names(text: str) -> tuple[str, str] | None:
+    """`Đỗ Mạnh Cường Vũ Việt Linh` (two name lines merged) -> both names,
+    when exactly one cut leaves two names that each open with a family name."""
+    words = _NAME_EDGE.sub("", text).split()
+    cuts = [j for j in range(2, len(words) - 1)
+            if fold_accents(words[0]) in surnames() and fold_accents(words[j]) in surnames()
+            and looks_like_name(" ".join(words[:j])) and looks_like_name(" ".join(words[j:]))]
+    if len(cuts) != 1:
+        return None
+    return " ".join(words[: cuts[0]]), " ".join(words[cuts[0]:])
+
+
+def _form_maker(candidates: list[TextLine]) -> tuple[Signer, int] | None:
+    """The maker of a submission form: the name under `NGƯỜI LẬP PHIẾU
+    TRÌNH`, in that heading's column (the right one when the heading closes
+    a merged line of two boxes). None when no such heading or no clear name."""
+    for k, line in enumerate(candidates[:-1]):
+        if not is_upper(line.text):
+            continue
+        m = _MAKER.search(fold_accents(line.text))
+        if m is None:
+            continue
+        merged = m.start("head") > 0
+        for below in candidates[k + 1:k + 3]:
+            text = below.text
+            if merged:
+                pair = _split_two_names(text)
+                name = pair[1] if pair else None
+            else:
+                name = " ".join(_NAME_EDGE.sub("", text).split()) if looks_like_name(text, 2) else None
+            if name:
+                src = Source(start=line.start, end=below.end)
+                return Signer(name=name, title=_maker_title(line.text, m.start("head")), authority=None,
+                              source=src), line.index
+        # The maker's box is there but its name is not clear: no other box's name instead.
+        src = Source(start=line.start, end=line.end)
+        return Signer(name=None, title=_maker_title(line.text, m.start("head")), authority=None, source=src), line.index
+    return None
+
+
+def _maker_title(text: str, at: int) -> str:
+    title = " ".join(text[at:].rstrip(" :.").split()).lower()
+    return title[:1].upper() + title[1:]
+
+
 def find_signer(lines: list[TextLine], start: int, skip: set[int]) -> tuple[Signer | None, int | None]:
     """(signer, index of the first signature-block line) in lines[start:]."""
     candidates = [p for l in lines[start:] if l.index not in skip for p in split_flat_signature(l)]
+    maker = _form_maker(candidates)
+    if maker is not None:
+        return maker
     # An annex after the signature (`Phụ lục 01`) is another part: stop there.
     for k, line in enumerate(candidates):
         if k > 2 and _ANNEX.match(fold_accents(line.text)) and any(AUTHORITY.match(c.text) or looks_like_name(c.text, 3) for c in candidates[:k]):
@@ -168,7 +250,7 @@ def find_signer(lines: list[TextLine], start: int, skip: set[int]) -> tuple[Sign
             break
     auth_lines: list[TextLine] = []
     title_lines: list[TextLine] = []
-    top = name_at if name_at is not None else len(candidates)
+    top = name_at if name_at is not None else _under_garbled_name(candidates)
     k = top - 1
     block: list[TextLine] = []
     while k >= 0 and top - k <= 6:

@@ -82,6 +82,9 @@ PROFILE = layout.Profile(
     default_gap=layout.Tol(0.0, 0.5),
 )
 MIN_GUTTER_EM = 0.9  # a gutter is at least this wide, in the page's text heights
+# A seal ring at 200 dpi is 3-5 px wide, text height ~30 px: print within
+# this share of a text height on both sides of a ring pixel is one stroke.
+BRIDGE_REACH_EM = 0.15
 
 _LEADING_DUST = frozenset({".", ",", "'", "`", "..", ".,"})
 _ALNUM = regex.compile(r"[\p{L}\d]")
@@ -118,16 +121,30 @@ _CHECKED = False
 # --------------------------------------------------------------------------- image
 
 
-def _prepare(image: Image.Image) -> tuple[Image.Image, float, Image.Image]:
+def _prepare(image: Image.Image) -> tuple[Image.Image, float, Image.Image, cleanup.Inks]:
     """Black-ink plane of the page (coloured seals, signatures and
     handwriting turned to paper by `cleanup`), straightened, the angle it
-    was turned by, and the pen plane (unturned)."""
+    was turned by, the pen plane (unturned) and the inks (unturned)."""
     inks = cleanup.split_inks(image)
     gray = inks.black
     angle = _skew(gray)
     if abs(angle) >= MIN_SKEW:
         gray = gray.rotate(angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255)
-    return gray, angle, inks.pen if inks.pen is not None else inks.black
+    return gray, angle, inks.pen if inks.pen is not None else inks.black, inks
+
+
+def _bridged_plane(inks: cleanup.Inks, angle: float, size: float, box: tuple[int, int, int, int]) -> Image.Image | None:
+    """The black plane with the print a seal ring crosses inside `box` given
+    back (`cleanup.bridge_seal`), turned like the black plane; None when no
+    seal crosses print there (no second reading of it is worth its time)."""
+    # The masks are of the unturned page: the box grows by what the turn may shift.
+    pad = int(abs(angle) / 57.3 * max(inks.black.size)) + 1
+    x0, y0, x1, y1 = box
+    plane = cleanup.bridge_seal(inks.black, inks.red, max(2, round(BRIDGE_REACH_EM * size)),
+                                (x0 - pad, y0 - pad, x1 + pad, y1 + pad))
+    if plane is not None and abs(angle) >= MIN_SKEW:
+        plane = plane.rotate(angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255)
+    return plane
 
 
 def _red_plane(image: Image.Image, angle: float) -> Image.Image | None:
@@ -275,15 +292,15 @@ def _run(tess: Any, fn: Any, *args: Any, **kw: Any) -> Any:
 def ocr_words(image: Image.Image) -> tuple[list[dict[str, Any]], float, Image.Image]:
     """Tesseract's words (pixel boxes of the straightened image, conf 0..100),
     the skew angle corrected and the image OCR ran on."""
-    words, angle, gray, _ = _ocr_words(image)
+    words, angle, gray, _, _ = _ocr_words(image)
     return words, angle, gray
 
 
-def _ocr_words(image: Image.Image) -> tuple[list[dict[str, Any]], float, Image.Image, Image.Image]:
+def _ocr_words(image: Image.Image) -> tuple[list[dict[str, Any]], float, Image.Image, Image.Image, cleanup.Inks]:
     tess = _tesseract()
-    gray, angle, pen = _prepare(image)
+    gray, angle, pen, inks = _prepare(image)
     data = _run(tess, tess.image_to_data, gray, lang=LANG, output_type=tess.Output.DICT, timeout=OCR_TIMEOUT)
-    return _words(data), angle, gray, pen
+    return _words(data), angle, gray, pen, inks
 
 
 def _slot_reader(pen: Image.Image, angle: float, size: float) -> handwritten.SlotReader:
@@ -322,7 +339,7 @@ def read_page(image: Image.Image, page_no: int, scale: float, signed: date | Non
     `ReadError("unsupported")` when tesseract or its Vietnamese data is
     missing. `signed` is the e-signature's date when the file has one: the
     date line's handwritten day may not come after it."""
-    words, angle, gray, pen = _ocr_words(image)
+    words, angle, gray, pen, inks = _ocr_words(image)
     width, height = gray.size
     notes: list[str] = []
     warnings: list[str] = []
@@ -354,8 +371,15 @@ def read_page(image: Image.Image, page_no: int, scale: float, signed: date | Non
         tess = _tesseract()
         # The red channel keeps a pink seal faint but never cuts a letter it
         # crosses: the second plane to read when the black one shows no name.
+        # Between them, the black plane with the print a seal ring crosses
+        # given back: the ring's cuts through the name's letters mended.
         red = _red_plane(image, angle)
-        planes = [gray] if red is None else [gray, red]
+        bridged = _bridged_plane(inks, angle, size, region.box)
+        planes: list[tuple[Image.Image, int]] = [(gray, regions.SCALE)]
+        if bridged is not None:
+            planes.append((bridged, regions.BRIDGED_SCALE))
+        if red is not None:
+            planes.append((red, regions.SCALE))
         block, restored = _run(tess, regions.reread, tess, planes, region, page_no, scale, LANG, OCR_TIMEOUT)
         merged = regions.merge(lines, region, scale, block)
         if merged is not lines:

@@ -34,7 +34,7 @@ import regex
 
 from congvan.models.records import PageInfo
 from congvan.parsers.normalize import normalize
-from congvan.parsers.readers import layout, pdf_repair, pdf_stamps
+from congvan.parsers.readers import layer_digits, layout, pdf_repair, pdf_stamps
 from congvan.parsers.readers.base import Line, ReadError, ReadResult, ocr_page_limit
 from congvan.parsers.readers.layout import Row
 from congvan.parsers.syllables import diacritic_share, syllable_share
@@ -427,6 +427,10 @@ def _read_page(page: Any, number: int, warnings: list[str], glyphs: pdf_repair.G
                 out.info = PageInfo(page=number, path="repaired", quality=round(learned_q[0], 3), ocr_confidence=info.ocr_confidence,
                                     note=f"{reason}; glyphs learned from OCR of this page decode the whole layer")
                 return out
+        if reason.startswith(pdf_repair.BROKEN_GLYPH_MAP):
+            # The glyphs that kept their Unicode are exact: OCR's digits give way to them.
+            ocr_lines, mended = layer_digits.mend_digits(ocr_lines, words)
+            warnings.extend(mended)
         out.lines, out.info = ocr_lines, info
         return out
     out.rows = rows(words)

@@ -258,13 +258,16 @@ def candidates(words: list[dict[str, Any]], glyphs: GlyphMap) -> list[tuple[str,
     return out
 
 
+BROKEN_GLYPH_MAP = "broken glyph map"  # how `diagnose` opens for a layer with glyphs without Unicode
+
+
 def diagnose(words: list[dict[str, Any]], quality: tuple[float, float, int]) -> str:
     """Why a page's layer was not trusted, for the PageInfo note."""
     syl, dia, _ = quality
     text = " ".join(w["text"] for w in words)
     cids = len(_CID.findall(text))
     if cids:
-        return f"broken glyph map: {cids} glyphs without Unicode, not all decodable with certainty"
+        return f"{BROKEN_GLYPH_MAP}: {cids} glyphs without Unicode, not all decodable with certainty"
     if any(_VN_FONT.match(f) for w in words for f in _fonts(w)):
         return f"TCVN3 fonts but the conversion does not read as Vietnamese (syllable share {syl:.2f})"
     if dia < 0.05:

@@ -29,22 +29,28 @@ from typing import Any
 import regex
 import yaml
 from PIL import Image
+from rapidfuzz.distance import Levenshtein
 
+from congvan.parsers.landmarks import DELEGATION_LINE_OCR, NOI_NHAN_OCR
 from congvan.parsers.readers.base import Line
 from congvan.parsers.syllables import is_syllable, syllable_share
 
 WHERE = "ocr_region"  # Line.where of text from this second reading
 SCALE = 2  # enlargement of the crop (scans here are 200 dpi or coarser)
+# The plane with seal-crossed strokes mended (`cleanup.bridge_seal`) is read
+# larger: on the corpus at 2x the mended name lost a circumflex to a grave
+# (`Thuân` -> `Thuần`), at 3x it read as printed.
+BRIDGED_SCALE = 3
 PSM = 6
 LINES_BELOW = 16  # the name stands 6-13 lines under the office line
 LINES_ABOVE = 1.5
 MAX_SURNAME_EDITS = 1  # two edits let `Phäní` become Phan where the letter says Phạm
 
 # What opens a signature block: a delegation prefix or an office in capitals.
-_AUTHORITY = regex.compile(r"^\W{0,3}(?:KT|TM|TL|TUQ|Q)\s*[./,]\s*\p{Lu}")
+_AUTHORITY = DELEGATION_LINE_OCR
 _OFFICE = regex.compile(
     r"(?:TRƯỞNG|TƯỚNG|GIÁM\s*Đ[ỐÓO]C|CHỦ\s*TỊCH|CHỦ\s*NHIỆM|HIỆU\s*TRƯỞNG|TỔNG\s*THƯ\s*KÝ|BÍ\s*THƯ)\W*$")
-_NOI_NHAN = regex.compile(r"^\W{0,2}N[oơóòờớ][iíì]\s*nh[aậâạấ]n", regex.IGNORECASE)
+_NOI_NHAN = NOI_NHAN_OCR
 _WORD_EDGE_JUNK = regex.compile(r"^[^\p{L}\d(]+|[^\p{L}\d.)]+$")
 _LETTERS = regex.compile(r"\p{L}")
 _TONES = dict.fromkeys(map(ord, "\u0300\u0301\u0303\u0309\u0323"))
@@ -67,15 +73,6 @@ def _fold(text: str) -> str:
         "ă", "a").replace("â", "a").replace("ê", "e")
 
 
-def _edits(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
-
 
 def restore_surname(word: str) -> str | None:
     """The one family name a damaged word is closest to, or None when none is
@@ -86,7 +83,7 @@ def restore_surname(word: str) -> str | None:
     table = surnames()
     if folded in table and not is_syllable(word):
         return table[folded]
-    scored = sorted((_edits(folded, k), v) for k, v in table.items())
+    scored = sorted((Levenshtein.distance(folded, k), v) for k, v in table.items())
     best = scored[0][0]
     if best > MAX_SURNAME_EDITS or len(folded) < 3:
         return None
@@ -140,10 +137,11 @@ def signature_region(lines: list[Line], scale: float, width: int, height: int, s
 # --------------------------------------------------------------------------- reading
 
 
-def _read(tess: Any, image: Image.Image, region: Region, lang: str, timeout: int) -> list[list[dict[str, Any]]]:
+def _read(tess: Any, image: Image.Image, region: Region, lang: str, timeout: int,
+          scale: int = SCALE) -> list[list[dict[str, Any]]]:
     x0, y0, x1, y1 = region.box
     crop = image.crop(region.box)
-    crop = crop.resize((crop.width * SCALE, crop.height * SCALE), Image.Resampling.LANCZOS)
+    crop = crop.resize((crop.width * scale, crop.height * scale), Image.Resampling.LANCZOS)
     data = tess.image_to_data(crop, lang=lang, config=f"--psm {PSM}", output_type=tess.Output.DICT, timeout=timeout)
     rows: dict[tuple[int, int, int], list[dict[str, Any]]] = {}
     for i, text in enumerate(data["text"]):
@@ -151,10 +149,10 @@ def _read(tess: Any, image: Image.Image, region: Region, lang: str, timeout: int
         conf = float(data["conf"][i])
         if not text or conf < 0:
             continue
-        left, top = data["left"][i] / SCALE + x0, data["top"][i] / SCALE + y0
+        left, top = data["left"][i] / scale + x0, data["top"][i] / scale + y0
         rows.setdefault((data["block_num"][i], data["par_num"][i], data["line_num"][i]), []).append({
             "text": text, "conf": conf, "x0": left, "top": top,
-            "x1": left + data["width"][i] / SCALE, "bottom": top + data["height"][i] / SCALE})
+            "x1": left + data["width"][i] / scale, "bottom": top + data["height"][i] / scale})
     return [sorted(ws, key=lambda w: w["x0"]) for ws in rows.values()]
 
 
@@ -218,25 +216,33 @@ def _name(words: list[dict[str, Any]], size: float, notes: list[str]) -> list[di
 def _name_line(rows: list[list[dict[str, Any]]], size: float, notes: list[str]) -> list[dict[str, Any]] | None:
     """The last row that holds a name (see `_name`)."""
     for ws in reversed(rows):
-        ws = [w for w in ws if _LETTERS.search(w["text"])]
+        # Marks without a letter go at the line's ends only: one inside the
+        # name (`Ninh | Tuyết Mai`) stands where a word was lost.
+        ws = list(ws)
+        while ws and not _LETTERS.search(ws[0]["text"]):
+            ws.pop(0)
+        while ws and not _LETTERS.search(ws[-1]["text"]):
+            ws.pop()
         got = _name(ws, size, notes) if ws else None
         if got is not None:
             return got
     return None
 
 
-def reread(tess: Any, planes: list[Image.Image], region: Region, page: int, scale: float, lang: str,
-           timeout: int) -> tuple[list[Line], list[str]]:
+def reread(tess: Any, planes: list[Image.Image | tuple[Image.Image, int]], region: Region, page: int, scale: float,
+           lang: str, timeout: int) -> tuple[list[Line], list[str]]:
     """The signature block read again: its lines in order (office lines,
     then the name last), with warnings about restored words; no lines when
     no plane shows a name. `planes` are
-    versions of the page to read in turn (the black-ink plane, then one
-    that keeps what colour removal may have cut) until one shows a name."""
+    versions of the page to read in turn (the black-ink plane, then ones
+    that mend or keep what colour removal may have cut), each alone or with
+    its enlargement, until one shows a name."""
     notes: list[str] = []
     out: list[Line] = []
     name_words: list[dict[str, Any]] | None = None
-    for n, plane in enumerate(planes):
-        rows = _read(tess, plane, region, lang, timeout)
+    for n, item in enumerate(planes):
+        plane, enlarge = item if isinstance(item, tuple) else (item, SCALE)
+        rows = _read(tess, plane, region, lang, timeout, enlarge)
         rows.sort(key=lambda ws: statistics.median(w["top"] for w in ws))
         tried: list[str] = []
         name_words = _name_line(rows, region.line_height, tried)
@@ -294,4 +300,4 @@ def merge(lines: list[Line], region: Region, scale: float, new: list[Line]) -> l
     return keep[:before] + new + keep[before:]
 
 
-__all__ = ["Region", "WHERE", "merge", "reread", "restore_surname", "signature_region", "surnames"]
+__all__ = ["BRIDGED_SCALE", "SCALE", "WHERE", "Region", "merge", "reread", "restore_surname", "signature_region", "surnames"]

@@ -126,17 +126,26 @@ def date_above_signature(h: Header, lines: list[TextLine], sig_at: int | None) -
     if h.issued is not None or sig_at is None:
         return
     for line in reversed(lines[max(0, sig_at - FOOT_DATE_REACH):sig_at]):
-        m = search_long(line.text)
-        if not (m and _bare_date_line(line.text)):
-            continue
-        reading = build_date(group(line.text, m, "d"), group(line.text, m, "m"), group(line.text, m, "y"))
-        if reading.date is None:
+        taken = _bare_date(h, line, "issue date read from the date line above the signature (none in the header)")
+        if taken is not None:
             return
-        h.issued = reading.date
-        h.confidence["issued"] = min(reading.confidence, 0.8)
-        h.warnings.append("issue date read from the date line above the signature (none in the header)")
-        h.spans["issued"] = (line.start + m.start(), line.start + m.end())
-        return
+
+
+def _bare_date(h: Header, line: TextLine, warning: str) -> bool | None:
+    """A line that is only a date, as the issue date (capped confidence, a
+    warning): True when taken, False when its date does not exist, None when
+    the line is no bare date line."""
+    m = search_long(line.text)
+    if not (m and _bare_date_line(line.text)):
+        return None
+    reading = build_date(group(line.text, m, "d"), group(line.text, m, "m"), group(line.text, m, "y"))
+    if reading.date is None:
+        return False
+    h.issued = reading.date
+    h.confidence["issued"] = min(reading.confidence, 0.8)
+    h.warnings.append(warning)
+    h.spans["issued"] = (line.start + m.start(), line.start + m.end())
+    return True
 
 
 def _bare_date_line(text: str) -> bool:
@@ -283,15 +292,7 @@ def parse_header(lines: list[TextLine], ocr: bool = False) -> Header:
     if date_idx is None:
         # A date line whose place OCR lost (`lề) ngày 18 tháng 11 năm 2025`): the date still counts.
         for i, line in enumerate(zone):
-            m = search_long(line.text)
-            if m and _bare_date_line(line.text):
-                reading = build_date(group(line.text, m, "d"), group(line.text, m, "m"), group(line.text, m, "y"))
-                if reading.date is None:
-                    continue
-                h.issued = reading.date
-                h.confidence["issued"] = min(reading.confidence, 0.8)
-                h.warnings.append("issue date read without its place")
-                h.spans["issued"] = (line.start + m.start(), line.start + m.end())
+            if _bare_date(h, line, "issue date read without its place"):
                 date_idx = i
                 break
 

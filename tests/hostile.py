@@ -509,6 +509,19 @@ def _formulas(folder: Path) -> list[str]:
     return found
 
 
+def _watch_peak(proc: subprocess.Popen[bytes], peaks: list[float]) -> None:
+    """VmHWM of the running command (MB), read every 20 ms until it exits."""
+    status = Path(f"/proc/{proc.pid}/status")
+    while proc.returncode is None:
+        try:
+            for line in status.read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peaks.append(int(line.split()[1]) / 1024)
+        except (OSError, ValueError):
+            return
+        time.sleep(0.02)
+
+
 def run(case: Case, base: Path) -> Outcome:
     """Run one case in `base/<family>-<name>` and judge it."""
     folder = base / f"{case.family}-{case.name}"
@@ -533,6 +546,9 @@ def run(case: Case, base: Path) -> Outcome:
             pass
 
     timer = threading.Timer(case.seconds, kill)
+    peaks: list[float] = []
+    watcher = threading.Thread(target=_watch_peak, args=(proc, peaks), daemon=True)
+    watcher.start()
     timer.start()
     chunks: dict[str, bytes] = {}
     readers = [threading.Thread(target=lambda k=k, s=s: chunks.__setitem__(k, s.read()))
@@ -545,7 +561,10 @@ def run(case: Case, base: Path) -> Outcome:
         r.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - t0
-    peak = usage.ru_maxrss / 1024
+    watcher.join()
+    # The process's own high-water mark: ru_maxrss would count the runner's memory too,
+    # since Linux carries a process's peak over fork and exec.
+    peak = max(peaks) if peaks else usage.ru_maxrss / 1024
     err = chunks.get("err", b"").decode("utf-8", "replace")
     problems: list[str] = []
     if killed.is_set():

@@ -363,9 +363,13 @@ def _size(path: Path) -> int:
 # ------------------------------------------------------------------- summary
 
 
+LISTED = 20  # failed or skipped files named one by one in the run's report
+
+
 def summary_lines(db: str | Path, paths: list[str]) -> list[str]:
     """The run's report: one `files N parsed P failed F skipped S` line, the share
-    of letters with a number, an issuer and an issue date per format, every failure."""
+    of letters with a number, an issuer and an issue date per format, the first
+    failed and skipped files with their reasons (all of them are in the store)."""
     # Imported here, not at the top: every parse worker imports this module and never needs pandas.
     import pandas as pd
 
@@ -390,15 +394,15 @@ def summary_lines(db: str | Path, paths: list[str]) -> list[str]:
             lines.append(f"{'format':<8}{'letters':>8}{'number':>9}{'issuer':>9}{'issued':>9}")
             for fmt, n, a, b, c in per_format:
                 lines.append(f"{fmt:<8}{n:>8}{a:>9.0%}{b:>9.0%}{c:>9.0%}")
-        failures = con.execute(
-            "SELECT path, kind, reason FROM files JOIN _seen USING (path) WHERE status = 'failed' ORDER BY path"
-        ).fetchall()
-        for path, kind, reason in failures:
-            lines.append(f"failed {path}: {reason} [{kind}]")
-        skipped = con.execute(
-            "SELECT path, reason FROM files JOIN _seen USING (path) WHERE status = 'skipped' ORDER BY path").fetchall()
-        for path, reason in skipped:
-            lines.append(f"skipped {path}: {reason}")
+        for status, listed in (("failed", "path, coalesce(reason, '') || ' [' || coalesce(kind, '?') || ']'"),
+                               ("skipped", "path, coalesce(reason, '')")):
+            # An archive may fail or skip thousands of files: the first few here, all in the store.
+            rows = con.execute(f"SELECT {listed} FROM files JOIN _seen USING (path) WHERE status = ? "
+                               f"ORDER BY path LIMIT {LISTED + 1}", [status]).fetchall()
+            lines += [f"{status} {path}: {reason}" for path, reason in rows[:LISTED]]
+            if len(rows) > LISTED:
+                more = counts.get(status, 0) - LISTED
+                lines.append(f"... and {more} more {status} files: SELECT path, reason FROM files WHERE status = '{status}'")
         return lines
     finally:
         con.close()

@@ -188,6 +188,21 @@ def test_bad_files_are_rows_and_the_rest_ingests(tmp_path: Path) -> None:
     assert set(dup["kind"]) == {"same_file"}
 
 
+def test_report_names_the_first_skipped_files_and_counts_the_rest(tmp_path: Path) -> None:
+    from congvan.pipeline.ingest import LISTED
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(LISTED + 5):
+        (folder / f"data_{i:03d}.json").write_text("{}", encoding="utf-8")
+    db = tmp_path / "s.duckdb"
+    report = ingest([folder], db, workers=1, log=lambda s: None)
+    lines = summary_lines(db, report.files)
+    assert lines[0] == f"files {LISTED + 5} parsed 0 failed 0 skipped {LISTED + 5}"
+    assert sum(line.startswith("skipped ") for line in lines) == LISTED
+    assert lines[-1].startswith("... and 5 more skipped files")
+
+
 def test_same_identity_different_content_is_a_conflict(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()

@@ -21,6 +21,9 @@ def test_a_name_stops_at_its_verb() -> None:
     assert names("Sở Xây dựng hướng dẫn chủ đầu tư lập hồ sơ") == ["Sở Xây dựng"]
     # `cấp tỉnh` is a level, not the verb `cấp` (to issue).
     assert names("Ủy ban nhân dân cấp huyện quyết định phương án bồi thường") == ["Ủy ban nhân dân cấp huyện"]
+    # `chịu sự` (is subject to) starts the predicate as `chịu trách nhiệm` does.
+    assert names("Đội kiểm tra 115 cấp huyện chịu sự hướng dẫn nghiệp vụ của Chi cục Quản lý thị trường")[0] == \
+        "Đội kiểm tra 115 cấp huyện"
 
 
 def test_a_syllable_of_a_word_is_no_verb() -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import regex
 
-from congvan.parsers.fields.dates import PLACE_DATE
+from congvan.parsers.fields.dates import LONG_DATE, PLACE_DATE
 from congvan.parsers.fields.lines import TextLine, fold_accents
 
 # Cut before these, folded, when something stands before them on the line.
@@ -52,7 +52,8 @@ def _seams(line: TextLine, head: bool) -> list[TextLine]:
             return [cut[0], *_seams(cut[1], head)]
     # The date cell opens a flattened row, after at most the number and subject cells:
     # looked for in the line's start only (a page of one long line stays linear).
-    d = PLACE_DATE.search(f, 0, _DATE_WINDOW) if head else None
+    # (A long date in the window first: the place-and-date pattern is costly to try where none is.)
+    d = PLACE_DATE.search(f, 0, _DATE_WINDOW) if head and LONG_DATE.search(f, 0, _DATE_WINDOW) else None
     if d and "," in f[d.start():d.start("date")] and regex.fullmatch(r"\d{4}", d["y"] or ""):
         rest = f[d.end():]
         # Body text after the date's year: `... năm 2023 Kính gửi: ...`, `... năm 2025 CÔNG ĐIỆN`.

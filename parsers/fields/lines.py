@@ -60,17 +60,24 @@ def fold_accents(text: str) -> str:
     return text.translate(_FOLD)
 
 
+# Counted by patterns, not character by character: these tests run on every line.
+_LETTER = regex.compile(r"\p{L}")
+_UPPER = regex.compile(r"\p{Lu}")
+_PLAIN = regex.compile(r"[A-Za-zđĐ]")
+_PLAIN_UPPER = regex.compile(r"[A-ZĐ]")
+
+
 def upper_share(text: str) -> float:
-    letters = [c for c in text if c.isalpha()]
+    letters = len(_LETTER.findall(text))
     if not letters:
         return 0.0
-    return sum(c.isupper() for c in letters) / len(letters)
+    return len(_UPPER.findall(text)) / letters
 
 
 def is_upper(text: str) -> bool:
     """Printed in capitals. Judged on the plain Latin letters and Đ, because
     TCVN3 text has no accented capitals (`KT. GIáM ĐốC` is a capitals line)."""
-    plain = [c for c in text if c.isascii() and c.isalpha() or c in "đĐ"]
+    plain = len(_PLAIN.findall(text))
     if not plain:
         return upper_share(text) >= 0.8
-    return sum(c.isupper() for c in plain) / len(plain) >= 0.8
+    return len(_PLAIN_UPPER.findall(text)) / plain >= 0.8

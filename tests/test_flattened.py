@@ -7,7 +7,7 @@ import json
 
 import flatten
 import pytest
-from conftest import SAMPLE_GOLD, SAMPLES, SHARED, SHARED_GOLD
+from conftest import HAVE_SHARED, SAMPLE_GOLD, SAMPLES, SHARED, SHARED_GOLD
 
 from congvan.models.output import letter_to_json
 from congvan.parsers.fields.lines import TextLine
@@ -79,7 +79,8 @@ def test_flattened_copies_of_scraped_letters(mode: str) -> None:
             hits += (got[f] or "").casefold() == (gold[f] or "").casefold()
         total += 1
         hits += ((got["signer"] or {}).get("name") or "") == ((gold["signer"] or {}).get("name") or "")
-    assert letters >= 8 and hits / total >= 0.95
+    # The shared corpus has a dozen scraped letters with gold; a clone alone, the samples' one.
+    assert letters >= (8 if HAVE_SHARED else 1) and hits / total >= 0.95
 
 
 def test_body_lines_with_dates_are_not_cut() -> None:

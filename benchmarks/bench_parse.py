@@ -157,7 +157,8 @@ def ingest(datas: list[tuple[str, bytes]]) -> None:
         run = subprocess.run([str(CONGVAN), "ingest", str(folder), "--db", str(work / "s.duckdb"), "-j", "2"],
                              capture_output=True, text=True)
         sec = time.perf_counter() - t
-        summary = next((l for l in run.stderr.splitlines() if l.startswith("ingest:")), run.stderr[-200:])
+        # The report is the last `ingest:` line (the ones before it are progress).
+        summary = next((l for l in reversed(run.stderr.splitlines()) if l.startswith("ingest:")), run.stderr[-200:])
         print(f"ingest: {n} real text letters on 2 cores: {sec:.2f} s wall, {n / sec:.0f} letters/s | {summary}")
     finally:
         shutil.rmtree(work, ignore_errors=True)

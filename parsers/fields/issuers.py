@@ -43,6 +43,9 @@ _MOTTO_PIECE = regex.compile(r"(?:^|\s)(?:d?oc\s*lap\b|lap\s*-\s*t|t[uy]\s*do\s*
 _CONTINUES = regex.compile(r"^(?:va|cua|-|&|,|thuoc)(?:\s|$)")
 _OPEN_END = regex.compile(r"(?:,|-|&|\s(?:va|cua|cac))$")
 _TRAIL = regex.compile(r"[\s_|.:;]+$")
+_NOT_KEY = regex.compile(r"[^a-z0-9]")
+_LETTERS = regex.compile(r"\p{L}+")
+_NOT_LETTER = regex.compile(r"[^\p{L}]")
 
 
 @dataclass
@@ -60,7 +63,7 @@ class Bodies:
 
 def _key(text: str) -> str:
     """Letters and digits only, folded: `LAO ĐỘNG-THƯƠNG BINH` = `Lao động - Thương binh`."""
-    return regex.sub(r"[^a-z0-9]", "", fold_accents(text))
+    return _NOT_KEY.sub("", fold_accents(text))
 
 
 _LEVEL_WORDS = {fold_accents(w): w for w in ("tỉnh", "thành phố", "huyện", "quận", "xã", "phường", "thị xã", "thị trấn")}
@@ -107,7 +110,7 @@ def is_place(text: str) -> bool:
 
 def _noise(rest: str) -> bool:
     """Words after a known name that no name has: non-syllables that are no code."""
-    words = [w for w in regex.findall(r"[\p{L}]+", rest)]
+    words = _LETTERS.findall(rest)
     if not words:
         return bool(rest.strip(" -_.,|"))
     bad = [w for w in words if not is_syllable(w) and not (w.isupper() and len(w) <= 5)]
@@ -123,7 +126,7 @@ def clean_line(text: str) -> tuple[str, bool]:
     text = _TRAIL.sub("", text).strip()
     pre = _known_prefix(text)
     # After a known name: non-words, or a scrap of two or three letters (`Bo Tai chinh ot`).
-    if pre and pre[1] and not is_place(pre[1]) and (_noise(pre[1]) or len(regex.sub(r"[^\p{L}]", "", pre[1])) <= 3):
+    if pre and pre[1] and not is_place(pre[1]) and (_noise(pre[1]) or len(_NOT_LETTER.sub("", pre[1])) <= 3):
         words = text.split()
         kept = len(words) - len(pre[1].split())
         text, cut = " ".join(words[:kept]), True
@@ -228,8 +231,8 @@ def place_spelling(text: str) -> str:
 
 def _caps(name: str) -> str:
     """A name whose case OCR broke (`Cuc THUE TP Hà Nội`) read as the capitals it was printed in."""
-    words = [w for w in name.split() if regex.search(r"\p{L}", w)]
-    caps = sum(1 for w in words if is_upper(w) and is_syllable(regex.sub(r"[^\p{L}]", "", w) or "x"))
+    words = [w for w in name.split() if _LETTERS.search(w)]
+    caps = sum(1 for w in words if is_upper(w) and is_syllable(_NOT_LETTER.sub("", w) or "x"))
     return name.upper() if words and 0 < caps < len(words) and caps * 2 >= len(words) else name
 
 

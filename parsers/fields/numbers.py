@@ -47,6 +47,11 @@ CITED = regex.compile(
 
 _GOOD_NUMBER = regex.compile(r"\d+[a-zA-Z]?")
 _DIGITS_SPACED = regex.compile(r"\d[\d ]*[a-zA-Z]?")
+_WHITESPACE = regex.compile(r"\s+")
+_SUBJECT_TAIL = regex.compile(r"V/v.*$")  # a subject glued after the symbol (`CT-UBNDV/v ...`)
+_BLANK_NUMBER = regex.compile(r"[.…_\s]*")  # a number slot left for the clerk: `Số: ..../`
+_SYMBOL_SEP = regex.compile(r"[-/]")
+_LEGISLATURE = regex.compile(r"(QH|UBTVQH)\d*")  # `QH14`: the National Assembly's term
 
 
 @dataclass(frozen=True)
@@ -59,7 +64,7 @@ class ParsedNumber:
 
 def clean_symbol(sym: str) -> str:
     """Symbol as printed, spaces removed and a missing type/issuer hyphen restored."""
-    sym = regex.sub(r"V/v.*$", "", regex.sub(r"\s+", "", sym)).strip("./").rstrip("-")
+    sym = _SUBJECT_TAIL.sub("", _WHITESPACE.sub("", sym)).strip("./").rstrip("-")
     segments = sym.split("/")
     last = segments[-1]
     if "-" not in last:
@@ -76,7 +81,7 @@ def parse_number(raw_num: str | None, raw_sym: str) -> ParsedNumber:
     """Parse the two halves of `<number>/<symbol>`."""
     symbol = clean_symbol(raw_sym) or None
     text = (raw_num or "").strip(" .:")
-    if not text or regex.fullmatch(r"[.…_\s]*", text):
+    if not text or _BLANK_NUMBER.fullmatch(text):
         return ParsedNumber(None, symbol, 1.0)
     if _DIGITS_SPACED.fullmatch(text):
         number = text.replace(" ", "")
@@ -92,7 +97,7 @@ def split_symbol(symbol: str) -> tuple[str | None, str | None]:
     `QĐ-BCT` -> (Quyết định, Bộ Công Thương); `BCT-VP` (a công văn: issuer
     code first) -> (None, Bộ Công Thương); `2020/NĐ-CP` -> (Nghị định, Chính phủ).
     """
-    parts = [p for p in regex.split(r"[-/]", symbol) if p and not p.isdigit()]
+    parts = [p for p in _SYMBOL_SEP.split(symbol) if p and not p.isdigit()]
     if not parts:
         return None, None
     doc_type = type_for_code(parts[0])
@@ -102,7 +107,7 @@ def split_symbol(symbol: str) -> tuple[str | None, str | None]:
     own = issuer_for_code(parts[0])
     if own:  # `CT-CS` is a công văn of Cục Thuế, not a Chỉ thị
         return None, own
-    legislature = regex.fullmatch(r"(QH|UBTVQH)\d*", parts[0])
+    legislature = _LEGISLATURE.fullmatch(parts[0])
     if legislature:  # `59/2020/QH14`: a law (or an ordinance of the Standing Committee)
         return ("Luật" if legislature[1] == "QH" else "Pháp lệnh"), issuer_for_code(legislature[1])
     return doc_type, None

@@ -187,10 +187,10 @@ def starts_predicate(text: str, at: int, end: int) -> bool:
     m = PREDICATE.match(text, at, end)
     if not m:
         return False
-    if regex.search(r"(?:^|\s)(?:các|những)\s+$", text[max(0, at - 8):at]):
+    if _PLURAL_BEFORE.search(text[max(0, at - 8):at]):
         return False  # a noun follows `các`: `Cơ quan thuế các cấp`
     if " " not in m.group() and at >= 2:
-        prev = regex.search(r"(\S+)\s+$", text[max(0, at - 12):at])
+        prev = _WORD_BEFORE.search(text[max(0, at - 12):at])
         if prev and prev.group(1)[:1].islower() and f"{prev.group(1)} {m.group()}".lower() in lexicon_words():
             return False
     return True
@@ -260,7 +260,7 @@ def name_key(text: str) -> str:
         text = text.replace(new, old)
     for long, short in _ABBREV:
         text = text.replace(long, short)
-    text = regex.sub(r"\s*-\s*", "-", text)
+    text = _SPACED_DASH.sub("-", text)
     return " ".join(text.split()).strip(" .;:,")
 
 
@@ -297,6 +297,18 @@ def _is_start(text: str, pos: int, end: int) -> bool:
 
 
 _WORD = regex.compile(r"\S+")
+# Small patterns of the recogniser, compiled once.
+_PLURAL_BEFORE = regex.compile(r"(?:^|\s)(?:các|những)\s+$")
+_WORD_BEFORE = regex.compile(r"(\S+)\s+$")
+_SPACED_DASH = regex.compile(r"\s*-\s*")
+_PLURAL_START = regex.compile(r"(?:các|Các|những|Những)\s")
+_TOWARDS = regex.compile(r"\s*(?:đến|tới|với)\b")
+_UNDER = regex.compile(r"(?:trực\s+)?thuộc\b")
+_HEAD_ALONE = regex.compile(r"\s*(?:[,;.:]|và\b|$|(?:có\s+)?liên\s+quan\b)")
+_VAGUE_TAIL = regex.compile(r"(?:,\s*|\s+và\s+(?:các\s+)?)(?:cơ\s+quan|đơn\s+vị|tổ\s+chức)(?:\s+(?:có\s+)?liên\s+quan)$")
+_COMMA_NAME = regex.compile(r",\s*\p{Lu}")
+_PARTY_COMMITTEE = regex.compile(r"(?:Tỉnh|Thành|Huyện)\s+ủy", regex.IGNORECASE)
+_LIST_PARTS = regex.compile(r",|\bvà\b")
 
 
 def _take_name(text: str, pos: int, end: int, *, generic: bool, lower_ok: bool = False) -> int | None:
@@ -323,7 +335,7 @@ def _take_name(text: str, pos: int, end: int, *, generic: bool, lower_ok: bool =
             return m.end() - 1
         else:
             return None
-    is_class = bool(regex.match(r"(?:các|Các|những|Những)\s", text[head.start():head.start() + 8]))
+    is_class = bool(_PLURAL_START.match(text[head.start():head.start() + 8]))
     i = head.end()
     words = 0
     while i < end and words < 40:
@@ -336,7 +348,7 @@ def _take_name(text: str, pos: int, end: int, *, generic: bool, lower_ok: bool =
             break
         if is_class and not w.group(1):
             rel = _RELATED.match(text, i, end)
-            if rel and not regex.match(r"\s*(?:đến|tới|với)\b", text[rel.end():rel.end() + 8]):
+            if rel and not _TOWARDS.match(text[rel.end():rel.end() + 8]):
                 i = rel.end()  # `các khoa, phòng ban (có) liên quan`
                 break
         if starts_predicate(text, at, end) and not (
@@ -355,7 +367,7 @@ def _take_name(text: str, pos: int, end: int, *, generic: bool, lower_ok: bool =
             plain_next = (text[nxt:nxt + 1].islower() and not _KIND_WORD.match(text, nxt, end)
                           and not _BODY_NOUN.match(text, nxt, end) and not starts_predicate(text, nxt, end))
             if not kind_next and not plain_next and (_is_start(text, nxt, end) or not (
-                    text[nxt:nxt + 1].isupper() or regex.match(r"(?:trực\s+)?thuộc\b", text[nxt:nxt + 12]))):
+                    text[nxt:nxt + 1].isupper() or _UNDER.match(text[nxt:nxt + 12]))):
                 break
         if w.group(1):
             # `, ` goes on into a capitalised word that opens no new unit, a
@@ -387,7 +399,7 @@ def _bare_head(text: str, at: int, end: int) -> bool:
     h = PROPER_HEAD.match(text, at, end)
     if not h:
         return False
-    if regex.match(r"\s*(?:[,;.:]|và\b|$|(?:có\s+)?liên\s+quan\b)", text[h.end():h.end() + 16]):
+    if _HEAD_ALONE.match(text[h.end():h.end() + 16]):
         return True
     nxt = h.end() + 1
     return nxt < end and text[h.end()] == " " and starts_predicate(text, nxt, end)
@@ -447,7 +459,7 @@ def trim_class(name: str) -> str:
     ty, đơn vị liên quan` -> `Các Tập đoàn, Tổng công ty`."""
     if "," not in name:
         return name
-    trimmed = regex.sub(r"(?:,\s*|\s+và\s+(?:các\s+)?)(?:cơ\s+quan|đơn\s+vị|tổ\s+chức)(?:\s+(?:có\s+)?liên\s+quan)$", "", name)
+    trimmed = _VAGUE_TAIL.sub("", name)
     return trimmed if trimmed != name and not is_vague(trimmed) else name
 
 
@@ -497,7 +509,7 @@ def _list_item(text: str, i: int, end: int) -> int:
         if not w or w.group(1) or w.group(2) not in ("và", "hoặc"):
             return j
         k = _cap_run(text, w.end(), end)
-        if k > w.end() and regex.match(r",\s*\p{Lu}", text[k:k + 4]):
+        if k > w.end() and _COMMA_NAME.match(text[k:k + 4]):
             j = k
             continue
         return j
@@ -528,7 +540,7 @@ def _share_places(before: list[UnitMention], listed: list[UnitMention]) -> list[
     """`Bí thư tỉnh ủy và Chủ tịch UBND các tỉnh: Khánh Hòa, Gia Lai`: the
     bare `Tỉnh ủy` before the list takes the same places."""
     places = [u.raw.split(": ", 1)[1] for u in listed]
-    while before and regex.fullmatch(r"(?:Tỉnh|Thành|Huyện)\s+ủy", before[-1].name, regex.IGNORECASE):
+    while before and _PARTY_COMMITTEE.fullmatch(before[-1].name):
         bare = before.pop()
         listed = [UnitMention(f"{_cap(bare.name)} {p}", f"{bare.raw} {p}", bare.start, listed[-1].end, True)
                   for p in places] + listed
@@ -592,7 +604,7 @@ def _catch_all(folded: str) -> bool:
         return False
     if "địa phương" in folded:
         return True
-    parts = [p.strip() for p in regex.split(r",|\bvà\b", folded.split(" ", 1)[1])]
+    parts = [p.strip() for p in _LIST_PARTS.split(folded.split(" ", 1)[1])]
     return any(_BARE_GENERIC_KIND.fullmatch(p) for p in parts)
 
 

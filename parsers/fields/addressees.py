@@ -31,6 +31,19 @@ NOI_NHAN = regex.compile(r"^[a-z]?n[ou]i\s*nhan\s*(?:[:;.]|$|(?=\s*\())")
 _ITEM = regex.compile(r"^(?:[-–+•·*~]|\.(?=\s))\s*")  # `~` is an OCR dash
 _PURPOSE = regex.compile(r"\s*\((?P<p>[^()]{1,80})\)\s*[;.,:]?\s*$")
 _LUU = regex.compile(r"^lưu\b", regex.IGNORECASE)
+# Small patterns of the entry reader, compiled once.
+_SEMICOLON_ITEMS = regex.compile(r"\s*;\s*(?=[-–]?\s*\p{Lu})")  # `A; B` on one line: two entries
+_LEADING_NOTE = regex.compile(r"^\([^)]*\)\s*")  # `Nơi nhận: (VBĐT)`
+_CAPITALS_RUN = regex.compile(r"\p{Lu}{2,}")
+_NOT_A_HEADING = regex.compile(r"[(,\d]")
+_NHU_TREN_GLUED = regex.compile(r"^(Như)(trên)\b")  # OCR lost the space
+_NHU_TREN = regex.compile(r"Như\s+trên\b")
+_LONE_DELEGATION = regex.compile(r"(?:KT|TL|TM|TUQ|Q)\.?")
+_LETTER = regex.compile(r"\p{L}")
+_SCRAP = regex.compile(r"\p{Lu}?\p{Ll}{1,3}\.?")  # drafter's initials glued after the last code
+_CODE = regex.compile(r"[\p{Lu}\d&-]{2,},?")
+_UNDERSCORE_TAIL = regex.compile(r"[,\s]+_+\s*$")
+_CODE_WORD = regex.compile(r"\p{Lu}{2,}\b")
 _TRAIL = " ;.,:"
 
 def _names_a_body(text: str) -> bool:
@@ -80,7 +93,7 @@ def find_recipients(lines: list[TextLine], start: int, end: int) -> tuple[list[R
             rest = dien["rest"]
         items: list[tuple[str, TextLine]] = []
         if rest.strip():
-            for part in regex.split(r"\s*;\s*(?=[-–]?\s*\p{Lu})", _strip_item(rest)):
+            for part in _SEMICOLON_ITEMS.split(_strip_item(rest)):
                 if part.strip(_TRAIL):
                     items.append((part, line))
         j = i + 1
@@ -140,7 +153,7 @@ def find_distribution(lines: list[TextLine], start: int) -> tuple[list[Distribut
     head = NOI_NHAN.match(fold_accents(lines[at].text))
     assert head is not None  # `first_noi_nhan` found the line by this pattern
     rest = lines[at].text[head.end():].strip()
-    rest = regex.sub(r"^\([^)]*\)\s*", "", rest)  # `Nơi nhận: (VBĐT)`
+    rest = _LEADING_NOTE.sub("", rest)  # `Nơi nhận: (VBĐT)`
     if rest:
         raw.append((_strip_item(rest), lines[at]))
     for j in range(at + 1, len(lines)):
@@ -207,13 +220,13 @@ def _continues_colon_list(prev: str, text: str) -> bool:
     BTCN, các PCN, Trợ lý` / `TGĐ Cổng TTĐT, Công báo;` / `các Vụ: TH, QHQT`)."""
     return (":" in prev and not _LUU.match(prev) and not prev.rstrip().endswith(".") and len(text) < 80
             and not AUTHORITY.match(text) and not (is_upper(text) and "," not in text)
-            and bool(regex.search(r"\p{Lu}{2,}", text)))
+            and bool(_CAPITALS_RUN.search(text)))
 
 
 def _is_filing_codes(text: str) -> bool:
     """A second line of a `Lưu:` entry: office codes (`TCT(HC, NV3)`), not a signature line."""
     return len(text) < 30 and not AUTHORITY.match(text) and (
-        not is_upper(text) and not text[:1].isupper() or bool(regex.search(r"[(,\d]", text))
+        not is_upper(text) and not text[:1].isupper() or bool(_NOT_A_HEADING.search(text))
     )
 
 
@@ -221,10 +234,10 @@ def _entries(text: str, line: TextLine) -> list[DistributionEntry]:
     text = _JUNK_HEAD.sub("", _JUNK_TAIL.sub("", " ".join(text.split())))
     if not text:
         return []
-    text = regex.sub(r"^(Như)(trên)\b", r"\1 \2", text)  # OCR lost the space
-    if regex.match(r"Như\s+trên\b", text):
+    text = _NHU_TREN_GLUED.sub(r"\1 \2", text)  # OCR lost the space
+    if _NHU_TREN.match(text):
         return [DistributionEntry(name="Như trên", purpose=None, source=_source(line))]  # (`Như trên; ps mee!`: debris)
-    if regex.fullmatch(r"(?:KT|TL|TM|TUQ|Q)\.?", text):
+    if _LONE_DELEGATION.fullmatch(text):
         return []  # the signature's delegation mark, read into the list
     if " ~ " in text:  # `~` is an OCR dash: two entries on one line
         return [e for p in text.split(" ~ ") if p.strip() for e in _entries(p, line)]
@@ -236,15 +249,15 @@ def _entries(text: str, line: TextLine) -> list[DistributionEntry]:
         words = name.split()
         # OCR debris after the codes (`TXNK 3) 4#`): tokens with no letter or a stray bracket.
         while len(words) > 2 and (
-            not regex.search(r"\p{L}", words[-1])
+            not _LETTER.search(words[-1])
             or ")" in words[-1] and " ".join(words).count(")") > " ".join(words).count("(")
         ):
             words.pop()
         # A lower-case scrap after the codes is a name or OCR debris (`PC ow`).
-        while len(words) > 2 and regex.fullmatch(r"\p{Lu}?\p{Ll}{1,3}\.?", words[-1]) \
-                and regex.fullmatch(r"[\p{Lu}\d&-]{2,},?", words[-2]):
+        while len(words) > 2 and _SCRAP.fullmatch(words[-1]) \
+                and _CODE.fullmatch(words[-2]):
             words.pop()
-        name = regex.sub(r"[,\s]+_+\s*$", "", " ".join(words)).strip(" ,;.")
+        name = _UNDERSCORE_TAIL.sub("", " ".join(words)).strip(" ,;.")
         name = _GLUED_DRAFTER.sub("", name).strip(" ,;.")
         return [DistributionEntry(name=name, purpose=None, source=src)]
     if ";" in text and ":" not in text:  # `TCT; Vụ PC`: two entries on one line
@@ -271,7 +284,7 @@ def _entries(text: str, line: TextLine) -> list[DistributionEntry]:
     # PCT UBND tỉnh`, `Các Khoa, Phòng ban liên quan`, `LĐ, các ban của
     # CĐGDVN`).
     if len(parts) > 1 and not _shared_tail(parts) and all(
-            p and (_names_a_body(p) or _OFFICE_CODE.match(p) or regex.match(r"\p{Lu}{2,}\b", p)) for p in parts):
+            p and (_names_a_body(p) or _OFFICE_CODE.match(p) or _CODE_WORD.match(p)) for p in parts):
         return [DistributionEntry(name=p, purpose=purpose, source=src) for p in parts]
     return [DistributionEntry(name=text, purpose=purpose, source=src)]
 

@@ -125,7 +125,7 @@ def _to_recipient(name: str, recipients: list[str]) -> str:
                 firms = [r for r in recipients if _BUSINESS.match(r)]
                 if len(firms) == 1 and len(recipients) == 1:
                     return firms[0]
-            if regex.fullmatch(r"Đơn\s+vị|Doanh\s+nghiệp", name) and len(recipients) == 1:
+            if _BARE_KIND.fullmatch(name) and len(recipients) == 1:
                 return recipients[0]  # `đơn vị` of a letter with one addressee is that addressee
     return name
 
@@ -230,7 +230,7 @@ def _recipient_units(letter: Letter) -> list[str]:
     out) are the addressees."""
     out: list[str] = []
     names = [squash(r.name) for r in letter.recipients] or [
-        squash(d.name) for d in letter.distribution if d.purpose and regex.search(r"thực\s+hiện", d.purpose)]
+        squash(d.name) for d in letter.distribution if d.purpose and _TO_CARRY_OUT.search(d.purpose)]
     for name in names:
         units = find_units(name, generic=True)
         if units and units[-1].end >= len(name) - 1 and len(units) > 1 and not _joins(units):
@@ -247,7 +247,7 @@ def _joins(units: list[UnitMention]) -> bool:
 
 
 def _joined_name(units: list[UnitMention]) -> str:
-    parts = [regex.sub(r"^(?:Các|các)\s+", "", u.name) for u in units]
+    parts = [_PLURAL_OPEN.sub("", u.name) for u in units]
     return "Các " + ", ".join(p[:1].lower() + p[1:] if p.split()[0] in ("Cơ", "Bộ") else p for p in parts)
 
 
@@ -295,7 +295,7 @@ def _join_by_recipient(assigns: list[Assign], entries: dict[str, str]) -> list[A
 
 
 def _plain(text: str) -> str:
-    return regex.sub(r"\b(?:các|những|đồng chí)\s+", "", name_key(text))
+    return _PLURAL_WORDS.sub("", name_key(text))
 
 
 def _regions(letter: Letter) -> tuple[_Region | None, list[_Region], _Region | None]:
@@ -308,7 +308,7 @@ def _regions(letter: Letter) -> tuple[_Region | None, list[_Region], _Region | N
     # A last item that is only a heading (`2.6. Ý kiến khác`) keeps the
     # paragraph under it even when it opens with `Đề nghị`.
     bare = (bool(items) and items[-1] is directives[-1] and len(items[-1].text.split()) <= 8
-            and not regex.search(r"[.;:!?]\s*$", items[-1].text))
+            and not _CLOSED.search(items[-1].text))
     # A decision's articles run to the end of its body: no closing follows
     # the last `Điều`.
     articles = any(d.kind == "article" for d in items)
@@ -355,6 +355,17 @@ def _closing_start(letter: Letter, after: int, end: int, *, skip_first: bool = F
 
 
 _FURNITURE = regex.compile(r"^(?:-+\s*PAGE\b.*|\d{1,3}|[^.;:!?]{0,80}(?:www\.|\+\d{2}|Tel\b|®).{0,80}|\W*)$", regex.IGNORECASE)
+# Small patterns of the assembly, compiled once.
+_BARE_KIND = regex.compile(r"Đơn\s+vị|Doanh\s+nghiệp")
+_TO_CARRY_OUT = regex.compile(r"thực\s+hiện")
+_PLURAL_OPEN = regex.compile(r"^(?:Các|các)\s+")
+_PLURAL_WORDS = regex.compile(r"\b(?:các|những|đồng chí)\s+")
+_CLOSED = regex.compile(r"[.;:!?]\s*$")
+_ASKS_COLON = regex.compile(r"\b(?:yêu\s+cầu|đề\s+nghị)\s*:\s*$")  # `Tổng cục Hải quan yêu cầu:`
+_REPORT = regex.compile(r"\bbáo\s+cáo\b")
+_GUIDES_AS_FOLLOWS = regex.compile(r"\b(?:hướng\s+dẫn|chỉ\s+đạo)\b[^.;:]{0,80}(?:như\s+sau|sau)\s*:?\s*$")
+_URGENT = regex.compile(r"khẩn|hỏa\s+tốc|hoả\s+tốc", regex.IGNORECASE)
+_LOWER_WORDS = regex.compile(r"[\p{Ll}\s]+")
 
 
 def _without_furniture(text: str) -> str:
@@ -380,10 +391,10 @@ def _intro_kind(preamble: str) -> str:
     for m in ASSIGN.finditer(last):  # noqa: B007 - the last match is wanted
         pass
     if m is None:
-        m = regex.search(r"\b(?:yêu\s+cầu|đề\s+nghị)\s*:\s*$", last)  # `Tổng cục Hải quan yêu cầu:`
+        m = _ASKS_COLON.search(last)  # `Tổng cục Hải quan yêu cầu:`
     if m is not None:
-        return "opinion" if regex.search(r"\bbáo\s+cáo\b", last[:m.start()]) else "assign"
-    if regex.search(r"\b(?:hướng\s+dẫn|chỉ\s+đạo)\b[^.;:]{0,80}(?:như\s+sau|sau)\s*:?\s*$", last):
+        return "opinion" if _REPORT.search(last[:m.start()]) else "assign"
+    if _GUIDES_AS_FOLLOWS.search(last):
         return "assign"
     return "inform"
 
@@ -535,7 +546,7 @@ def _build(letter: Letter, drafts: list[_Draft]) -> tuple[list[ActionItem], list
     seen: dict[str, int] = {}
     dedupe: set[tuple[str, str, str, int]] = set()
     base = _letter_key(letter)
-    letter_urgent = bool(letter.urgency and regex.search(r"khẩn|hỏa\s+tốc|hoả\s+tốc", letter.urgency, regex.IGNORECASE))
+    letter_urgent = bool(letter.urgency and _URGENT.search(letter.urgency))
     by_start: dict[int, list[str]] = {}
     for r in rows_all:
         by_start.setdefault(r[4], []).append(r[1])
@@ -589,7 +600,7 @@ def _consolidate(rows: list[_Row]) -> list[_Row]:
     for r in rows:
         name = name_key(r[1])
         short = next((n for n in names if name.startswith(n + " ") and _ROLE_HEAD.match(n)
-                      and regex.fullmatch(r"[\p{Ll}\s]+", r[1][len(n) + 1:])), None)
+                      and _LOWER_WORDS.fullmatch(r[1][len(n) + 1:])), None)
         out.append((r[0], names[short], *r[2:]) if short else r)
     return out
 

@@ -47,6 +47,8 @@ SURE = 0.9  # values below this are flagged with a warning
 _PREFIX = DELEGATION_PREFIX
 # An authority line in parts: its offices, comma-separated or each after its own prefix.
 _OFFICE_PARTS = regex.compile(r",|(?=\b(?:KT|TM|TL|TUQ)\.)")
+_NOT_KEY = regex.compile(r"[^a-z0-9]")
+_WORDS = regex.compile(r"\p{L}+")
 
 
 @dataclass
@@ -60,7 +62,7 @@ class Evidence:
 
 
 def _agree(a: str | None, b: str | None) -> bool:
-    return bool(a and b) and regex.sub(r"[^a-z0-9]", "", fold_accents(a)) == regex.sub(r"[^a-z0-9]", "", fold_accents(b))
+    return bool(a and b) and _NOT_KEY.sub("", fold_accents(a)) == _NOT_KEY.sub("", fold_accents(b))
 
 
 def rate(h: Header, signer: Signer | None, ev: Evidence) -> tuple[dict[str, float], list[str]]:
@@ -181,7 +183,7 @@ def rate(h: Header, signer: Signer | None, ev: Evidence) -> tuple[dict[str, floa
     if h.subject is None:
         put("subject", 0.4, "no subject read")
     else:
-        words = regex.findall(r"\p{L}+", h.subject)
+        words = _WORDS.findall(h.subject)
         clean = bool(words) and sum(1 for w in words if is_syllable(w) or w.isupper()) / len(words) >= 0.97
         if ocr:
             put("subject", 0.8 if clean else 0.5, "OCR of the subject")

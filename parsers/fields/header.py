@@ -62,7 +62,7 @@ def known_body(name: str) -> str:
     `Bo Tai chinh ot`); anything else unchanged."""
     f = fold_accents(name).strip(" .,-")
     for key, value in _KNOWN:
-        if f == key or (f.startswith(key + " ") and len(regex.sub(r"[^a-z]", "", f[len(key):])) <= 3):
+        if f == key or (f.startswith(key + " ") and len(_NOT_PLAIN_LETTER.sub("", f[len(key):])) <= 3):
             return value
     return name
 
@@ -348,7 +348,7 @@ def parse_header(lines: list[TextLine], ocr: bool = False) -> Header:
         if text.startswith("(") is False and text.endswith(")") and "(" not in text:
             text = text[:-1]
         # OCR debris after the subject's full stop (`... khấu trừ thuế. Bey d4`).
-        tail = regex.search(r"\.\s+(?P<t>\S+(?:\s\S+)?)$", text)
+        tail = _SENTENCE_TAIL.search(text)
         if tail and not all(is_syllable(w) for w in tail["t"].split()):
             text = text[: tail.start()]
         h.subject = text.strip(" .;:") or None
@@ -373,7 +373,7 @@ def parse_header(lines: list[TextLine], ocr: bool = False) -> Header:
         # In a body's name, acronyms (`PHÒNG QLCN`) are words, not debris.
         bare = _ACRONYM.sub(lambda a: "" if not is_syllable(a.group()) else a.group(), text) if names_a_body else text
         quality = syllable_share(bare) if bare.strip() else 0.0
-        if len(regex.sub(r"[^\p{L}]", "", text)) < 3 or _SYMBOL_IN_LINE.search(text):
+        if len(_NOT_LETTER.sub("", text)) < 3 or _SYMBOL_IN_LINE.search(text):
             continue  # a number line OCR garbled past reading (`sé; 5452 /TCHQ-GSQL`)
         if quality < 0.6 or len(text) > 120 or (quality < 0.95 and not names_a_body):
             continue  # OCR debris of a stamp or a logo
@@ -473,6 +473,10 @@ def _mark(h: Header, text: str) -> bool:
 
 # The subject field of a submission form (phiếu trình): `Nội dung trình:`.
 _SUBJECT_FIELD = regex.compile(r"^\W{0,2}noi\s+dung\s+(?:trinh|de\s+nghi)\s*:\s*")
+_NOT_PLAIN_LETTER = regex.compile(r"[^a-z]")
+_NOT_LETTER = regex.compile(r"[^\p{L}]")
+_SENTENCE_TAIL = regex.compile(r"\.\s+(?P<t>\S+(?:\s\S+)?)$")
+_PLACE_EDGES = regex.compile(r"^[\W\d_]+|[\W_]+$")
 
 
 def _stops_subject(line: TextLine, taken: set[int]) -> bool:
@@ -510,7 +514,7 @@ def _clean_place(text: str) -> str | None:
     m = MOTTO.search(fold_accents(text))
     if m:
         text = text[m.end():]
-    text = regex.sub(r"^[\W\d_]+|[\W_]+$", "", text)
+    text = _PLACE_EDGES.sub("", text)
     words = text.split()
     if len(words) > 6 or (words and not words[0][:1].isupper()) or _VV.match(text):
         tail: list[str] = []

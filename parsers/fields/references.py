@@ -157,7 +157,7 @@ def _read_after(text: str, pos: int) -> tuple[PartialDate | None, str | None, st
         subject = " ".join(m["subject"].split())
         desc_end = pos + cur + m.end()
     else:
-        stop = regex.search(r"[;\n]|\.(?:\s|$)", rest[cur:])
+        stop = _CLAUSE_END.search(rest[cur:])
         desc_end = pos + cur + (stop.start() if stop else len(rest) - cur)
     return date, issuer, subject, cite_end, desc_end
 
@@ -182,11 +182,11 @@ def find_mentions(text: str, skip: list[tuple[int, int]], own_key: str | None = 
             continue
         raw_num, raw_sym = m["num"], m["sym"]
         parsed = parse_number(raw_num, raw_sym)
-        if not parsed.symbol or len(regex.findall(r"\p{L}", parsed.symbol)) < 2:
+        if not parsed.symbol or len(_LETTER.findall(parsed.symbol)) < 2:
             continue
         if own_key and number_key(parsed.number, parsed.symbol) == own_key:
             continue
-        if regex.search(r"(?:QCVN|TCVN|ISO)\s*$", text[max(0, m.start() - 8):m.start()]):
+        if _STANDARD_BEFORE.search(text[max(0, m.start() - 8):m.start()]):
             continue  # technical standards (`QCVN 41:2019/BGTVT`) are not documents cited
         before = text[max(0, m.start() - 60):m.start()]
         tb = _TYPE_BEFORE.search(before)
@@ -195,9 +195,9 @@ def find_mentions(text: str, skip: list[tuple[int, int]], own_key: str | None = 
         implied_type, implied_issuer = split_symbol(parsed.symbol)
         if doc_type in (None, "Văn bản") or (doc_type == "Công văn" and implied_type):
             doc_type = implied_type or ("Công văn" if doc_type in ("Văn bản", "Công văn") or not tb else doc_type)
-        if not tb and not implied_type and not implied_issuer and not regex.search(r"\d{4}/", parsed.symbol):
+        if not tb and not implied_type and not implied_issuer and not _YEAR_SLASH.search(parsed.symbol):
             # A bare `x/ABC` with no type word and no known code is too weak.
-            if not regex.search(r"(?i)số\s*$", before):
+            if not _SO_BEFORE.search(before):
                 continue
         date, issuer, subject, cite_end, desc_end = _read_after(text, m.end())
         if date is None:
@@ -220,7 +220,7 @@ def find_mentions(text: str, skip: list[tuple[int, int]], own_key: str | None = 
         if not issuer:
             continue
         if subject is None:
-            tail = regex.match(r"\s*(?P<s>[^;\n(]+?)(?=\s*(?:;|\(|\.(?:\s|$)|$))", text[cite_end:cite_end + 400])
+            tail = _CITED_TAIL.match(text[cite_end:cite_end + 400])
             if tail and tail["s"][:1].islower():
                 subject = tail["s"].strip()
                 desc_end = cite_end + tail.end()
@@ -334,7 +334,7 @@ def resolve(mentions: list[Mention], context_place: str | None, letter_issuer: s
         outer = mentions[m.nested_in]
         lead = fold_accents((outer.subject or "")[:40])
         rel: Relation = m.cue or (
-            "implements" if regex.match(r"(?:trien\s*khai|thuc\s*hien|huong\s*dan\s*thi\s*hanh)", lead) else "mentions"
+            "implements" if _IMPLEMENTS_LEAD.match(lead) else "mentions"
         )
         o, i = mention_ref[m.nested_in], mention_ref[k]
         if o != i and (i, rel) not in cites.setdefault(o, []):
@@ -346,6 +346,16 @@ def resolve(mentions: list[Mention], context_place: str | None, letter_issuer: s
 
 _KNOWN_ISSUERS = sorted({*issuer_codes().values()} - {"UBND", "HĐND"}, key=len, reverse=True)
 _LOCAL_BODY = regex.compile(r"^(?:UBND|Ủy ban nhân dân|HĐND|Hội đồng nhân dân)\s+(?:tỉnh|thành phố|TP\.?)(?:\s+\p{Lu}\p{Ll}*)*")
+# Small patterns of finding and reading citations, compiled once.
+_CLAUSE_END = regex.compile(r"[;\n]|\.(?:\s|$)")
+_LETTER = regex.compile(r"\p{L}")
+_STANDARD_BEFORE = regex.compile(r"(?:QCVN|TCVN|ISO)\s*$")  # a standard's number, not a document's
+_YEAR_SLASH = regex.compile(r"\d{4}/")
+_SO_BEFORE = regex.compile(r"(?i)số\s*$")
+_CITED_TAIL = regex.compile(r"\s*(?P<s>[^;\n(]+?)(?=\s*(?:;|\(|\.(?:\s|$)|$))")
+_IMPLEMENTS_LEAD = regex.compile(r"(?:trien\s*khai|thuc\s*hien|huong\s*dan\s*thi\s*hanh)")
+_WHITESPACE = regex.compile(r"\s+")
+_BARE_LOCAL_COUNCIL = regex.compile(r"(?:ubnd|uy\s*ban\s*nhan\s*dan|hdnd)\s*(?:tinh|thanh\s*pho|tp)")
 
 
 def _trim_issuer(issuer: str) -> str:
@@ -362,11 +372,11 @@ def _trim_issuer(issuer: str) -> str:
 def _complete_issuer(issuer: str | None, symbol: str | None, place: str | None, letter_issuer: str | None) -> str | None:
     implied = split_symbol(symbol)[1] if symbol else None
     if issuer:
-        issuer = _trim_issuer(regex.sub(r"\s+", " ", issuer))
+        issuer = _trim_issuer(_WHITESPACE.sub(" ", issuer))
         f = fold_accents(issuer)
         if _OFFICE_ISSUER.match(f) and implied:
             return implied
-        if regex.fullmatch(r"(?:ubnd|uy\s*ban\s*nhan\s*dan|hdnd)\s*(?:tinh|thanh\s*pho|tp)", f) and place:
+        if _BARE_LOCAL_COUNCIL.fullmatch(f) and place:
             return f"{issuer} {place}"
         return issuer
     if implied in ("UBND", "HĐND") and place:

@@ -209,6 +209,12 @@ _ASKING_WORD = regex.compile(r"\b(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhi
 _QUOTED = regex.compile(r"[“\"][^”\"]{0,3000}[”\"]")
 _LABEL_PREFIX = regex.compile(r"^[^:]{0,80}:\s+")
 _QUY = regex.compile(r"(?:Quý|quý)\s+(?=\p{Lu})")
+# Small patterns of the sentence reading, compiled once.
+_GENERIC_NAME = regex.compile(r"^(?:Các\s+|các\s+)?(?:Tổ\s+chức|Doanh\s+nghiệp|Đơn\s+vị|Cơ\s+quan|Phòng)(?:,|\s*$)")
+_COMMITS = regex.compile(r"(?:sẽ|tiếp\s+tục|xin\s+ghi\s+nhận)\b")
+_OBLIGES = regex.compile(r"(?:sẽ|cần|phải|tiếp\s+tục|có\s+trách\s+nhiệm)\b")
+_DUTY_VERB = regex.compile(r"^(?:phải|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm)\b")
+_STOP = regex.compile(r"[.;]")
 
 
 @dataclass
@@ -268,7 +274,7 @@ def _acting(predicate: str) -> bool:
 def _generic_only(name: str) -> bool:
     """A collective without a proper name (`Tổ chức, doanh nghiệp`) only acts
     as a subject when the predicate says it must (`... phải thông báo`)."""
-    return bool(regex.match(r"^(?:Các\s+|các\s+)?(?:Tổ\s+chức|Doanh\s+nghiệp|Đơn\s+vị|Cơ\s+quan|Phòng)(?:,|\s*$)", name))
+    return bool(_GENERIC_NAME.match(name))
 
 
 def _cap(text: str) -> str:
@@ -348,19 +354,19 @@ def read_sentence(sentence: str, start: int = 0, *, subject: bool = True, issuer
             # the liability statement it ends in.
             liable = found[-1].name[:4].casefold() in ("các ", "những") and _LIABLE.match(pred)
             own = issuer is not None and len(found) == 1 and _is_issuer(found[0].name, issuer)
-            commits = regex.match(r"(?:sẽ|tiếp\s+tục|xin\s+ghi\s+nhận)\b", pred)
+            commits = _COMMITS.match(pred)
             if own and (report or not commits):
                 closed = True  # `Sở Công Thương dừng giải quyết ...`: the letter's own act
             elif own and commits:
                 add(found, "lead")
-            elif report and not regex.match(r"(?:sẽ|cần|phải|tiếp\s+tục|có\s+trách\s+nhiệm)\b", pred):
+            elif report and not _OBLIGES.match(pred):
                 closed = True  # a report tells what was done: `Sở Xây dựng chủ trì kiểm tra 25 cơ sở`
             elif NARRATIVE.match(pred) or liable:
                 told = True
             elif PREDICATE.match(pred):
                 if _acting(pred):
                     proper = [u for u in found if not _generic_only(u.name)] or (
-                        found if regex.match(r"^(?:phải|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm)\b", pred) else [])
+                        found if _DUTY_VERB.match(pred) else [])
                     add(proper, "lead")
                 else:
                     closed = True
@@ -557,7 +563,7 @@ def heading_units(text: str) -> list[str]:
     m = HEADING_PREFIX.match(line)
     if m and m.group().strip() not in ("Giao", "Đề nghị"):
         rest = line[m.end():]
-        if rest and len(rest.split()) <= 20 and not regex.search(r"[.;]", rest):
+        if rest and len(rest.split()) <= 20 and not _STOP.search(rest):
             units = _units_at(rest, 0)
             if units and units[-1].end >= len(rest) - 1:
                 return [u.name for u in units]

@@ -41,6 +41,7 @@ def group(text: str, m: regex.Match[str], name: str) -> str:
 
 _DIGITS = regex.compile(r"\d{1,4}")
 _BLANK = regex.compile(r"[.…_\s]*")
+_SPACED_DIGITS = regex.compile(r"\d \d")  # OCR's space inside a day or month: `1 5`
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def _part(text: str) -> tuple[int | None, bool]:
         return None, False
     if _DIGITS.fullmatch(text):
         return int(text), False
-    if regex.fullmatch(r"\d \d", text):  # OCR space inside a day or month: `1 5`
+    if _SPACED_DIGITS.fullmatch(text):  # OCR space inside a day or month: `1 5`
         return int(text.replace(" ", "")), False
     return None, True
 

@@ -85,6 +85,7 @@ RECURRENCE = (
 # `định kỳ` alone (`báo cáo định kỳ, đột xuất`) is periodic without a period.
 PERIODIC = regex.compile(r"định\s+kỳ", regex.IGNORECASE)
 _SEMI_GUARD = regex.compile(r"\d+\s+tháng\s+(?:đầu|cuối)\s+năm", regex.IGNORECASE)
+_AIM = regex.compile(r"phấn\s+đấu|mục\s+tiêu")  # `phấn đấu ... trong năm 2025`: an aim
 # `khẩn trương`, `hỏa tốc`, `cấp bách`, `ngay` after a verb (`bổ sung ngay`;
 # not `ngay cả`, `ngay tại`, `ngay từ`, `ngay sau khi`), `sớm` as an adverb
 # (`sớm xem xét`; not `sớm nhất có thể`, which sets no urgency of its own).
@@ -167,7 +168,7 @@ def parse_deadline(text: str, issued: PartialDate | None = None) -> Deadline | N
             found.append((q.start(), Deadline(date=PartialDate(year=end.year, month=end.month, day=end.day),
                                                text=_clean(q.group()), kind="absolute")))
     y = IN_YEAR.search(text)
-    if y and regex.search(r"phấn\s+đấu|mục\s+tiêu", text[max(0, y.start() - 60):y.start()]):
+    if y and _AIM.search(text[max(0, y.start() - 60):y.start()]):
         y = None  # `phấn đấu khởi công trong năm 2025`: an aim, no deadline
     if y:
         found.append((y.start(), Deadline(date=PartialDate(year=int(y["y"]), month=12, day=31),
@@ -209,8 +210,11 @@ def deadline_warning(deadline: Deadline | None, issued: PartialDate | None) -> s
     return None
 
 
+_EVERY_PERIOD = regex.compile(rf"\s+{_EVERY}\s+(?:tháng|năm|quý|tuần)", regex.IGNORECASE)
+
+
 def _followed_by_every(text: str, pos: int) -> bool:
-    return bool(regex.match(rf"\s+{_EVERY}\s+(?:tháng|năm|quý|tuần)", text[pos:pos + 20], regex.IGNORECASE))
+    return bool(_EVERY_PERIOD.match(text[pos:pos + 20]))
 
 
 def parse_recurrence(text: str) -> Recurrence | None:

@@ -29,6 +29,7 @@ _NOI_NHAN = regex.compile(r"(?<=[./;:)]|\S\s*/\.)\s+(?=noi\s*nhan\s*:)")
 _VV_AFTER_NUMBER = regex.compile(r"^s\S{0,2}\s*[:;.]?\s*\S{0,12}\s*/\s*\S+?\s+(?=v\s?[/.]\s?v\b|ve\s+viec\b)")
 _EDITORIAL = regex.compile(r"^\[[^\[\]]{10,}\]$")
 _CITES = regex.compile(r"\d+\s*/\s*\p{L}")
+_YEAR = regex.compile(r"\d{4}")
 
 
 def _cut(line: TextLine, at: int) -> list[TextLine]:
@@ -54,7 +55,7 @@ def _seams(line: TextLine, head: bool) -> list[TextLine]:
     # looked for in the line's start only (a page of one long line stays linear).
     # (A long date in the window first: the place-and-date pattern is costly to try where none is.)
     d = PLACE_DATE.search(f, 0, _DATE_WINDOW) if head and LONG_DATE.search(f, 0, _DATE_WINDOW) else None
-    if d and "," in f[d.start():d.start("date")] and regex.fullmatch(r"\d{4}", d["y"] or ""):
+    if d and "," in f[d.start():d.start("date")] and _YEAR.fullmatch(d["y"] or ""):
         rest = f[d.end():]
         # Body text after the date's year: `... năm 2023 Kính gửi: ...`, `... năm 2025 CÔNG ĐIỆN`.
         if len(rest.strip(" .")) >= 3 and not rest.lstrip().startswith((")", ",", ";", "cua", "ve ", "va ", "den ", "tai ")):

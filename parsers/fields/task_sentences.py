@@ -215,6 +215,9 @@ _COMMITS = regex.compile(r"(?:sẽ|tiếp\s+tục|xin\s+ghi\s+nhận)\b")
 _OBLIGES = regex.compile(r"(?:sẽ|cần|phải|tiếp\s+tục|có\s+trách\s+nhiệm)\b")
 _DUTY_VERB = regex.compile(r"^(?:phải|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm)\b")
 _STOP = regex.compile(r"[.;]")
+_CLASS_LIST = regex.compile(rf"^{_CLASS}(?:\s*,\s*{_CLASS})*\s*", regex.IGNORECASE)
+# `Sở X và doanh nghiệp ...`: a kind joined to a named unit (not `... và đơn vị có liên quan`).
+_AND_KIND = regex.compile(r"\s+(?:và|cùng)\s+(?P<kind>doanh\s+nghiệp|công\s+ty|đơn\s+vị|chủ\s+đầu\s+tư)\b(?!\s+(?:có|liên|khác))")
 
 
 @dataclass
@@ -375,7 +378,7 @@ def read_sentence(sentence: str, start: int = 0, *, subject: bool = True, issuer
         for m in MUST.finditer(flat):
             if conditional(m.start()):
                 continue
-            qualifier = regex.sub(rf"^{_CLASS}(?:\s*,\s*{_CLASS})*\s*", "", m["unit"], flags=regex.IGNORECASE)
+            qualifier = _CLASS_LIST.sub("", m["unit"])
             words = qualifier.split()
             if any(PREDICATE.match(" ".join(words[i:])) and not (w == "có" and i == 0) for i, w in enumerate(words)):
                 continue  # `tổ chức triển khai dự án phải ...`: a verb, no class
@@ -447,8 +450,7 @@ def _partners_at(text: str, pos: int) -> list[UnitMention]:
     (`với UBND xã Văn Chấn và doanh nghiệp`) is the addressee of that kind."""
     units = _units_at(text, pos)
     if units:
-        tail = regex.match(r"\s+(?:và|cùng)\s+(?P<kind>doanh\s+nghiệp|công\s+ty|đơn\s+vị|chủ\s+đầu\s+tư)\b(?!\s+(?:có|liên|khác))",
-                           text[units[-1].end:units[-1].end + 40])
+        tail = _AND_KIND.match(text[units[-1].end:units[-1].end + 40])
         if tail:
             at = units[-1].end + tail.start("kind")
             units.append(UnitMention(_cap(tail["kind"]), tail["kind"], at, at + len(tail["kind"])))

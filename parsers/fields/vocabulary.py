@@ -49,10 +49,13 @@ KNOWN_OFFICES: dict[str, str] = {fold_accents(o): o for o in OFFICES} | {fold_ac
 # Folded heads for `ordinary_case`, longest first.
 FOLDED_HEADS: tuple[str, ...] = tuple(sorted({fold_accents(h) for h in (*BODY_HEADS, *OFFICES)}, key=len, reverse=True))
 FOLDED_LEVELS: frozenset[str] = frozenset(fold_accents(l) for l in LEVELS)
+_NOT_LETTER = regex.compile(r"[^\p{L}]")
+_TWO_WORD_LEVEL = regex.compile(r"\b(thành|thị) (Phố|Xã|Trấn)\b")
+_HIGHEST_BODIES = regex.compile(r"\b(chính phủ|quốc hội|trung ương)\b")
 
 
 def _is_acronym(word: str) -> bool:
-    letters = regex.sub(r"[^\p{L}]", "", word)
+    letters = _NOT_LETTER.sub("", word)
     return bool(letters) and letters.isupper() and (len(letters) == 1 or not is_syllable(letters))
 
 
@@ -90,6 +93,6 @@ def ordinary_case(name: str) -> str:
             out.append(w.lower())
     text = " ".join(out)
     # `thành phố`, `thị xã` are two-word levels: their second word stays lower case.
-    text = regex.sub(r"\b(thành|thị) (Phố|Xã|Trấn)\b", lambda m: f"{m[1]} {m[2].lower()}", text)
+    text = _TWO_WORD_LEVEL.sub(lambda m: f"{m[1]} {m[2].lower()}", text)
     # Names of the highest bodies keep their capitals wherever they stand.
-    return regex.sub(r"\b(chính phủ|quốc hội|trung ương)\b", lambda m: m[1][0].upper() + m[1][1:], text)
+    return _HIGHEST_BODIES.sub(lambda m: m[1][0].upper() + m[1][1:], text)

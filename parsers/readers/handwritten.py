@@ -52,6 +52,7 @@ _NGAY = regex.compile(r"^(?P<head>ng[àa]y)(?P<rest>.*)$", regex.IGNORECASE)
 _THANG = regex.compile(r"^(?P<head>th[áa]ng)(?P<rest>.*)$", regex.IGNORECASE)
 _NAM = regex.compile(r"^n[ăa]m$", regex.IGNORECASE)
 _DIGITS = regex.compile(r"\d{1,6}")
+_YEAR_WORD = regex.compile(r"\d{4}\W?")
 
 
 def _sure(text: str, conf: float) -> bool:
@@ -188,7 +189,7 @@ def _date_line(words: list[dict[str, Any]], notes: list[str], reader: SlotReader
     slots: list[tuple[Slot, list[tuple[int, str]], int, Any]] = []
     year: int | None = None
     for i, w in enumerate(words):
-        if _NAM.match(w["text"]) and i + 1 < len(words) and regex.fullmatch(r"\d{4}\W?", words[i + 1]["text"]):
+        if _NAM.match(w["text"]) and i + 1 < len(words) and _YEAR_WORD.fullmatch(words[i + 1]["text"]):
             year = int(words[i + 1]["text"][:4])
         for pattern, name, stop in ((_NGAY, "day", _THANG), (_THANG, "month", _NAM)):
             m = pattern.match(w["text"])

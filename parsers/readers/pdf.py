@@ -111,6 +111,7 @@ PROFILE = layout.Profile(
 MIN_WIDE_ROWS = 3
 
 _DIGITS = regex.compile(r"\d+")
+_LETTER_RUNS = regex.compile(r"\p{L}+")
 
 
 _SLIM = ("text", "x0", "x1", "top", "bottom", "size", "stamp")
@@ -264,7 +265,7 @@ def _page_text(words: list[dict[str, Any]]) -> str:
 
 def _quality(text: str) -> tuple[float, float, int]:
     norm = normalize(text).text
-    tokens = len(regex.findall(r"\p{L}+", norm))
+    tokens = len(_LETTER_RUNS.findall(norm))
     return syllable_share(norm), diacritic_share(norm), tokens
 
 

@@ -36,6 +36,7 @@ _SIGNER_LABEL = regex.compile(r"\b(?:Ký\s+bởi|Người\s+ký|Thời\s+gian\s+
 _SIGNED_AT = regex.compile(r"Thời\s+gian\s+ký\s*:\s*(\d{1,2})[./-](\d{1,2})[./-](\d{4})(?:\s+(\d{1,2}:\d{2}(?::\d{2})?))?",
                            regex.IGNORECASE)
 _SIGNED_BY = regex.compile(r"(?:Ký\s+bởi|Người\s+ký)\s*:\s*(.+)", regex.IGNORECASE)
+_NEXT_STAMP_LABEL = regex.compile(r"\b(?:Email|Cơ\s+quan|Địa\s+chỉ)\s*:")
 
 
 @dataclass
@@ -83,7 +84,7 @@ def signer_metadata(boxes: list[list[str]]) -> dict[str, str]:
                 # A label line may run into the next label when the box has
                 # no line breaks between them.
                 value = _SIGNER_LABEL.split(m.group(1))[0]
-                value = regex.split(r"\b(?:Email|Cơ\s+quan|Địa\s+chỉ)\s*:", value)[0].strip(" ;,")
+                value = _NEXT_STAMP_LABEL.split(value)[0].strip(" ;,")
                 if value:
                     out["signed_by"] = value
             if "signed_at" not in out and (m := _SIGNED_AT.search(text)):

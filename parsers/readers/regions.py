@@ -53,6 +53,7 @@ _OFFICE = regex.compile(
 _NOI_NHAN = NOI_NHAN_OCR
 _WORD_EDGE_JUNK = regex.compile(r"^[^\p{L}\d(]+|[^\p{L}\d.)]+$")
 _LETTERS = regex.compile(r"\p{L}")
+_LETTER_RUNS = regex.compile(r"\p{L}+")
 _TONES = dict.fromkeys(map(ord, "\u0300\u0301\u0303\u0309\u0323"))
 
 
@@ -200,7 +201,7 @@ def _name(words: list[dict[str, Any]], size: float, notes: list[str]) -> list[di
     if k > 0 and words[run[0]]["x0"] - words[k - 1]["x1"] < 1.2 * size:
         # Debris in front (`>>Hơãng`) is no part of it; two runs of letters
         # (`NHanh⁄TÍn`) are two words run together, not one to restore.
-        runs = regex.findall(r"\p{L}+", words[k - 1]["text"])
+        runs = _LETTER_RUNS.findall(words[k - 1]["text"])
         fixed = restore_surname(runs[0]) if len(runs) == 1 else None
         if fixed is not None:
             notes.append(f"signer's family name read as {words[k - 1]['text']!r} under the seal, "

@@ -45,6 +45,9 @@ _SYMBOLS = {
 # \fcharset -> Python codec; 163 is Vietnamese (Windows-1258).
 _CHARSETS = {0: "cp1252", 163: "cp1258", 161: "cp1253", 162: "cp1254", 177: "cp1255", 178: "cp1256", 186: "cp1257", 204: "cp1251", 238: "cp1250", 222: "cp874"}
 _SPACES = regex.compile(r"[ \t\u00a0]+")
+# Glyph numbers of list bullets in the Symbol and Wingdings fonts.
+_SYMBOL_BULLET = regex.compile(r"[\u00b7\u00a7\u006e\u00d8\u00fc\u00a8\u0071\u0076]")
+_NOT_SYMBOL_BULLET = regex.compile(r"[^\u00b7\u00a7\u006e\u00d8\u00fc\u00a8\u0071\u0076\s]")
 
 
 @dataclass
@@ -95,7 +98,7 @@ class _Builder:
             enc = font_encoding(name)
             if font is not None and self.doc.charsets.get(font) == 2:
                 # Symbol/Wingdings: the bytes are glyph numbers; list bullets become dashes.
-                out.append(regex.sub(r"[\u00b7\u00a7\u006e\u00d8\u00fc\u00a8\u0071\u0076]", "-", regex.sub(r"[^\u00b7\u00a7\u006e\u00d8\u00fc\u00a8\u0071\u0076\s]", "", raw)))
+                out.append(_SYMBOL_BULLET.sub("-", _NOT_SYMBOL_BULLET.sub("", raw)))
             elif enc:
                 self.doc.encodings.add(enc)
                 out.append(decode_run(raw, enc, is_caps_font(name)))

@@ -111,12 +111,13 @@ _META_KEYS = {
 _PLACEHOLDER = {"đã biết", "đang cập nhật", "không xác định", "còn hiệu lực"}
 _LABEL_CELL = regex.compile(r"^\*\*\s*([^*|:]{2,40}?)\s*:\s*\*\*$")
 _DMY = regex.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_NOT_KEY = regex.compile(r"[^a-z0-9]+")
 
 
 def _ascii_key(label: str) -> str:
     folded = unicodedata.normalize("NFD", label.replace("đ", "d").replace("Đ", "D"))
     folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
-    return regex.sub(r"[^a-z0-9]+", "_", folded).strip("_")
+    return _NOT_KEY.sub("_", folded).strip("_")
 
 
 def _parse_metadata(lines: list[str], stop: int) -> dict[str, str]:

@@ -61,7 +61,8 @@ class Outcome:
 # ----------------------------------------------------------------- builders
 
 
-def _png(width: int, height: int) -> bytes:
+def png(width: int, height: int) -> bytes:
+    """A white greyscale PNG of any size, its rows compressed (a pixel bomb is small on disk)."""
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
@@ -225,32 +226,41 @@ def _export(fmt: str, *args: str) -> Callable[[Path], list[str]]:
     return make
 
 
+def broken_store(db: Path, kind: str) -> None:
+    """A file at `db` that is no congvan store: `empty`, `garbage`, a `folder`,
+    an `sqlite` database, or a `foreign` DuckDB database (a table `invoices`)."""
+    if kind == "empty":
+        db.write_bytes(b"")
+    elif kind == "garbage":
+        db.write_bytes(bytes(range(256)) * 64)
+    elif kind == "folder":
+        db.mkdir()
+    elif kind == "sqlite":
+        import sqlite3
+
+        con = sqlite3.connect(db)
+        con.execute("CREATE TABLE t (a)")
+        con.commit()
+        con.close()
+    elif kind == "foreign":
+        import duckdb
+
+        dcon = duckdb.connect(str(db))
+        dcon.execute("CREATE TABLE invoices (id INTEGER)")
+        dcon.close()
+    else:
+        raise ValueError(f"no broken store of kind {kind!r}")
+
+
 def _store_case(kind: str, command: str) -> Callable[[Path], list[str]]:
     def make(case: Path) -> list[str]:
         db = case / "in" / "store.duckdb"
         db.parent.mkdir(parents=True, exist_ok=True)
-        if kind == "empty":
-            db.write_bytes(b"")
-        elif kind == "garbage":
-            db.write_bytes(bytes(range(256)) * 64)
-        elif kind == "folder":
-            db.mkdir()
-        elif kind == "sqlite":
-            import sqlite3
-
-            con = sqlite3.connect(db)
-            con.execute("CREATE TABLE t (a)")
-            con.commit()
-            con.close()
-        elif kind == "foreign":
-            import duckdb
-
-            con = duckdb.connect(str(db))
-            con.execute("CREATE TABLE invoices (id INTEGER)")
-            con.close()
-        elif kind == "truncated":
+        if kind == "truncated":
             src = hostile_store(case.parent)
             db.write_bytes(src.read_bytes()[: src.stat().st_size // 2])
+        else:
+            broken_store(db, kind)
         letters = case / "in" / "letters"
         letters.mkdir(exist_ok=True)
         shutil.copy(SEED, letters / SEED.name)
@@ -379,8 +389,8 @@ def cases() -> list[Case]:
     # Images.
     for name, (w, h) in {"strip_tall": (50, 200_000), "strip_wide": (8_000_000, 1), "huge_side": (20_001, 3_000),
                          "pixel_bomb": (30_000, 30_000), "one_pixel": (1, 1)}.items():
-        add("image", name, _parse(f"{name}.png", lambda w=w, h=h: _png(w, h)), memory_mb=1500)
-    add("image", "truncated_png", _parse("t.png", lambda: _png(400, 400)[:300]))
+        add("image", name, _parse(f"{name}.png", lambda w=w, h=h: png(w, h)), memory_mb=1500)
+    add("image", "truncated_png", _parse("t.png", lambda: png(400, 400)[:300]))
     add("image", "garbage_jpeg", _parse("g.jpg", b"\xff\xd8\xff\xe0" + bytes(5000)))
     add("image", "gif_bomb_header", _parse("g.gif", b"GIF89a" + struct.pack("<HH", 65535, 65535) + bytes(20)))
     add("image", "tiff_many_pages", _parse("m.tif", lambda: _tiff_pages(150)), seconds=120, heavy=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import congvan_cmd
+from hostile import png
 
 
 def _run(path: Path) -> subprocess.CompletedProcess:
@@ -107,23 +108,10 @@ def test_parse_has_the_limits_of_an_ingest_worker(tmp_path: Path) -> None:
     assert "Traceback" not in out.stderr
 
 
-def _png(width: int, height: int) -> bytes:
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    rows = zlib.compressobj(9)
-    raw = b"".join(rows.compress(b"\x00" + b"\xff" * width) for _ in range(height)) + rows.flush()
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
-            + chunk(b"IDAT", raw) + chunk(b"IEND", b""))
-
-
 @pytest.mark.parametrize(("width", "height"), [(50, 200_000), (8_000_000, 1), (20_001, 3_000)])
 def test_image_not_shaped_like_a_page_is_refused_before_decoding(tmp_path: Path, width: int, height: int) -> None:
     path = tmp_path / "scan.png"
-    path.write_bytes(_png(width, height))
+    path.write_bytes(png(width, height))
     assert path.stat().st_size < 2_000_000
     out = _cli("parse", str(path))
     assert out.returncode == 2 and "not the shape of a page" in out.stderr and "Traceback" not in out.stderr

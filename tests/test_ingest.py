@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 import regex
 from conftest import SAMPLES, SEEDS, TEST_DATA
+from hostile import broken_store
 
 import congvan
 from congvan.pipeline.ingest import ingest, summary_lines
@@ -453,23 +454,8 @@ def test_a_store_that_cannot_be_used_is_one_line(tmp_path: Path, kind: str, word
     varied_corpus(folder, 1)
     db = tmp_path / "store.duckdb"
     holder = None
-    if kind == "empty":
-        db.write_bytes(b"")
-    elif kind == "garbage":
-        db.write_bytes(os.urandom(8192))
-    elif kind == "folder":
-        db.mkdir()
-    elif kind == "sqlite":
-        import sqlite3
-
-        con = sqlite3.connect(db)
-        con.execute("CREATE TABLE t (a)")
-        con.commit()
-        con.close()
-    elif kind == "foreign":
-        con = duckdb.connect(str(db))
-        con.execute("CREATE TABLE invoices (id INTEGER, total DOUBLE)")
-        con.close()
+    if kind != "locked":
+        broken_store(db, kind)
     else:
         ingest([folder], db, workers=1, log=lambda s: None)
         holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "

@@ -2,8 +2,9 @@
 for: the delegation prefixes of the signature block (`KT.`, `TM.`, `TL.`,
 `TUQ.`, `Q.`) and the `Nơi nhận` label, in the spellings clean text and OCR
 give them. Flow: file -> reader (layout, web pages, the second reading of a
-scanned signature block) and field parsers (signer, confidence) -> **these
-patterns**, so a page's landmarks are recognised the same way at every stage.
+scanned signature block) and field parsers (signer, confidence, distribution
+list) -> **these patterns**, so a page's landmarks are recognised the same
+way at every stage.
 """
 from __future__ import annotations
 

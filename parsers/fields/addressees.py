@@ -21,6 +21,7 @@ from congvan.models.records import DistributionEntry, Recipient, Source
 from congvan.parsers.fields.lines import TextLine, fold_accents, is_upper
 from congvan.parsers.fields.signer import AUTHORITY
 from congvan.parsers.fields.vocabulary import BODY_HEAD, COLLECTIVE, OFFICE_START
+from congvan.parsers.landmarks import DELEGATION_PREFIXES
 
 # Matched on folded text (OCR drops accents: `Kinh gui`, `Kinh gfri`).
 KINH_GUI = regex.compile(r"^(?:kinh\s*gui|kinh\s*gfri|kinh\s*goi)\s*[:;.]?\s*")
@@ -38,7 +39,7 @@ _CAPITALS_RUN = regex.compile(r"\p{Lu}{2,}")
 _NOT_A_HEADING = regex.compile(r"[(,\d]")
 _NHU_TREN_GLUED = regex.compile(r"^(Như)(trên)\b")  # OCR lost the space
 _NHU_TREN = regex.compile(r"Như\s+trên\b")
-_LONE_DELEGATION = regex.compile(r"(?:KT|TL|TM|TUQ|Q)\.?")
+_LONE_DELEGATION = regex.compile("(?:" + "|".join(DELEGATION_PREFIXES) + r")\.?")  # a mark the footer split left alone
 _LETTER = regex.compile(r"\p{L}")
 _SCRAP = regex.compile(r"\p{Lu}?\p{Ll}{1,3}\.?")  # drafter's initials glued after the last code
 _CODE = regex.compile(r"[\p{Lu}\d&-]{2,},?")
